@@ -1,0 +1,231 @@
+import type { Item } from '../model/item.js';
+import type { CollectionKind } from './types.js';
+
+/**
+ * The canonical store. The sync engine, the endpoint and the CLI know it only through
+ * this interface; `runStoreContract` (test/store/store-contract.ts) is the acceptance
+ * suite every implementation runs. All writes of one step go through `commit`, which is
+ * atomic: a crash leaves either all of it or none of it.
+ */
+
+export interface CollectionRecord {
+  name: string;
+  kind: CollectionKind;
+  /** User who sees it on the endpoint. */
+  owner?: string;
+  displayName?: string;
+  color?: string;
+  description?: string;
+  /** `config`: defined in pimhub.yaml (cannot be deleted through the endpoint); `endpoint`: created by a client. */
+  origin: 'config' | 'endpoint';
+  createdAt: string;
+}
+
+/** Who set a field last and when: the `newest` policy and the merge log read it. */
+export interface FieldSource {
+  connector: string;
+  /** ISO time: the item's REV/LAST-MODIFIED when known, else when the change was seen. */
+  time: string;
+}
+
+export interface ItemMeta {
+  /** Keyed by merge field key (see src/merge). */
+  fieldSources: Record<string, FieldSource>;
+}
+
+export interface StoredItem {
+  /** Canonical id, internal to the store (stable across UID rewrites). */
+  id: string;
+  collection: string;
+  uid: string;
+  /** Starts at 1; increments with every change of the canonical item. */
+  version: number;
+  /** Collection-wide change sequence of the last change (endpoint sync tokens, ctag). */
+  seq: number;
+  deleted: boolean;
+  /** The canonical item; for a deleted item, the last version before deletion. */
+  item: Item;
+  meta: ItemMeta;
+  updatedAt: string;
+}
+
+export interface LinkRecord {
+  collection: string;
+  member: string;
+  href: string;
+  itemId: string;
+  etag: string;
+  /** The item as this member holds it, last agreed with the store: the merge base. */
+  base: Item;
+  /** The canonical version the member agreed to; below the item's version means a write is due. */
+  agreedVersion: number;
+  updatedAt: string;
+}
+
+export interface MemberState {
+  collection: string;
+  member: string;
+  /** Incremental sync token of the member's source, if it has one. */
+  token?: string;
+  lastSync?: string;
+  /** Count of errors in the last run and the last error's message (no secrets). */
+  errors: number;
+  lastError?: string;
+}
+
+export type LogAction =
+  | 'created'
+  | 'updated'
+  | 'merged'
+  | 'conflict'
+  | 'matched'
+  | 'deleted'
+  | 'quarantined'
+  | 'resolved';
+
+export interface FieldValue {
+  connector: string;
+  value: unknown;
+}
+
+export interface FieldDecision {
+  field: string;
+  base: unknown;
+  values: FieldValue[];
+  /** The value that was kept. */
+  chosen: unknown;
+  /** Index into `values` of the kept value (-1 when the result is none of them, e.g. a union). */
+  chosenIndex: number;
+}
+
+export interface LogEntry {
+  id: number;
+  time: string;
+  collection: string;
+  uid: string;
+  itemId?: string;
+  action: LogAction;
+  /** Where the change came from (a member name, `endpoint`, `store`, `cli`). */
+  connector: string;
+  fields?: FieldDecision[];
+  message?: string;
+  /** For `resolved`: the entry it changes. */
+  resolves?: number;
+}
+
+export type NewLogEntry = Omit<LogEntry, 'id'>;
+
+export interface QuarantineRecord {
+  collection: string;
+  member: string;
+  href: string;
+  where: string;
+  message: string;
+  raw?: string;
+  time: string;
+}
+
+export type OutboxOp = 'create' | 'update' | 'delete';
+
+export interface OutboxEntry {
+  id: number;
+  collection: string;
+  member: string;
+  itemId: string;
+  op: OutboxOp;
+  /** Target href (update/delete, or the href a create chose). */
+  href?: string;
+  etag?: string;
+  version: number;
+  createdAt: string;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'id'>;
+
+/** A new or changed canonical item. `expectVersion` guards against a concurrent writer. */
+export interface ItemWrite {
+  id: string;
+  collection: string;
+  uid: string;
+  item: Item;
+  meta: ItemMeta;
+  deleted?: boolean;
+  /** 0 to create; otherwise the version read before merging (precondition-failed on mismatch). */
+  expectVersion: number;
+  /** Normalised identity keys (emails, phones, name, summary+start) for matching new items. */
+  identityKeys?: string[];
+}
+
+/** Everything one atomic step changes. */
+export interface StoreChange {
+  items?: ItemWrite[];
+  links?: LinkRecord[];
+  removeLinks?: Array<{ collection: string; member: string; href: string }>;
+  log?: NewLogEntry[];
+  quarantine?: QuarantineRecord[];
+  /** Clears quarantine records (the entry decoded fine, or is gone). */
+  unquarantine?: Array<{ collection: string; member: string; href: string }>;
+  outbox?: NewOutboxEntry[];
+  outboxDone?: number[];
+  memberStates?: MemberState[];
+}
+
+export interface LogQuery {
+  collection?: string;
+  uid?: string;
+  /** ISO time; entries at or after it. */
+  since?: string;
+  actions?: LogAction[];
+  limit?: number;
+}
+
+export interface Store {
+  /** Opens (creating and migrating as needed). */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertCollection(c: CollectionRecord): Promise<void>;
+  getCollection(name: string): Promise<CollectionRecord | undefined>;
+  listCollections(): Promise<CollectionRecord[]>;
+  /** Removes a collection with its items, links, states and quarantine (log entries stay). */
+  deleteCollection(name: string): Promise<void>;
+
+  getItem(id: string): Promise<StoredItem | undefined>;
+  getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;
+  /** Live items, or all including tombstones. */
+  listItems(collection: string, opts?: { includeDeleted?: boolean }): Promise<StoredItem[]>;
+  countItems(collection: string): Promise<number>;
+  /** Ids of live items sharing any of the keys. */
+  findByIdentity(collection: string, keys: readonly string[]): Promise<string[]>;
+  /** Items (including tombstones) changed after `seq`, for sync-collection; and the current seq. */
+  changesSince(collection: string, seq: number): Promise<{ items: StoredItem[]; seq: number }>;
+  currentSeq(collection: string): Promise<number>;
+  /** Earlier versions of an item, newest first. */
+  history(itemId: string, limit?: number): Promise<Array<{ version: number; item: Item; time: string }>>;
+
+  getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined>;
+  linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
+  linksForItem(itemId: string): Promise<LinkRecord[]>;
+  /**
+   * What a member must be written: live items it has no link to, items whose version is
+   * above the link's agreedVersion, and tombstones it still has a link to.
+   */
+  pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>>;
+
+  getMemberState(collection: string, member: string): Promise<MemberState | undefined>;
+  listMemberStates(collection?: string): Promise<MemberState[]>;
+
+  appendLog(entries: NewLogEntry[]): Promise<number[]>;
+  listLog(q?: LogQuery): Promise<LogEntry[]>;
+  getLogEntry(id: number): Promise<LogEntry | undefined>;
+
+  listQuarantine(collection?: string): Promise<QuarantineRecord[]>;
+  listOutbox(collection?: string, member?: string): Promise<OutboxEntry[]>;
+
+  /** Applies everything atomically. Ids come from the caller; an item write gets version expectVersion + 1 and a new seq. */
+  commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }>;
+
+  /** A named lock across processes (two syncs of one collection never run at once). False if held. */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
+}
