@@ -85,11 +85,28 @@ export type LogAction =
 
 export interface FieldValue {
   connector: string;
+  /** The value as a person reads it (`+49 171 1234567`, `Müller;Jörg;;;`); null when absent. */
   value: unknown;
+  /** The canonical properties behind the value, so `resolve` can put them back. */
+  raw?: unknown;
+}
+
+/** Where a field lives in an item, so a decision can be re-applied. */
+export interface FieldPath {
+  /** '' for a contact; `master` or the RECURRENCE-ID key of an override. */
+  component: string;
+  /** Property name (`tel`), or `valarm` for alarms. */
+  field: string;
+  /** Set element key ('' for scalars). */
+  element: string;
 }
 
 export interface FieldDecision {
+  /** Readable name of the field (`tel[+491711234567]`, `summary@20240105T090000`). */
   field: string;
+  path: FieldPath;
+  /** True when both sides changed it differently and a policy decided. */
+  conflict: boolean;
   base: unknown;
   values: FieldValue[];
   /** The value that was kept. */
