@@ -1,0 +1,176 @@
+import type { FieldDecision, FieldSource } from '../core/store.js';
+import type { FieldRule } from '../model/field-rules.js';
+import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
+import type { Component, Property } from '../model/property.js';
+import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
+import { componentKey, displayValue, sameProps } from './equality.js';
+import { chooseSide, type ConflictPolicy } from './policy.js';
+
+export interface MergeContext {
+  table: Record<string, FieldRule>;
+  keyOf: Keyer;
+  policy: ConflictPolicy;
+  /** Who brings the incoming version, and its time (REV/LAST-MODIFIED, else when seen). */
+  incoming: FieldSource;
+  /** Who set each field of the current version (keys `component/field`). */
+  fieldSources: Record<string, FieldSource>;
+  /** For fields with no recorded source. */
+  currentFallback: FieldSource;
+}
+
+export interface ComponentMerge {
+  component: Component;
+  decisions: FieldDecision[];
+  /** Field sources of the result for the fields the incoming side set. */
+  sources: Record<string, FieldSource>;
+  incomingChanged: boolean;
+  currentChanged: boolean;
+}
+
+type Outcome<T> = { value: T | undefined; side: 'both' | 'current' | 'incoming'; conflict: boolean };
+
+/** The three-way rule, for one element: equal sides agree; a side equal to the base did not change. */
+function decide<T>(
+  b: T | undefined,
+  c: T | undefined,
+  i: T | undefined,
+  eq: (x: T | undefined, y: T | undefined) => boolean,
+  pick: () => 'current' | 'incoming',
+): Outcome<T> {
+  if (eq(c, i)) return { value: c, side: 'both', conflict: false };
+  if (eq(b, c)) return { value: i, side: 'incoming', conflict: false };
+  if (eq(b, i)) return { value: c, side: 'current', conflict: false };
+  const side = pick();
+  return { value: side === 'current' ? c : i, side, conflict: true };
+}
+
+/** Merges one component (a vCard, or a VEVENT/VTODO/VJOURNAL master or override). */
+export function mergeComponent(
+  base: Component | undefined,
+  current: Component,
+  incoming: Component,
+  compKey: string,
+  ctx: MergeContext,
+): ComponentMerge {
+  const sb = base ? splitComponent(base, ctx.table, ctx.keyOf) : undefined;
+  const sc = splitComponent(current, ctx.table, ctx.keyOf);
+  const si = splitComponent(incoming, ctx.table, ctx.keyOf);
+  const out: FieldMap = new Map();
+  const decisions: FieldDecision[] = [];
+  const sources: Record<string, FieldSource> = {};
+  let incomingChanged = false;
+  let currentChanged = false;
+
+  const fieldNames = new Set([...sc.fields.keys(), ...si.fields.keys(), ...(sb?.fields.keys() ?? [])]);
+  for (const field of fieldNames) {
+    const bf = sb?.fields.get(field);
+    const cf = sc.fields.get(field);
+    const inf = si.fields.get(field);
+    const srcKey = `${compKey}/${field}`;
+    const currentSource = ctx.fieldSources[srcKey] ?? ctx.currentFallback;
+    const keys = new Set([...(cf?.keys() ?? []), ...(inf?.keys() ?? []), ...(bf?.keys() ?? [])]);
+    const merged = new Map<string, Property[]>();
+    for (const key of keys) {
+      const b = bf?.get(key);
+      const c = cf?.get(key);
+      const i = inf?.get(key);
+      const o = decide(b, c, i, sameProps, () => chooseSide(ctx.policy, currentSource, ctx.incoming));
+      if (o.value && o.value.length > 0) merged.set(key, o.value);
+      if (o.side === 'incoming' || o.conflict) incomingChanged = true;
+      if (o.side === 'current' || o.conflict) currentChanged = true;
+      if (o.side === 'incoming' || o.conflict) {
+        if (o.value === i) sources[srcKey] = ctx.incoming;
+        decisions.push({
+          field: key ? `${field}[${key}]` : field,
+          path: { component: compKey, field, element: key },
+          conflict: o.conflict,
+          base: displayValue(b),
+          values: [
+            { connector: currentSource.connector, value: displayValue(c), raw: c ?? null },
+            { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
+          ],
+          chosen: displayValue(o.value),
+          chosenIndex: o.value === c ? 0 : 1,
+        });
+      }
+    }
+    if (merged.size > 0) out.set(field, merged);
+  }
+
+  const subs = mergeSubcomponents(base?.components ?? [], current.components, incoming.components, compKey, ctx);
+  decisions.push(...subs.decisions);
+  incomingChanged ||= subs.incomingChanged;
+  currentChanged ||= subs.currentChanged;
+
+  const order = [...current.props, ...incoming.props].map((p) => p.name);
+  const volatile = pickVolatile(sc.volatile, si.volatile);
+  return {
+    component: { name: current.name, props: joinFields(out, volatile, order, ctx.table), components: subs.components },
+    decisions,
+    sources,
+    incomingChanged,
+    currentChanged,
+  };
+}
+
+/** Volatile properties: per name, the larger value (REV, LAST-MODIFIED, SEQUENCE); the store's otherwise. */
+function pickVolatile(current: Property[], incoming: Property[]): Property[] {
+  const byName = new Map<string, Property>();
+  for (const p of current) if (!byName.has(p.name)) byName.set(p.name, p);
+  for (const p of incoming) {
+    const c = byName.get(p.name);
+    if (!c || (p.name !== 'prodid' && String(p.values[0] ?? '') > String(c.values[0] ?? ''))) byName.set(p.name, p);
+  }
+  return [...byName.values()];
+}
+
+function subKey(c: Component): string {
+  const keyProps = SUBCOMPONENT_KEYS[c.name];
+  if (!keyProps) return `${c.name}:${componentKey(c)}`;
+  return `${c.name}:${keyProps.map((n) => JSON.stringify(c.props.find((p) => p.name === n)?.values ?? null)).join('|')}`;
+}
+
+function mergeSubcomponents(
+  base: Component[],
+  current: Component[],
+  incoming: Component[],
+  compKey: string,
+  ctx: MergeContext,
+): { components: Component[]; decisions: FieldDecision[]; incomingChanged: boolean; currentChanged: boolean } {
+  const index = (list: Component[]) => new Map(list.map((c) => [subKey(c), c] as const));
+  const bm = index(base);
+  const cm = index(current);
+  const im = index(incoming);
+  const keys = new Set([...cm.keys(), ...im.keys(), ...bm.keys()]);
+  const components: Component[] = [];
+  const decisions: FieldDecision[] = [];
+  let incomingChanged = false;
+  let currentChanged = false;
+  const currentSource = ctx.fieldSources[`${compKey}/components`] ?? ctx.currentFallback;
+  const eq = (x: Component | undefined, y: Component | undefined) => componentKey(x) === componentKey(y);
+  for (const key of keys) {
+    const c = cm.get(key);
+    const i = im.get(key);
+    const o = decide(bm.get(key), c, i, eq, () => chooseSide(ctx.policy, currentSource, ctx.incoming));
+    if (o.value) components.push(o.value);
+    if (o.side === 'incoming' || o.conflict) incomingChanged = true;
+    if (o.side === 'current' || o.conflict) currentChanged = true;
+    if (o.side === 'incoming' || o.conflict) {
+      const name = (c ?? i)!.name;
+      const show = (x: Component | undefined) => (x ? displayValue(x.props) : null);
+      decisions.push({
+        field: `${name}[${key}]`,
+        path: { component: compKey, field: name, element: key },
+        conflict: o.conflict,
+        base: show(bm.get(key)),
+        values: [
+          { connector: currentSource.connector, value: show(c), raw: c ?? null },
+          { connector: ctx.incoming.connector, value: show(i), raw: i ?? null },
+        ],
+        chosen: show(o.value),
+        chosenIndex: o.value === c ? 0 : 1,
+      });
+    }
+  }
+  return { components, decisions, incomingChanged, currentChanged };
+}
