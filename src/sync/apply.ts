@@ -1,0 +1,105 @@
+import { isFlushable, type WritableSource } from '../core/connector.js';
+import { isPimError, messageOf } from '../core/errors.js';
+import type { LinkRecord } from '../core/store.js';
+import type { Href } from '../core/types.js';
+import { mergeIncoming } from './merge-incoming.js';
+import type { WriteTask } from './plan.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * Carries out one member's writes, each conditional. A write refused because the member
+ * changed meanwhile (412) is re-read, re-merged and tried once more; other failures are
+ * reported per item and the rest go on. Buffered sources (single files) are flushed once,
+ * and their links are recorded only after the flush succeeded.
+ */
+export async function applyMember(ctx: RunContext, member: string, source: WritableSource, tasks: WriteTask[]): Promise<void> {
+  const buffered = isFlushable(source);
+  const afterFlush: Array<() => Promise<void>> = [];
+  const later = (f: () => Promise<void>) => (buffered ? afterFlush.push(f) : f());
+  let done = 0;
+  for (const task of tasks) {
+    try {
+      await writeOne(ctx, member, source, task, later);
+    } catch (e) {
+      if (isPimError(e, 'precondition-failed') && task.link && !buffered) {
+        await retryAfterConflict(ctx, member, source, task, later);
+      } else {
+        reportError(ctx, member, task.link?.href ?? task.item.uid, e);
+      }
+    }
+    done += 1;
+    ctx.input.progress?.({ collection: ctx.input.collection, phase: 'write', member, done, total: tasks.length });
+  }
+  if (buffered) {
+    try {
+      await source.flush();
+      for (const f of afterFlush) await f();
+    } catch (e) {
+      reportError(ctx, member, member, e, isPimError(e, 'precondition-failed') ? 'changed while pimhub was writing it; its changes are read and merged next run' : undefined);
+    }
+  }
+}
+
+async function writeOne(
+  ctx: RunContext,
+  member: string,
+  source: WritableSource,
+  task: WriteTask,
+  later: (f: () => Promise<void>) => unknown,
+): Promise<void> {
+  const { item, link, write } = task;
+  const linkFor = (href: string, etag: string): LinkRecord => ({
+    collection: ctx.input.collection, member, href, itemId: item.id, etag, base: item.item, agreedVersion: item.version, updatedAt: ctx.now,
+  });
+  switch (write.op) {
+    case 'create': {
+      const r = await source.create(item.item);
+      await later(() => ctx.ws.putLink(linkFor(r.href, r.etag)));
+      break;
+    }
+    case 'update': {
+      const r = await source.update(link!.href as Href, link!.etag as never, item.item);
+      await later(async () => {
+        if (r.href !== link!.href) await ctx.ws.removeLink(member, link!.href);
+        await ctx.ws.putLink(linkFor(r.href, r.etag));
+      });
+      break;
+    }
+    case 'delete':
+      await source.delete(link!.href as Href, link!.etag as never);
+      await later(() => ctx.ws.removeLink(member, link!.href));
+      break;
+  }
+  ctx.report.writes.push(write);
+}
+
+/** The member changed the item since we read it: read it again, merge, and write once more. */
+async function retryAfterConflict(
+  ctx: RunContext,
+  member: string,
+  source: WritableSource,
+  task: WriteTask,
+  later: (f: () => Promise<void>) => unknown,
+): Promise<void> {
+  const href = task.link!.href as Href;
+  try {
+    const fresh = await source.get([href]);
+    const f = fresh.items[0];
+    if (!f) {
+      // Gone at the member meanwhile: the next run sees the deletion and decides.
+      return;
+    }
+    await mergeIncoming(ctx, member, source, f);
+    const item = await ctx.ws.getItem(task.item.id);
+    const link = (await ctx.ws.linksOf(member)).get(href);
+    if (!item || !link || link.agreedVersion >= item.version) return;
+    await writeOne(ctx, member, source, { write: task.write, item, link }, later);
+  } catch (e) {
+    reportError(ctx, member, href, e);
+  }
+}
+
+function reportError(ctx: RunContext, member: string, where: string, e: unknown, advice?: string): void {
+  const w = isPimError(e) && e.where ? e.where : where;
+  ctx.report.errors.push({ collection: ctx.input.collection, member, where: w, message: advice ? `${messageOf(e)}: ${advice}` : messageOf(e) });
+}

@@ -1,0 +1,63 @@
+import { PimError } from '../core/errors.js';
+import type { LinkRecord, StoredItem } from '../core/store.js';
+import { itemFingerprint } from '../merge/fingerprint.js';
+import { itemLabel } from './item-info.js';
+import type { MemberRead } from './read-member.js';
+import type { RunContext } from './run-context.js';
+
+type GoneDecision =
+  | { kind: 'forget'; link: LinkRecord }
+  | { kind: 'delete'; link: LinkRecord; item: StoredItem }
+  | { kind: 'restore'; link: LinkRecord; item: StoredItem };
+
+/**
+ * Entries gone from a member. A deletion propagates only if the item is unchanged since
+ * the member's base; an edit elsewhere wins and the item is written back to the member.
+ * All decisions are made first so the delete guard can refuse the run before anything is
+ * deleted.
+ */
+export async function processDeletions(ctx: RunContext, reads: MemberRead[], liveBefore: number): Promise<void> {
+  const decisions: GoneDecision[] = [];
+  const deleting = new Set<string>();
+  for (const read of reads) {
+    const caps = read.source.capabilities;
+    for (const link of read.gone) {
+      const item = await ctx.ws.getItem(link.itemId);
+      const others = (await ctx.ws.linksOfItem(link.itemId)).filter((l) => l.member === read.member && l.href !== link.href);
+      if (!item || item.deleted || others.length > 0 || deleting.has(item.id)) {
+        decisions.push({ kind: 'forget', link });
+        continue;
+      }
+      const keyOf = ctx.input.identity.keyOf;
+      const unchanged = itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
+      if (unchanged) {
+        deleting.add(item.id);
+        decisions.push({ kind: 'delete', link, item });
+      } else decisions.push({ kind: 'restore', link, item });
+    }
+  }
+  const guard = ctx.input.deleteGuard;
+  if (!ctx.input.allowMassDelete && deleting.size >= 2 && deleting.size > guard * liveBefore) {
+    throw new PimError(
+      'guard',
+      `collection ${ctx.input.collection}: this run would delete ${deleting.size} of ${liveBefore} items (more than deleteGuard ${guard}); nothing was changed. If the deletions are intended, run again with --allow-mass-delete`,
+    );
+  }
+  for (const d of decisions) {
+    await ctx.ws.removeLink(d.link.member, d.link.href);
+    if (d.kind === 'forget') continue;
+    const { item, link } = d;
+    if (d.kind === 'delete') {
+      await ctx.ws.putItem(
+        { id: item.id, collection: item.collection, uid: item.uid, item: item.item, meta: item.meta, deleted: true, expectVersion: item.version },
+        ctx.now,
+      );
+    }
+    const action = d.kind === 'delete' ? 'deleted' : 'updated';
+    ctx.ws.log({
+      time: ctx.now, collection: item.collection, uid: item.uid, itemId: item.id, action, connector: link.member,
+      ...(d.kind === 'restore' ? { message: `restored: deleted at ${link.member} but changed elsewhere since; it is written back there` } : {}),
+    });
+    ctx.report.changes.push({ action: d.kind === 'delete' ? 'deleted' : 'restored', uid: item.uid, member: link.member, label: itemLabel(item.item) });
+  }
+}

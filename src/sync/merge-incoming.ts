@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { FetchedItem, Source } from '../core/connector.js';
+import type { FieldDecision, LinkRecord, LogAction, StoredItem } from '../core/store.js';
+import { itemFingerprint } from '../merge/fingerprint.js';
+import { mergeItem } from '../merge/merge-item.js';
+import type { Item } from '../model/item.js';
+import { itemLabel, itemTime, withUid } from './item-info.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * Brings one changed entry of a member into the store: find its canonical item (link, UID,
+ * identity), merge it three-way against the member's base, stage the new version, the
+ * member's link and the log entry.
+ */
+export async function mergeIncoming(ctx: RunContext, member: string, source: Source, f: FetchedItem): Promise<void> {
+  const { ws, input } = ctx;
+  const keyOf = input.identity.keyOf;
+  const caps = source.capabilities;
+  const link = (await ws.linksOf(member)).get(f.href);
+  if (ctx.quarantined.get(member)?.has(f.href)) ws.unquarantine(member, f.href);
+
+  if (link && itemFingerprint(f.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps)) {
+    // Same content under a new etag (a server rewrote PRODID, or the file was touched).
+    await ws.putLink({ ...link, etag: f.etag, updatedAt: ctx.now });
+    return;
+  }
+
+  let stored: StoredItem | undefined;
+  let action: LogAction = 'updated';
+  let base: Item | undefined;
+  if (link) {
+    stored = await ws.getItem(link.itemId);
+    base = link.base;
+  } else {
+    stored = await identify(ctx, member, f.item);
+    action = 'matched';
+  }
+
+  const incomingTime = itemTime(f.item) ?? ctx.now;
+  if (!stored) {
+    const uid = f.item.uid || randomUUID();
+    const item = f.item.uid ? f.item : withUid(f.item, uid);
+    const created = await ws.putItem(
+      { id: randomUUID(), collection: input.collection, uid, item, meta: { fieldSources: {} }, expectVersion: 0, identityKeys: input.identity.identityKeys(item) },
+      ctx.now,
+    );
+    await linkMember(ctx, member, source, f, created);
+    record(ctx, 'created', created, member, undefined, undefined);
+    return;
+  }
+
+  const restored = stored.deleted;
+  const r = mergeItem({
+    base: restored ? undefined : base,
+    current: stored.item,
+    incoming: f.item,
+    caps,
+    keyOf,
+    policy: input.policy,
+    incomingSource: { connector: member, time: incomingTime },
+    fieldSources: stored.meta.fieldSources,
+    currentFallback: { connector: 'store', time: itemTime(stored.item) ?? stored.updatedAt },
+  });
+  const changed = restored || itemFingerprint(r.item, keyOf) !== itemFingerprint(stored.item, keyOf);
+  let result = stored;
+  if (changed) {
+    result = await ws.putItem(
+      {
+        id: stored.id, collection: input.collection, uid: stored.uid, item: r.item,
+        meta: { fieldSources: r.fieldSources }, expectVersion: stored.version, deleted: false,
+        identityKeys: input.identity.identityKeys(r.item),
+      },
+      ctx.now,
+    );
+  }
+  await linkMember(ctx, member, source, f, result);
+  if (action === 'matched') {
+    record(ctx, 'matched', result, member, r.decisions, `matched ${f.href} to an existing item`);
+  } else if (restored) {
+    record(ctx, 'updated', result, member, r.decisions, `restored: edited at ${member} after it was deleted elsewhere`, 'restored');
+  } else if (changed) {
+    const a: LogAction = r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated';
+    record(ctx, a, result, member, r.decisions);
+  }
+}
+
+/** The member now holds `f.item`; it agrees with the store if that equals the canonical item as far as it can hold. */
+async function linkMember(ctx: RunContext, member: string, source: Source, f: FetchedItem, item: StoredItem): Promise<void> {
+  const keyOf = ctx.input.identity.keyOf;
+  const agrees = itemFingerprint(f.item, keyOf, source.capabilities) === itemFingerprint(item.item, keyOf, source.capabilities);
+  const link: LinkRecord = {
+    collection: ctx.input.collection, member, href: f.href, itemId: item.id, etag: f.etag, base: f.item,
+    agreedVersion: agrees ? item.version : 0, updatedAt: ctx.now,
+  };
+  await ctx.ws.putLink(link);
+}
+
+/** UID first; failing that, the same person (or event) by normalised identity keys. */
+async function identify(ctx: RunContext, member: string, item: Item): Promise<StoredItem | undefined> {
+  const { ws, input } = ctx;
+  if (item.uid) {
+    const byUid = await ws.getItemByUid(item.uid);
+    if (byUid && !(await claimedBy(ctx, member, byUid.id))) return byUid;
+  }
+  const keys = input.identity.identityKeys(item);
+  if (keys.length === 0) return undefined;
+  for (const candidate of await ws.findByIdentity(keys)) {
+    if (candidate.deleted || !input.identity.sameIdentity(candidate.item, item)) continue;
+    if (await claimedBy(ctx, member, candidate.id)) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+/** An item this member already holds under another (still present) href is not the same entry. */
+async function claimedBy(ctx: RunContext, member: string, itemId: string): Promise<boolean> {
+  const gone = ctx.goneHrefs.get(member);
+  return (await ctx.ws.linksOfItem(itemId)).some((l) => l.member === member && !gone?.has(l.href));
+}
+
+function record(
+  ctx: RunContext,
+  action: LogAction,
+  item: StoredItem,
+  member: string,
+  fields: FieldDecision[] | undefined,
+  message?: string,
+  summaryAction?: 'restored',
+): void {
+  ctx.ws.log({
+    time: ctx.now, collection: ctx.input.collection, uid: item.uid, itemId: item.id, action, connector: member,
+    ...(fields && fields.length ? { fields } : {}), ...(message ? { message } : {}),
+  });
+  ctx.report.changes.push({ action: summaryAction ?? (action as Exclude<LogAction, 'quarantined' | 'resolved'>), uid: item.uid, member, label: itemLabel(item.item) });
+}

@@ -1,0 +1,61 @@
+import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../core/connector.js';
+import type { LinkRecord } from '../core/store.js';
+import type { Href } from '../core/types.js';
+import type { Workspace } from './workspace.js';
+
+export interface MemberRead {
+  member: string;
+  source: Source;
+  fetched: FetchedItem[];
+  /** Links whose entry is no longer at the source. */
+  gone: LinkRecord[];
+  problems: FetchProblem[];
+  /** Token to store once this read is fully merged. */
+  token?: string;
+}
+
+const FETCH_BATCH = 100;
+
+/**
+ * Finds what changed at a member since the last run: a delta from the source's token where
+ * it offers one, else its listing compared with the stored links' etags. Only changed
+ * entries are fetched.
+ */
+export async function readMember(
+  ws: Workspace,
+  member: string,
+  source: Source,
+  token: string | undefined,
+  onProgress?: (done: number, total: number) => void,
+): Promise<MemberRead> {
+  const links = await ws.linksOf(member);
+  let changed: ListedEntry[];
+  let gone: LinkRecord[];
+  let newToken: string | undefined;
+  const delta = isIncremental(source) ? await source.changesSince(token) : null;
+  if (delta) {
+    changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
+    gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
+    newToken = delta.token;
+  } else {
+    const listing = await source.list();
+    const seen = new Set<string>(listing.map((e) => e.href));
+    changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
+    gone = [...links.values()].filter((l) => !seen.has(l.href));
+    if (isIncremental(source)) {
+      // A fresh token for next time: the delta call above said the old one was unusable.
+      const fresh = await source.changesSince(undefined);
+      newToken = fresh?.token;
+    }
+  }
+  const fetched: FetchedItem[] = [];
+  const problems: FetchProblem[] = [];
+  for (let i = 0; i < changed.length; i += FETCH_BATCH) {
+    const hrefs: Href[] = changed.slice(i, i + FETCH_BATCH).map((e) => e.href);
+    const r = await source.get(hrefs);
+    fetched.push(...r.items);
+    problems.push(...r.problems);
+    onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
+  }
+  return { member, source, fetched, gone, problems, token: newToken };
+}

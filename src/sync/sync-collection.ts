@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { isWritable, type Source } from '../core/connector.js';
+import { PimError, isPimError, messageOf } from '../core/errors.js';
+import { applyMember } from './apply.js';
+import { processDeletions } from './deletions.js';
+import { mergeIncoming } from './merge-incoming.js';
+import { planMember, type WriteTask } from './plan.js';
+import { readMember, type MemberRead } from './read-member.js';
+import type { RunContext } from './run-context.js';
+import type { CollectionReport, CollectionSyncInput } from './types.js';
+import { Workspace } from './workspace.js';
+
+const LOCK_TTL_MS = 30 * 60 * 1000;
+
+/**
+ * One sync round of one collection, hub and spoke: read every member's changes, merge them
+ * into the store, decide deletions (under the delete guard), then write each member what
+ * it lacks. A dry run does all the deciding and none of the writing.
+ */
+export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
+  const { store, collection } = input;
+  const owner = `${process.pid}:${randomUUID()}`;
+  const lock = `sync:${collection}`;
+  if (!(await store.tryLock(lock, owner, LOCK_TTL_MS))) {
+    throw new PimError('busy', `collection ${collection} is being synced by another pimhub process; try again when it has finished`);
+  }
+  try {
+    return await run(input);
+  } finally {
+    await store.unlock(lock, owner);
+  }
+}
+
+async function run(input: CollectionSyncInput): Promise<CollectionReport> {
+  const { store, collection } = input;
+  const ws = new Workspace(store, collection, input.dryRun);
+  const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
+  const quarantined = new Map<string, Set<string>>();
+  for (const q of await store.listQuarantine(collection)) {
+    let s = quarantined.get(q.member);
+    if (!s) quarantined.set(q.member, (s = new Set()));
+    s.add(q.href);
+  }
+  const ctx: RunContext = {
+    input, ws, report, now: input.now().toISOString(), quarantined, goneHrefs: new Map(), sources: new Map(),
+  };
+  const liveBefore = await store.countItems(collection);
+  report.recovered = (await store.listOutbox(collection)).length;
+
+  const reads: MemberRead[] = [];
+  const failed = new Set<string>();
+  for (const m of input.members) {
+    ctx.sources.set(m.name, m.source);
+    try {
+      const state = await store.getMemberState(collection, m.name);
+      const read = await readMember(ws, m.name, m.source, state?.token, (done, total) =>
+        input.progress?.({ collection, phase: 'read', member: m.name, done, total }));
+      reads.push(read);
+      ctx.goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
+    } catch (e) {
+      failed.add(m.name);
+      report.errors.push({ collection, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
+    }
+  }
+
+  const total = reads.reduce((n, r) => n + r.fetched.length, 0);
+  let done = 0;
+  for (const read of reads) {
+    for (const f of read.fetched) {
+      await mergeIncoming(ctx, read.member, read.source, f);
+      done += 1;
+      if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
+    }
+    for (const p of read.problems) quarantine(ctx, read.member, p);
+  }
+  await processDeletions(ctx, reads, liveBefore);
+  for (const read of reads) {
+    ws.memberState({
+      collection, member: read.member, token: read.token, lastSync: ctx.now,
+      errors: read.problems.length, ...(read.problems[0] ? { lastError: read.problems[0].message } : {}),
+    });
+  }
+  await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+
+  const plans: Array<{ member: string; source: Source; tasks: WriteTask[] }> = [];
+  for (const m of input.members) {
+    if (failed.has(m.name)) continue;
+    plans.push({ member: m.name, source: m.source, tasks: await planMember(ctx, m.name, m.source) });
+  }
+  if (input.dryRun) {
+    for (const p of plans) report.writes.push(...p.tasks.map((t) => t.write));
+    return report;
+  }
+  // Intended writes are recorded first, so a run killed mid-way is reported and redone next time.
+  await store.commit({
+    outbox: plans.flatMap((p) => p.tasks.map((t) => ({
+      collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
+      version: t.item.version, createdAt: ctx.now,
+    }))),
+  });
+  for (const p of plans) {
+    if (p.tasks.length === 0 || !isWritable(p.source)) continue;
+    await applyMember(ctx, p.member, p.source, p.tasks);
+    await ws.flush();
+  }
+  await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+  return report;
+}
+
+function quarantine(ctx: RunContext, member: string, p: { href: string; where: string; message: string; raw?: string }): void {
+  ctx.report.quarantined += 1;
+  ctx.ws.quarantine({ collection: ctx.input.collection, member, href: p.href, where: p.where, message: p.message, raw: p.raw, time: ctx.now });
+  if (!ctx.quarantined.get(member)?.has(p.href)) {
+    ctx.ws.log({ time: ctx.now, collection: ctx.input.collection, uid: '', action: 'quarantined', connector: member, message: `${p.where}: ${p.message}` });
+  }
+  ctx.report.errors.push({ collection: ctx.input.collection, member, where: p.where, message: p.message });
+}

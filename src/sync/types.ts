@@ -1,0 +1,80 @@
+import type { Source } from '../core/connector.js';
+import type { Store } from '../core/store.js';
+import type { CollectionKind } from '../core/types.js';
+import type { Keyer } from '../merge/elements.js';
+import type { ConflictPolicy } from '../merge/policy.js';
+import type { Item } from '../model/item.js';
+
+/** How items are keyed and matched: built from src/normalize by the composition root. */
+export interface Identity {
+  keyOf: Keyer;
+  /** Normalised keys (`email:…`, `tel:+49…`, `event:summary|start`) to find candidates. */
+  identityKeys(item: Item): string[];
+  /** Whether a candidate sharing a key is really the same item (similar name for contacts). */
+  sameIdentity(a: Item, b: Item): boolean;
+}
+
+export interface MemberInput {
+  name: string;
+  source: Source;
+}
+
+export interface CollectionSyncInput {
+  store: Store;
+  collection: string;
+  kind: CollectionKind;
+  members: MemberInput[];
+  policy: ConflictPolicy;
+  deleteGuard: number;
+  allowMassDelete: boolean;
+  dryRun: boolean;
+  identity: Identity;
+  now: () => Date;
+  progress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  collection: string;
+  phase: 'read' | 'merge' | 'write';
+  member?: string;
+  done: number;
+  total: number;
+}
+
+export type PlannedOp = 'create' | 'update' | 'delete';
+
+export interface PlannedWrite {
+  member: string;
+  op: PlannedOp;
+  uid: string;
+  itemId: string;
+  href?: string;
+  /** Readable name of the item (FN or SUMMARY). */
+  label: string;
+}
+
+/** A change to the canonical store made (or, in a dry run, that would be made) by this run. */
+export interface StoreChangeSummary {
+  action: 'created' | 'updated' | 'merged' | 'conflict' | 'matched' | 'deleted' | 'restored';
+  uid: string;
+  member: string;
+  label: string;
+}
+
+export interface ItemError {
+  collection: string;
+  member: string;
+  /** File path, href or URL. */
+  where: string;
+  message: string;
+}
+
+export interface CollectionReport {
+  name: string;
+  changes: StoreChangeSummary[];
+  writes: PlannedWrite[];
+  quarantined: number;
+  errors: ItemError[];
+  /** Writes from an interrupted earlier run that this run redid. */
+  recovered: number;
+}

@@ -1,0 +1,156 @@
+import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
+
+const linkKey = (member: string, href: string) => `${member}\n${href}`;
+
+/**
+ * The store as this run sees it: what is committed plus what the run has decided but not
+ * yet committed. A dry run decides everything and commits nothing, so its plan matches what
+ * a real run would do. Commits happen in batches; each batch is atomic.
+ */
+export class Workspace {
+  private readonly items = new Map<string, StoredItem>();
+  private readonly byUid = new Map<string, string>();
+  private readonly keyIndex = new Map<string, Set<string>>();
+  private readonly links = new Map<string, LinkRecord | null>();
+  private readonly memberLinks = new Map<string, Map<string, LinkRecord>>();
+  private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
+  private pendingIds = new Set<string>();
+
+  constructor(
+    readonly store: Store,
+    readonly collection: string,
+    readonly dryRun: boolean,
+    private readonly batchSize = 500,
+  ) {}
+
+  private static empty() {
+    return { items: [], links: [], removeLinks: [], log: [], quarantine: [], unquarantine: [], memberStates: [], outbox: [] } as {
+      items: ItemWrite[]; links: LinkRecord[]; removeLinks: Array<{ collection: string; member: string; href: string }>;
+      log: NewLogEntry[]; quarantine: QuarantineRecord[]; unquarantine: Array<{ collection: string; member: string; href: string }>;
+      memberStates: MemberState[]; outbox: NewOutboxEntry[];
+    };
+  }
+
+  async getItem(id: string): Promise<StoredItem | undefined> {
+    return this.items.get(id) ?? (await this.store.getItem(id));
+  }
+
+  async getItemByUid(uid: string): Promise<StoredItem | undefined> {
+    const id = this.byUid.get(uid);
+    if (id) return this.items.get(id);
+    const s = await this.store.getItemByUid(this.collection, uid);
+    // A staged rewrite of that item wins over the committed one.
+    return s ? this.items.get(s.id) ?? s : undefined;
+  }
+
+  async findByIdentity(keys: string[]): Promise<StoredItem[]> {
+    const ids = new Set(await this.store.findByIdentity(this.collection, keys));
+    for (const k of keys) for (const id of this.keyIndex.get(k) ?? []) ids.add(id);
+    const out: StoredItem[] = [];
+    for (const id of ids) {
+      const it = await this.getItem(id);
+      if (it && !it.deleted) out.push(it);
+    }
+    return out;
+  }
+
+  /** All links of a member, loaded once per run and kept current with staged changes. */
+  async linksOf(member: string): Promise<Map<string, LinkRecord>> {
+    let m = this.memberLinks.get(member);
+    if (!m) {
+      m = new Map((await this.store.linksForMember(this.collection, member)).map((l) => [l.href, l] as const));
+      for (const [k, l] of this.links) {
+        const [mem, href] = k.split('\n') as [string, string];
+        if (mem !== member) continue;
+        if (l) m.set(href, l);
+        else m.delete(href);
+      }
+      this.memberLinks.set(member, m);
+    }
+    return m;
+  }
+
+  async linksOfItem(itemId: string): Promise<LinkRecord[]> {
+    const out = new Map((await this.store.linksForItem(itemId)).map((l) => [linkKey(l.member, l.href), l] as const));
+    for (const [k, l] of this.links) {
+      if (l === null) out.delete(k);
+      else if (l.itemId === itemId) out.set(k, l);
+      else if (out.get(k)?.itemId === itemId) out.delete(k);
+    }
+    return [...out.values()];
+  }
+
+  /** Stages a new version of an item; returns it as it will be stored. */
+  async putItem(write: ItemWrite, time: string): Promise<StoredItem> {
+    if (this.pendingIds.has(write.id)) {
+      await this.flush();
+    }
+    const stored: StoredItem = {
+      id: write.id, collection: this.collection, uid: write.uid, version: write.expectVersion + 1, seq: 0,
+      deleted: write.deleted ?? false, item: write.item, meta: write.meta, updatedAt: time,
+    };
+    this.items.set(write.id, stored);
+    this.byUid.set(write.uid, write.id);
+    for (const k of write.identityKeys ?? []) {
+      let s = this.keyIndex.get(k);
+      if (!s) this.keyIndex.set(k, (s = new Set()));
+      s.add(write.id);
+    }
+    this.pending.items.push(write);
+    this.pendingIds.add(write.id);
+    await this.maybeFlush();
+    return stored;
+  }
+
+  async putLink(link: LinkRecord): Promise<void> {
+    this.links.set(linkKey(link.member, link.href), link);
+    this.memberLinks.get(link.member)?.set(link.href, link);
+    this.pending.links.push(link);
+    await this.maybeFlush();
+  }
+
+  async removeLink(member: string, href: string): Promise<void> {
+    this.links.set(linkKey(member, href), null);
+    this.memberLinks.get(member)?.delete(href);
+    this.pending.removeLinks.push({ collection: this.collection, member, href });
+    await this.maybeFlush();
+  }
+
+  log(e: NewLogEntry): void {
+    this.pending.log.push(e);
+  }
+
+  quarantine(q: QuarantineRecord): void {
+    this.pending.quarantine.push(q);
+  }
+
+  unquarantine(member: string, href: string): void {
+    this.pending.unquarantine.push({ collection: this.collection, member, href });
+  }
+
+  memberState(s: MemberState): void {
+    this.pending.memberStates.push(s);
+  }
+
+  outbox(e: NewOutboxEntry): void {
+    this.pending.outbox.push(e);
+  }
+
+  private async maybeFlush(): Promise<void> {
+    if (this.pending.items.length + this.pending.links.length >= this.batchSize) await this.flush();
+  }
+
+  /** Commits everything staged (nothing in a dry run). */
+  async flush(extra: StoreChange = {}): Promise<void> {
+    const p = this.pending;
+    this.pending = Workspace.empty();
+    this.pendingIds = new Set();
+    if (this.dryRun) return;
+    const change: StoreChange = {
+      items: p.items, links: p.links, removeLinks: p.removeLinks, log: p.log, quarantine: p.quarantine,
+      unquarantine: p.unquarantine, memberStates: p.memberStates, outbox: p.outbox, ...extra,
+    };
+    const empty = Object.values(change).every((v) => !Array.isArray(v) || v.length === 0);
+    if (!empty) await this.store.commit(change);
+  }
+}
