@@ -124,7 +124,7 @@ function pickVolatile(current: Property[], incoming: Property[]): Property[] {
   return [...byName.values()];
 }
 
-function subKey(c: Component): string {
+export function subKey(c: Component): string {
   const keyProps = SUBCOMPONENT_KEYS[c.name];
   if (!keyProps) return `${c.name}:${componentKey(c)}`;
   return `${c.name}:${keyProps.map((n) => JSON.stringify(c.props.find((p) => p.name === n)?.values ?? null)).join('|')}`;

@@ -1,0 +1,96 @@
+import { PimError, isPimError, messageOf } from '../../core/errors.js';
+import { syncCollection } from '../../sync/sync-collection.js';
+import type { CollectionReport, ItemError, MemberInput } from '../../sync/types.js';
+import { openContext, type AppContext } from '../context.js';
+import { EXIT, describeError } from '../errors.js';
+import { createOutput, type Output } from '../output.js';
+
+export interface SyncOptions {
+  config?: string;
+  dryRun?: boolean;
+  only?: string[];
+  allowMassDelete?: boolean;
+  json?: boolean;
+}
+
+export interface SyncOutcome {
+  reports: CollectionReport[];
+  errors: ItemError[];
+  exitCode: number;
+}
+
+/** One sync round over the configured collections; used by `pimhub sync` and the daemon. */
+export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output): Promise<SyncOutcome> {
+  const names = opts.only && opts.only.length > 0 ? opts.only : Object.keys(app.config.collections);
+  for (const n of names) {
+    if (!app.config.collections[n]) {
+      throw new PimError('config', `--only ${n}: no collection of that name; the config has ${Object.keys(app.config.collections).join(', ') || 'none'}`);
+    }
+  }
+  const reports: CollectionReport[] = [];
+  const errors: ItemError[] = [];
+  let exitCode: number = EXIT.ok;
+  for (const name of names) {
+    const col = app.config.collections[name]!;
+    const members: MemberInput[] = [];
+    for (const m of col.members) {
+      try {
+        members.push({ name: m.name, source: await app.connector(m.connector).source(col.kind, m.remote) });
+      } catch (e) {
+        errors.push({ collection: name, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
+      }
+    }
+    try {
+      const report = await syncCollection({
+        store: app.store, collection: name, kind: col.kind, members, policy: app.config.conflict,
+        deleteGuard: app.config.deleteGuard, allowMassDelete: !!opts.allowMassDelete, dryRun: !!opts.dryRun,
+        identity: app.identity, now: () => new Date(), progress: out?.progress(),
+      });
+      reports.push(report);
+      errors.push(...report.errors);
+    } catch (e) {
+      if (isPimError(e, 'guard')) {
+        exitCode = EXIT.guard;
+        errors.push({ collection: name, member: '', where: name, message: e.message });
+        continue;
+      }
+      errors.push({ collection: name, member: '', where: name, message: describeError(e).message });
+    }
+  }
+  if (exitCode === EXIT.ok && errors.length > 0) exitCode = EXIT.itemErrors;
+  return { reports, errors, exitCode };
+}
+
+export async function syncCommand(opts: SyncOptions): Promise<number> {
+  const out = createOutput(!!opts.json);
+  const app = await openContext(opts.config);
+  try {
+    const r = await syncAll(app, opts, out);
+    out.done();
+    if (out.json) {
+      out.result({ dryRun: !!opts.dryRun, collections: r.reports, errors: r.errors, exitCode: r.exitCode });
+    } else {
+      printHuman(out, r, !!opts.dryRun);
+    }
+    return r.exitCode;
+  } finally {
+    await app.close();
+  }
+}
+
+function printHuman(out: Output, r: SyncOutcome, dryRun: boolean): void {
+  for (const rep of r.reports) {
+    const count = (a: string) => rep.changes.filter((c) => c.action === a).length;
+    const verb = dryRun ? 'would' : '';
+    out.line(`${rep.name}: ${dryRun ? '(dry run) ' : ''}store ${['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].map((a) => `${count(a)} ${a}`).join(', ')}; ${rep.writes.length} write${rep.writes.length === 1 ? '' : 's'} to members${rep.quarantined ? `; ${rep.quarantined} quarantined` : ''}`);
+    if (dryRun) {
+      for (const c of rep.changes) out.line(`  store: ${verb} mark ${c.action.padEnd(8)} ${c.label} (${c.uid}) from ${c.member}`);
+      for (const w of rep.writes) out.line(`  ${w.member}: ${verb} ${w.op} ${w.label}${w.href ? ` (${w.href})` : ''}`);
+    }
+    if (rep.recovered) out.line(`  finished ${rep.recovered} write(s) left by an interrupted run`);
+  }
+  if (r.errors.length > 0) {
+    out.warn(`${r.errors.length} error${r.errors.length === 1 ? '' : 's'}:`);
+    for (const e of r.errors) out.warn(`  ${e.collection}${e.member ? `/${e.member}` : ''}: ${e.where === e.member ? '' : `${e.where}: `}${e.message}`);
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Connector, Source } from '../core/connector.js';
+import { PimError } from '../core/errors.js';
+import type { Store } from '../core/store.js';
+import { loadConfig, type CollectionConfig, type PimhubConfig } from '../config/load-config.js';
+import { createIdentity } from '../normalize/item-identity.js';
+import { openStore } from '../store/open-store.js';
+import type { Identity, MemberInput } from '../sync/types.js';
+import { connectorSchemas, createConnector } from '../../connectors/registry.js';
+
+/** The composition root: config, store, connectors, identity. Only here are connector types known. */
+export interface AppContext {
+  config: PimhubConfig;
+  store: Store;
+  identity: Identity;
+  connector(name: string): Connector;
+  members(collection: CollectionConfig): Promise<MemberInput[]>;
+  close(): Promise<void>;
+}
+
+export function configPath(option: string | undefined): string {
+  const file = option ?? process.env.PIMHUB_CONFIG ?? 'pimhub.yaml';
+  return resolve(file);
+}
+
+export function readConfig(option: string | undefined): PimhubConfig {
+  const file = configPath(option);
+  if (!existsSync(file)) {
+    throw new PimError('config', `${file}: no config file here; create one with \`pimhub init\` or pass -c FILE`, { where: file });
+  }
+  return loadConfig(file, connectorSchemas());
+}
+
+export async function openContext(option: string | undefined): Promise<AppContext> {
+  const config = readConfig(option);
+  const store = await openStore(config.store, config.baseDir);
+  const connectors = new Map<string, Connector>();
+  const ctxOpts = { baseDir: config.baseDir, defaultRegion: config.defaultRegion };
+  const connector = (name: string): Connector => {
+    let c = connectors.get(name);
+    if (!c) {
+      const cfg = config.connectors[name];
+      if (!cfg) throw new PimError('config', `no connector named "${name}"`);
+      c = createConnector(name, cfg.options, ctxOpts);
+      connectors.set(name, c);
+    }
+    return c;
+  };
+  // Collections of the config file are kept in the store so the endpoint can serve them.
+  for (const col of Object.values(config.collections)) {
+    const existing = await store.getCollection(col.name);
+    await store.upsertCollection({
+      name: col.name, kind: col.kind, owner: col.owner, origin: 'config',
+      displayName: existing?.displayName ?? col.displayName ?? col.name,
+      color: existing?.color ?? col.color, description: existing?.description ?? col.description,
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
+    });
+  }
+  return {
+    config,
+    store,
+    identity: createIdentity(config.defaultRegion),
+    connector,
+    async members(collection) {
+      const out: MemberInput[] = [];
+      for (const m of collection.members) {
+        const source: Source = await connector(m.connector).source(collection.kind, m.remote);
+        out.push({ name: m.name, source });
+      }
+      return out;
+    },
+    async close() {
+      for (const c of connectors.values()) await c.close?.();
+      await store.close();
+    },
+  };
+}
