@@ -57,7 +57,9 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX identity_keys_lookup ON identity_keys (collection, key);
 
-      -- The primary key also serves lookups by (collection, member).
+      -- The primary key also serves lookups by (collection, member). links_item leads with
+      -- item_id and also holds (collection, member), so pendingForMember's join probes it by
+      -- all three instead of scanning the member's links for every item.
       CREATE TABLE links (
         collection TEXT NOT NULL,
         member TEXT NOT NULL,
@@ -69,7 +71,7 @@ export const migrations: readonly Migration[] = [
         updated_at TEXT NOT NULL,
         PRIMARY KEY (collection, member, href)
       );
-      CREATE INDEX links_item ON links (item_id);
+      CREATE INDEX links_item ON links (item_id, collection, member);
 
       CREATE TABLE member_states (
         collection TEXT NOT NULL,
