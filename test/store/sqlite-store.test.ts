@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { isPimError } from '../../src/core/errors.js';
 import { migrate, migrations, type Migration } from '../../src/store/sqlite/migrations.js';
@@ -128,4 +131,35 @@ test('sqlite: 10,000 item writes in one commit, and pendingForMember over them',
   const pendingMs = performance.now() - t1;
   assert.ok(pendingMs < 1_000, `pendingForMember took ${pendingMs} ms`);
   await store.close();
+});
+
+test('sqlite: a commit waits for another process\'s write transaction (busy_timeout)', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'busy.db');
+    const store = openSqliteStore(path);
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    // The other process takes the write lock, holds it for 400 ms, then commits.
+    const child = spawn(process.execPath, ['-e', `
+      const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(path)});
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare("INSERT INTO locks (name, owner, expires_at) VALUES ('other', 'child', 0)").run();
+      console.log('locked');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      db.exec('COMMIT');
+      db.close();
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    await once(child.stdout, 'data');
+    const t0 = performance.now();
+    await store.commit({ items: [write('i1', 'Ann')] });
+    const waited = performance.now() - t0;
+    assert.ok(waited > 100, `the commit should have waited for the lock (${waited} ms)`);
+    assert.deepEqual(await exited, [0, null]);
+    assert.equal((await store.getItem('i1'))?.version, 1);
+    assert.equal(await store.tryLock('other', 'me', 1000), true, 'the child\'s expired lock is visible and can be taken');
+    await store.close();
+  } finally {
+    t.remove();
+  }
 });
