@@ -7,7 +7,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { write } from './store-contract.js';
+import { write } from './store-fixtures.js';
 
 test('openStore: memory:', async () => {
   const s = await openStore('memory:', '/nowhere');

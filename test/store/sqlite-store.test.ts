@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { isPimError } from '../../src/core/errors.js';
 import { migrate, migrations, type Migration } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { runStoreContract, write } from './store-contract.js';
+import { runStoreContract } from './store-contract.js';
+import { write } from './store-fixtures.js';
 
 function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'pimhub-store-'));

@@ -1,38 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPimError } from '../../src/core/errors.js';
-import type { CollectionRecord, ItemWrite, LinkRecord, NewLogEntry, Store, StoreChange } from '../../src/core/store.js';
-import type { ContactItem } from '../../src/model/item.js';
-import { prop } from '../../src/model/property.js';
+import type { NewLogEntry, Store, StoreChange } from '../../src/core/store.js';
+import { coll, contact, link, logEntry, write } from './store-fixtures.js';
+
+export { contact, write } from './store-fixtures.js';
 
 /**
  * The acceptance suite every Store runs (ARCHITECTURE.md principle 7). `setup` returns a
  * fresh, initialised, empty store for each test.
  */
 export type StoreSetup = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
-
-export function contact(uid: string, fn: string): ContactItem {
-  return { kind: 'contact', uid, card: { name: 'vcard', props: [prop('uid', 'text', [uid]), prop('fn', 'text', [fn])], components: [] } };
-}
-
-export function write(id: string, fn: string, expectVersion = 0, extra: Partial<ItemWrite> = {}): ItemWrite {
-  const uid = extra.uid ?? `uid-${id}`;
-  return {
-    id, collection: 'c', uid, item: contact(uid, fn), expectVersion,
-    meta: { fieldSources: { fn: { connector: 'm1', time: '2024-01-01T00:00:00.000Z' } } }, ...extra,
-  };
-}
-
-function link(itemId: string, href: string, agreedVersion: number, member = 'm1', collection = 'c'): LinkRecord {
-  return { collection, member, href, itemId, etag: `"${href}-${agreedVersion}"`, base: contact(`uid-${itemId}`, 'base'), agreedVersion, updatedAt: '2024-01-02T00:00:00.000Z' };
-}
-
-function logEntry(uid: string, action: NewLogEntry['action'], time: string, collection = 'c'): NewLogEntry {
-  return { time, collection, uid, action, connector: 'm1' };
-}
-
-const coll = (name: string, extra: Partial<CollectionRecord> = {}): CollectionRecord =>
-  ({ name, kind: 'contacts', origin: 'config', createdAt: '2024-01-01T00:00:00.000Z', ...extra });
 
 export function runStoreContract(name: string, setup: StoreSetup): void {
   const it = (title: string, fn: (s: Store) => Promise<void>): void => {
