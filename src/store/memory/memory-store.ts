@@ -1,0 +1,258 @@
+import { PimError } from '../../core/errors.js';
+import type {
+  CollectionRecord, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  QuarantineRecord, Store, StoreChange, StoredItem,
+} from '../../core/store.js';
+import type { Item } from '../../model/item.js';
+
+/**
+ * The Store in plain maps, for tests. Records are cloned on the way in and out, as a
+ * database would. Orders match the SQLite store so the contract suite can compare lists.
+ */
+
+const key = (...parts: string[]): string => JSON.stringify(parts);
+const byStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const clone = <T>(v: T): T => structuredClone(v);
+const DEFAULT_LOG_LIMIT = 100;
+
+interface Version { version: number; item: Item; time: string }
+
+export class MemoryStore implements Store {
+  private collections = new Map<string, CollectionRecord>();
+  private items = new Map<string, StoredItem>();
+  private versions = new Map<string, Version[]>();
+  private identity = new Map<string, { collection: string; keys: Set<string> }>();
+  private links = new Map<string, LinkRecord>();
+  private states = new Map<string, MemberState>();
+  private log: LogEntry[] = [];
+  private quarantine = new Map<string, QuarantineRecord>();
+  private outbox = new Map<number, OutboxEntry>();
+  private seqs = new Map<string, number>();
+  private locks = new Map<string, { owner: string; expiresAt: number }>();
+  private nextLogId = 1;
+  private nextOutboxId = 1;
+
+  async init(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async upsertCollection(c: CollectionRecord): Promise<void> {
+    this.collections.set(c.name, clone(c));
+  }
+
+  async getCollection(name: string): Promise<CollectionRecord | undefined> {
+    return clone(this.collections.get(name));
+  }
+
+  async listCollections(): Promise<CollectionRecord[]> {
+    return [...this.collections.values()].sort((a, b) => byStr(a.name, b.name)).map(clone);
+  }
+
+  async deleteCollection(name: string): Promise<void> {
+    this.collections.delete(name);
+    for (const [id, it] of this.items) {
+      if (it.collection !== name) continue;
+      this.items.delete(id);
+      this.versions.delete(id);
+      this.identity.delete(id);
+    }
+    for (const m of [this.links, this.states, this.quarantine] as Map<unknown, { collection: string }>[]) {
+      for (const [k, v] of m) if (v.collection === name) m.delete(k);
+    }
+    for (const [id, o] of this.outbox) if (o.collection === name) this.outbox.delete(id);
+    // The collection's seq stays, so a re-created collection never reuses a sync token.
+  }
+
+  async getItem(id: string): Promise<StoredItem | undefined> {
+    return clone(this.items.get(id));
+  }
+
+  async getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined> {
+    const found = [...this.items.values()]
+      .filter((i) => i.collection === collection && i.uid === uid)
+      .sort((a, b) => Number(a.deleted) - Number(b.deleted) || b.seq - a.seq);
+    return clone(found[0]);
+  }
+
+  async listItems(collection: string, opts: { includeDeleted?: boolean } = {}): Promise<StoredItem[]> {
+    return this.itemsOf(collection)
+      .filter((i) => opts.includeDeleted || !i.deleted)
+      .sort((a, b) => byStr(a.uid, b.uid) || byStr(a.id, b.id))
+      .map(clone);
+  }
+
+  async countItems(collection: string): Promise<number> {
+    return this.itemsOf(collection).filter((i) => !i.deleted).length;
+  }
+
+  async findByIdentity(collection: string, keys: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const [id, k] of this.identity) {
+      const it = this.items.get(id);
+      if (!it || it.deleted || it.collection !== collection || k.collection !== collection) continue;
+      if (keys.some((x) => k.keys.has(x))) out.push(id);
+    }
+    return out.sort(byStr);
+  }
+
+  async changesSince(collection: string, seq: number): Promise<{ items: StoredItem[]; seq: number }> {
+    const items = this.itemsOf(collection).filter((i) => i.seq > seq).sort((a, b) => a.seq - b.seq).map(clone);
+    return { items, seq: this.seqs.get(collection) ?? 0 };
+  }
+
+  async currentSeq(collection: string): Promise<number> {
+    return this.seqs.get(collection) ?? 0;
+  }
+
+  async history(itemId: string, limit?: number): Promise<Array<{ version: number; item: Item; time: string }>> {
+    const all = [...(this.versions.get(itemId) ?? [])].sort((a, b) => b.version - a.version);
+    return clone(limit === undefined || limit < 0 ? all : all.slice(0, limit));
+  }
+
+  async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
+    return clone(this.links.get(key(collection, member, href)));
+  }
+
+  async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
+    return [...this.links.values()]
+      .filter((l) => l.collection === collection && l.member === member)
+      .sort((a, b) => byStr(a.href, b.href))
+      .map(clone);
+  }
+
+  async linksForItem(itemId: string): Promise<LinkRecord[]> {
+    return [...this.links.values()]
+      .filter((l) => l.itemId === itemId)
+      .sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member) || byStr(a.href, b.href))
+      .map(clone);
+  }
+
+  async pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
+    const byItem = new Map<string, LinkRecord[]>();
+    for (const l of this.links.values()) {
+      if (l.collection !== collection || l.member !== member) continue;
+      byItem.set(l.itemId, [...(byItem.get(l.itemId) ?? []), l]);
+    }
+    const out: Array<{ item: StoredItem; link?: LinkRecord }> = [];
+    for (const item of this.itemsOf(collection).sort((a, b) => a.seq - b.seq)) {
+      const links = (byItem.get(item.id) ?? []).sort((a, b) => byStr(a.href, b.href));
+      if (links.length === 0) {
+        if (!item.deleted) out.push({ item: clone(item) });
+        continue;
+      }
+      for (const link of links) {
+        if (item.deleted || item.version > link.agreedVersion) out.push({ item: clone(item), link: clone(link) });
+      }
+    }
+    return out;
+  }
+
+  async getMemberState(collection: string, member: string): Promise<MemberState | undefined> {
+    return clone(this.states.get(key(collection, member)));
+  }
+
+  async listMemberStates(collection?: string): Promise<MemberState[]> {
+    return [...this.states.values()]
+      .filter((s) => collection === undefined || s.collection === collection)
+      .sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member))
+      .map(clone);
+  }
+
+  async appendLog(entries: NewLogEntry[]): Promise<number[]> {
+    return entries.map((e) => this.pushLog(e));
+  }
+
+  async listLog(q: LogQuery = {}): Promise<LogEntry[]> {
+    const { collection, uid, since, actions } = q;
+    return this.log
+      .filter((e) => (collection === undefined || e.collection === collection)
+        && (uid === undefined || e.uid === uid)
+        && (since === undefined || e.time >= since)
+        && (actions === undefined || actions.includes(e.action)))
+      .reverse()
+      .slice(0, q.limit ?? DEFAULT_LOG_LIMIT)
+      .map(clone);
+  }
+
+  async getLogEntry(id: number): Promise<LogEntry | undefined> {
+    return clone(this.log.find((e) => e.id === id));
+  }
+
+  async listQuarantine(collection?: string): Promise<QuarantineRecord[]> {
+    return [...this.quarantine.values()]
+      .filter((r) => collection === undefined || r.collection === collection)
+      .sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member) || byStr(a.href, b.href))
+      .map(clone);
+  }
+
+  async listOutbox(collection?: string, member?: string): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()]
+      .filter((o) => (collection === undefined || o.collection === collection) && (member === undefined || o.member === member))
+      .sort((a, b) => a.id - b.id)
+      .map(clone);
+  }
+
+  async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
+    // Validate every expectVersion first (in order, so one step may write an item twice), then apply.
+    const seen = new Map<string, number>();
+    for (const w of change.items ?? []) {
+      const stored = seen.get(w.id) ?? this.items.get(w.id)?.version ?? 0;
+      if (stored !== w.expectVersion) {
+        throw new PimError(
+          'precondition-failed',
+          `item ${w.id} (uid ${w.uid} in ${w.collection}) is at version ${stored}, the change expected ${w.expectVersion}; nothing was written`,
+        );
+      }
+      seen.set(w.id, w.expectVersion + 1);
+    }
+
+    const now = new Date().toISOString();
+    for (const w of change.items ?? []) {
+      const seq = (this.seqs.get(w.collection) ?? 0) + 1;
+      this.seqs.set(w.collection, seq);
+      const version = w.expectVersion + 1;
+      const deleted = w.deleted ?? false;
+      this.items.set(w.id, clone({
+        id: w.id, collection: w.collection, uid: w.uid, version, seq, deleted, item: w.item, meta: w.meta, updatedAt: now,
+      }));
+      const hist = (this.versions.get(w.id) ?? []).filter((v) => v.version !== version);
+      this.versions.set(w.id, [...hist, { version, item: clone(w.item), time: now }]);
+      if (deleted) this.identity.delete(w.id);
+      else if (w.identityKeys !== undefined) this.identity.set(w.id, { collection: w.collection, keys: new Set(w.identityKeys) });
+    }
+    for (const k of change.removeLinks ?? []) this.links.delete(key(k.collection, k.member, k.href));
+    for (const l of change.links ?? []) this.links.set(key(l.collection, l.member, l.href), clone(l));
+    const logIds = (change.log ?? []).map((e) => this.pushLog(e));
+    for (const k of change.unquarantine ?? []) this.quarantine.delete(key(k.collection, k.member, k.href));
+    for (const q of change.quarantine ?? []) this.quarantine.set(key(q.collection, q.member, q.href), clone(q));
+    for (const id of change.outboxDone ?? []) this.outbox.delete(id);
+    const outboxIds = (change.outbox ?? []).map((o) => {
+      const id = this.nextOutboxId++;
+      this.outbox.set(id, { ...clone(o), id });
+      return id;
+    });
+    for (const s of change.memberStates ?? []) this.states.set(key(s.collection, s.member), clone(s));
+    return { logIds, outboxIds };
+  }
+
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const held = this.locks.get(name);
+    if (held && held.owner !== owner && held.expiresAt > now) return false;
+    this.locks.set(name, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    if (this.locks.get(name)?.owner === owner) this.locks.delete(name);
+  }
+
+  private itemsOf(collection: string): StoredItem[] {
+    return [...this.items.values()].filter((i) => i.collection === collection);
+  }
+
+  private pushLog(e: NewLogEntry): number {
+    const id = this.nextLogId++;
+    this.log.push({ ...clone(e), id });
+    return id;
+  }
+}

@@ -1,0 +1,166 @@
+import type Database from 'better-sqlite3';
+import { PimError } from '../../core/errors.js';
+
+/**
+ * Schema migrations of the SQLite store, in order. Migration `i` (0-based) brings the
+ * schema from version `i` to `i + 1`; the version lives in `PRAGMA user_version`. Never edit
+ * a released migration: append a new one.
+ */
+export type Migration = (db: Database.Database) => void;
+
+export const migrations: readonly Migration[] = [
+  // 1: the initial schema.
+  (db) => {
+    db.exec(`
+      CREATE TABLE collections (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT,
+        display_name TEXT,
+        color TEXT,
+        description TEXT,
+        origin TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- UIDs may repeat transiently (two sources created the same item), so (collection, uid)
+      -- is indexed, not unique.
+      CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        collection TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX items_collection_uid ON items (collection, uid);
+      CREATE INDEX items_collection_seq ON items (collection, seq);
+
+      -- Every version an item had (the current one included), for review and undo.
+      CREATE TABLE item_versions (
+        item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (item_id, version)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE identity_keys (
+        item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        PRIMARY KEY (item_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX identity_keys_lookup ON identity_keys (collection, key);
+
+      -- The primary key also serves lookups by (collection, member). links_item leads with
+      -- item_id and also holds (collection, member), so pendingForMember's join probes it by
+      -- all three instead of scanning the member's links for every item.
+      CREATE TABLE links (
+        collection TEXT NOT NULL,
+        member TEXT NOT NULL,
+        href TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        base TEXT NOT NULL,
+        agreed_version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (collection, member, href)
+      );
+      CREATE INDEX links_item ON links (item_id, collection, member);
+
+      CREATE TABLE member_states (
+        collection TEXT NOT NULL,
+        member TEXT NOT NULL,
+        token TEXT,
+        last_sync TEXT,
+        errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        PRIMARY KEY (collection, member)
+      );
+
+      CREATE TABLE log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        item_id TEXT,
+        action TEXT NOT NULL,
+        connector TEXT NOT NULL,
+        fields TEXT,
+        message TEXT,
+        resolves INTEGER
+      );
+      CREATE INDEX log_time ON log (time);
+      CREATE INDEX log_collection ON log (collection, id);
+      CREATE INDEX log_uid ON log (uid, id);
+
+      CREATE TABLE quarantine (
+        collection TEXT NOT NULL,
+        member TEXT NOT NULL,
+        href TEXT NOT NULL,
+        location TEXT NOT NULL,
+        message TEXT NOT NULL,
+        raw TEXT,
+        time TEXT NOT NULL,
+        PRIMARY KEY (collection, member, href)
+      );
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        collection TEXT NOT NULL,
+        member TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        href TEXT,
+        etag TEXT,
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_member ON outbox (collection, member, id);
+
+      -- Kept when a collection is deleted, so a re-created collection never reuses a sync token.
+      CREATE TABLE collection_seq (
+        collection TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+
+      CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `);
+  },
+];
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the schema up to date. Each migration runs in its own IMMEDIATE transaction that
+ * re-reads the version first, so two processes opening a new file at once do not both
+ * migrate. Returns how many migrations ran.
+ */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations, where = ''): number {
+  let ran = 0;
+  for (;;) {
+    const step = db.transaction((): boolean => {
+      const v = schemaVersion(db);
+      if (v > list.length) {
+        throw new PimError('unsupported', `the store has schema version ${v}, newer than this pimhub knows (${list.length}); upgrade pimhub`, { where });
+      }
+      if (v === list.length) return false;
+      list[v](db);
+      db.pragma(`user_version = ${v + 1}`);
+      return true;
+    });
+    if (!step.immediate()) return ran;
+    ran++;
+  }
+}

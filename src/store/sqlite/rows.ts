@@ -1,0 +1,270 @@
+import type {
+  CollectionRecord,
+  LinkRecord,
+  LogAction,
+  LogEntry,
+  MemberState,
+  OutboxEntry,
+  OutboxOp,
+  QuarantineRecord,
+  StoredItem,
+} from '../../core/store.js';
+import type { CollectionKind } from '../../core/types.js';
+
+/**
+ * Row shapes of the SQLite tables and their mapping to the Store's records. NULL columns
+ * become absent properties (never `undefined` values), so records compare equal to what
+ * the memory store returns.
+ */
+
+export interface CollectionRow {
+  name: string;
+  kind: string;
+  owner: string | null;
+  display_name: string | null;
+  color: string | null;
+  description: string | null;
+  origin: string;
+  created_at: string;
+}
+
+export interface ItemRow {
+  id: string;
+  collection: string;
+  uid: string;
+  version: number;
+  seq: number;
+  deleted: number;
+  data: string;
+  meta: string;
+  updated_at: string;
+}
+
+export interface LinkRow {
+  collection: string;
+  member: string;
+  href: string;
+  item_id: string;
+  etag: string;
+  base: string;
+  agreed_version: number;
+  updated_at: string;
+}
+
+export interface MemberStateRow {
+  collection: string;
+  member: string;
+  token: string | null;
+  last_sync: string | null;
+  errors: number;
+  last_error: string | null;
+}
+
+export interface LogRow {
+  id: number;
+  time: string;
+  collection: string;
+  uid: string;
+  item_id: string | null;
+  action: string;
+  connector: string;
+  fields: string | null;
+  message: string | null;
+  resolves: number | null;
+}
+
+export interface QuarantineRow {
+  collection: string;
+  member: string;
+  href: string;
+  location: string;
+  message: string;
+  raw: string | null;
+  time: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  collection: string;
+  member: string;
+  item_id: string;
+  op: string;
+  href: string | null;
+  etag: string | null;
+  version: number;
+  created_at: string;
+}
+
+/** Sets `key` on `o` only when the column is not NULL. */
+function opt<T extends object, K extends keyof T>(o: T, key: K, v: T[K] | null | undefined): void {
+  if (v !== null && v !== undefined) o[key] = v;
+}
+
+export function collectionFromRow(r: CollectionRow): CollectionRecord {
+  const c: CollectionRecord = {
+    name: r.name,
+    kind: r.kind as CollectionKind,
+    origin: r.origin as CollectionRecord['origin'],
+    createdAt: r.created_at,
+  };
+  opt(c, 'owner', r.owner);
+  opt(c, 'displayName', r.display_name);
+  opt(c, 'color', r.color);
+  opt(c, 'description', r.description);
+  return c;
+}
+
+export function collectionToRow(c: CollectionRecord): CollectionRow {
+  return {
+    name: c.name,
+    kind: c.kind,
+    owner: c.owner ?? null,
+    display_name: c.displayName ?? null,
+    color: c.color ?? null,
+    description: c.description ?? null,
+    origin: c.origin,
+    created_at: c.createdAt,
+  };
+}
+
+export function itemFromRow(r: ItemRow): StoredItem {
+  return {
+    id: r.id,
+    collection: r.collection,
+    uid: r.uid,
+    version: r.version,
+    seq: r.seq,
+    deleted: r.deleted !== 0,
+    item: JSON.parse(r.data),
+    meta: JSON.parse(r.meta),
+    updatedAt: r.updated_at,
+  };
+}
+
+export function linkFromRow(r: LinkRow): LinkRecord {
+  return {
+    collection: r.collection,
+    member: r.member,
+    href: r.href,
+    itemId: r.item_id,
+    etag: r.etag,
+    base: JSON.parse(r.base),
+    agreedVersion: r.agreed_version,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function linkToRow(l: LinkRecord): LinkRow {
+  return {
+    collection: l.collection,
+    member: l.member,
+    href: l.href,
+    item_id: l.itemId,
+    etag: l.etag,
+    base: JSON.stringify(l.base),
+    agreed_version: l.agreedVersion,
+    updated_at: l.updatedAt,
+  };
+}
+
+export function memberStateFromRow(r: MemberStateRow): MemberState {
+  const s: MemberState = { collection: r.collection, member: r.member, errors: r.errors };
+  opt(s, 'token', r.token);
+  opt(s, 'lastSync', r.last_sync);
+  opt(s, 'lastError', r.last_error);
+  return s;
+}
+
+export function memberStateToRow(s: MemberState): MemberStateRow {
+  return {
+    collection: s.collection,
+    member: s.member,
+    token: s.token ?? null,
+    last_sync: s.lastSync ?? null,
+    errors: s.errors,
+    last_error: s.lastError ?? null,
+  };
+}
+
+export function logFromRow(r: LogRow): LogEntry {
+  const e: LogEntry = {
+    id: r.id,
+    time: r.time,
+    collection: r.collection,
+    uid: r.uid,
+    action: r.action as LogAction,
+    connector: r.connector,
+  };
+  opt(e, 'itemId', r.item_id);
+  if (r.fields !== null) e.fields = JSON.parse(r.fields);
+  opt(e, 'message', r.message);
+  opt(e, 'resolves', r.resolves);
+  return e;
+}
+
+export function logToRow(e: Omit<LogEntry, 'id'>): Omit<LogRow, 'id'> {
+  return {
+    time: e.time,
+    collection: e.collection,
+    uid: e.uid,
+    item_id: e.itemId ?? null,
+    action: e.action,
+    connector: e.connector,
+    fields: e.fields === undefined ? null : JSON.stringify(e.fields),
+    message: e.message ?? null,
+    resolves: e.resolves ?? null,
+  };
+}
+
+export function quarantineFromRow(r: QuarantineRow): QuarantineRecord {
+  const q: QuarantineRecord = {
+    collection: r.collection,
+    member: r.member,
+    href: r.href,
+    where: r.location,
+    message: r.message,
+    time: r.time,
+  };
+  opt(q, 'raw', r.raw);
+  return q;
+}
+
+export function quarantineToRow(q: QuarantineRecord): QuarantineRow {
+  return {
+    collection: q.collection,
+    member: q.member,
+    href: q.href,
+    location: q.where,
+    message: q.message,
+    raw: q.raw ?? null,
+    time: q.time,
+  };
+}
+
+export function outboxFromRow(r: OutboxRow): OutboxEntry {
+  const o: OutboxEntry = {
+    id: r.id,
+    collection: r.collection,
+    member: r.member,
+    itemId: r.item_id,
+    op: r.op as OutboxOp,
+    version: r.version,
+    createdAt: r.created_at,
+  };
+  opt(o, 'href', r.href);
+  opt(o, 'etag', r.etag);
+  return o;
+}
+
+export function outboxToRow(o: Omit<OutboxEntry, 'id'>): Omit<OutboxRow, 'id'> {
+  return {
+    collection: o.collection,
+    member: o.member,
+    item_id: o.itemId,
+    op: o.op,
+    href: o.href ?? null,
+    etag: o.etag ?? null,
+    version: o.version,
+    created_at: o.createdAt,
+  };
+}

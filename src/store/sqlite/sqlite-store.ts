@@ -1,0 +1,311 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PimError, isPimError, messageOf } from '../../core/errors.js';
+import type {
+  CollectionRecord, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  QuarantineRecord, Store, StoreChange, StoredItem,
+} from '../../core/store.js';
+import type { Item } from '../../model/item.js';
+import { applyChange, insertLog } from './apply-change.js';
+import { migrate, schemaVersion } from './migrations.js';
+import {
+  collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow,
+  outboxFromRow, quarantineFromRow,
+  type CollectionRow, type ItemRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow,
+} from './rows.js';
+
+/** How long a statement waits for another process's write lock before failing with `busy`. */
+const BUSY_TIMEOUT_MS = 5000;
+/** Bound on `?` placeholders per IN list (SQLite's limit is 32766; keep statements small). */
+const IN_CHUNK = 500;
+const DEFAULT_LOG_LIMIT = 100;
+
+const ITEM_COLS = 'i.id, i.collection, i.uid, i.version, i.seq, i.deleted, i.data, i.meta, i.updated_at';
+
+type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string };
+
+/**
+ * The default store: one SQLite file in WAL mode, so `pimhub sync` and `pimhub serve` can
+ * share it from two processes (readers never block the writer; writers wait up to 5 s for
+ * each other). Every `commit` is one IMMEDIATE transaction. See docs/store.md.
+ */
+export class SqliteStore implements Store {
+  private db: Database.Database | undefined;
+  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly stmt = (sql: string): Database.Statement => {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.conn().prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  };
+
+  constructor(readonly path: string) {}
+
+  /** Opens the file synchronously (creating its folder and migrating); idempotent. */
+  open(): this {
+    if (this.db) return this;
+    this.guard(() => {
+      if (this.path !== ':memory:' && this.path !== '') mkdirSync(dirname(this.path), { recursive: true });
+      const db = new Database(this.path, { timeout: BUSY_TIMEOUT_MS });
+      try {
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        db.pragma('journal_mode = WAL');
+        // NORMAL is durable across application crashes in WAL mode; only a power loss may lose the last commits.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, undefined, this.path);
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+      this.db = db;
+    });
+    return this;
+  }
+
+  /** The schema version (`PRAGMA user_version`). */
+  schemaVersion(): number {
+    return this.guard(() => schemaVersion(this.conn()));
+  }
+
+  async init(): Promise<void> {
+    this.open();
+  }
+
+  async close(): Promise<void> {
+    this.stmts.clear();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  async upsertCollection(c: CollectionRecord): Promise<void> {
+    this.guard(() =>
+      this.stmt(`INSERT OR REPLACE INTO collections (name, kind, owner, display_name, color, description, origin, created_at)
+                 VALUES (@name, @kind, @owner, @display_name, @color, @description, @origin, @created_at)`).run(collectionToRow(c)),
+    );
+  }
+
+  async getCollection(name: string): Promise<CollectionRecord | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM collections WHERE name = ?').get(name) as CollectionRow | undefined);
+    return r && collectionFromRow(r);
+  }
+
+  async listCollections(): Promise<CollectionRecord[]> {
+    return this.all<CollectionRow>('SELECT * FROM collections ORDER BY name').map(collectionFromRow);
+  }
+
+  async deleteCollection(name: string): Promise<void> {
+    this.write(() => {
+      // item_versions and identity_keys follow items through ON DELETE CASCADE.
+      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'collections']) {
+        this.stmt(`DELETE FROM ${table} WHERE ${table === 'collections' ? 'name' : 'collection'} = ?`).run(name);
+      }
+    });
+  }
+
+  async getItem(id: string): Promise<StoredItem | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM items WHERE id = ?').get(id) as ItemRow | undefined);
+    return r && itemFromRow(r);
+  }
+
+  async getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined> {
+    // UIDs may repeat transiently: prefer the live item, then the latest change.
+    const r = this.guard(() => this.stmt(
+      'SELECT * FROM items WHERE collection = ? AND uid = ? ORDER BY deleted, seq DESC LIMIT 1',
+    ).get(collection, uid) as ItemRow | undefined);
+    return r && itemFromRow(r);
+  }
+
+  async listItems(collection: string, opts: { includeDeleted?: boolean } = {}): Promise<StoredItem[]> {
+    const live = opts.includeDeleted ? '' : ' AND deleted = 0';
+    return this.all<ItemRow>(`SELECT * FROM items WHERE collection = ?${live} ORDER BY uid, id`, collection).map(itemFromRow);
+  }
+
+  async countItems(collection: string): Promise<number> {
+    return this.guard(() => (this.stmt('SELECT count(*) AS n FROM items WHERE collection = ? AND deleted = 0').get(collection) as { n: number }).n);
+  }
+
+  async findByIdentity(collection: string, keys: readonly string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += IN_CHUNK) {
+      const chunk = unique.slice(i, i + IN_CHUNK);
+      const rows = this.all<{ id: string }>(
+        `SELECT DISTINCT k.item_id AS id FROM identity_keys k JOIN items i ON i.id = k.item_id
+         WHERE k.collection = ? AND k.key IN (${chunk.map(() => '?').join(',')}) AND i.deleted = 0 AND i.collection = k.collection`,
+        collection, ...chunk,
+      );
+      for (const r of rows) ids.add(r.id);
+    }
+    return [...ids].sort();
+  }
+
+  async changesSince(collection: string, seq: number): Promise<{ items: StoredItem[]; seq: number }> {
+    // One read transaction: the items and the seq come from the same snapshot.
+    return this.guard(() => this.conn().transaction(() => ({
+      items: (this.stmt('SELECT * FROM items WHERE collection = ? AND seq > ? ORDER BY seq').all(collection, seq) as ItemRow[]).map(itemFromRow),
+      seq: this.seqOf(collection),
+    }))());
+  }
+
+  async currentSeq(collection: string): Promise<number> {
+    return this.guard(() => this.seqOf(collection));
+  }
+
+  async history(itemId: string, limit = -1): Promise<Array<{ version: number; item: Item; time: string }>> {
+    return this.all<{ version: number; data: string; time: string }>(
+      'SELECT version, data, time FROM item_versions WHERE item_id = ? ORDER BY version DESC LIMIT ?', itemId, limit,
+    ).map((r) => ({ version: r.version, item: JSON.parse(r.data) as Item, time: r.time }));
+  }
+
+  async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM links WHERE collection = ? AND member = ? AND href = ?')
+      .get(collection, member, href) as LinkRow | undefined);
+    return r && linkFromRow(r);
+  }
+
+  async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
+    return this.all<LinkRow>('SELECT * FROM links WHERE collection = ? AND member = ? ORDER BY href', collection, member).map(linkFromRow);
+  }
+
+  async linksForItem(itemId: string): Promise<LinkRecord[]> {
+    return this.all<LinkRow>('SELECT * FROM links WHERE item_id = ? ORDER BY collection, member, href', itemId).map(linkFromRow);
+  }
+
+  async pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
+    // One pass over the collection's items, probing links by the item_id index; only the
+    // result rows are decoded.
+    const rows = this.all<PendingRow>(
+      `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, l.base AS l_base,
+              l.agreed_version AS l_agreed, l.updated_at AS l_updated
+       FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
+       WHERE i.collection = @collection
+         AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
+       ORDER BY i.seq, l.href`,
+      { collection, member },
+    );
+    return rows.map((r) => {
+      const item = itemFromRow(r);
+      if (r.l_href === null) return { item };
+      const link = linkFromRow({
+        collection, member, href: r.l_href, item_id: r.id, etag: r.l_etag, base: r.l_base,
+        agreed_version: r.l_agreed, updated_at: r.l_updated,
+      });
+      return { item, link };
+    });
+  }
+
+  async getMemberState(collection: string, member: string): Promise<MemberState | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM member_states WHERE collection = ? AND member = ?')
+      .get(collection, member) as MemberStateRow | undefined);
+    return r && memberStateFromRow(r);
+  }
+
+  async listMemberStates(collection?: string): Promise<MemberState[]> {
+    const rows = collection === undefined
+      ? this.all<MemberStateRow>('SELECT * FROM member_states ORDER BY collection, member')
+      : this.all<MemberStateRow>('SELECT * FROM member_states WHERE collection = ? ORDER BY member', collection);
+    return rows.map(memberStateFromRow);
+  }
+
+  async appendLog(entries: NewLogEntry[]): Promise<number[]> {
+    return this.write(() => entries.map((e) => insertLog(this.stmt, e)));
+  }
+
+  async listLog(q: LogQuery = {}): Promise<LogEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.collection !== undefined) { where.push('collection = ?'); params.push(q.collection); }
+    if (q.uid !== undefined) { where.push('uid = ?'); params.push(q.uid); }
+    if (q.since !== undefined) { where.push('time >= ?'); params.push(q.since); }
+    if (q.actions !== undefined) {
+      if (q.actions.length === 0) return [];
+      where.push(`action IN (${q.actions.map(() => '?').join(',')})`);
+      params.push(...q.actions);
+    }
+    const sql = `SELECT * FROM log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return this.all<LogRow>(sql, ...params, q.limit ?? DEFAULT_LOG_LIMIT).map(logFromRow);
+  }
+
+  async getLogEntry(id: number): Promise<LogEntry | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM log WHERE id = ?').get(id) as LogRow | undefined);
+    return r && logFromRow(r);
+  }
+
+  async listQuarantine(collection?: string): Promise<QuarantineRecord[]> {
+    const rows = collection === undefined
+      ? this.all<QuarantineRow>('SELECT * FROM quarantine ORDER BY collection, member, href')
+      : this.all<QuarantineRow>('SELECT * FROM quarantine WHERE collection = ? ORDER BY member, href', collection);
+    return rows.map(quarantineFromRow);
+  }
+
+  async listOutbox(collection?: string, member?: string): Promise<OutboxEntry[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (collection !== undefined) { where.push('collection = ?'); params.push(collection); }
+    if (member !== undefined) { where.push('member = ?'); params.push(member); }
+    return this.all<OutboxRow>(`SELECT * FROM outbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, ...params)
+      .map(outboxFromRow);
+  }
+
+  async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
+    const now = new Date().toISOString();
+    return this.write(() => applyChange(this.stmt, change, now));
+  }
+
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.write(() => {
+      const now = Date.now();
+      const held = this.stmt('SELECT owner, expires_at FROM locks WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+      // Free, expired, or already ours (then the call renews it).
+      if (held && held.owner !== owner && held.expires_at > now) return false;
+      this.stmt('INSERT OR REPLACE INTO locks (name, owner, expires_at) VALUES (?, ?, ?)').run(name, owner, now + ttlMs);
+      return true;
+    });
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    this.guard(() => this.stmt('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner));
+  }
+
+  private conn(): Database.Database {
+    if (!this.db) throw new PimError('io', 'the store is not open (call init() first, or it was closed)', { where: this.path });
+    return this.db;
+  }
+
+  private seqOf(collection: string): number {
+    const r = this.stmt('SELECT seq FROM collection_seq WHERE collection = ?').get(collection) as { seq: number } | undefined;
+    return r?.seq ?? 0;
+  }
+
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.guard(() => this.stmt(sql).all(...params) as T[]);
+  }
+
+  /** A write transaction, IMMEDIATE so it takes the write lock up front (waiting up to the busy timeout). */
+  private write<T>(fn: () => T): T {
+    return this.guard(() => this.conn().transaction(fn).immediate());
+  }
+
+  /** Translates database errors into PimError (`busy` when another process holds the lock, else `io`). */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (isPimError(e)) throw e;
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
+        throw new PimError('busy', `the store is busy (another pimhub process is writing): ${messageOf(e)}`, { where: this.path, cause: e });
+      }
+      throw new PimError('io', `store database error: ${messageOf(e)}`, { where: this.path, cause: e });
+    }
+  }
+}
+
+/** Opens (creating and migrating) the SQLite store at `path` (`:memory:` for a private in-memory one). */
+export function openSqliteStore(path: string): SqliteStore {
+  return new SqliteStore(path).open();
+}

@@ -1,0 +1,166 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import Database from 'better-sqlite3';
+import { isPimError } from '../../src/core/errors.js';
+import { migrate, migrations, type Migration } from '../../src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { runStoreContract } from './store-contract.js';
+import { write } from './store-fixtures.js';
+
+function tempDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pimhub-store-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreContract('SqliteStore', async () => {
+  const t = tempDir();
+  const store = openSqliteStore(join(t.dir, 'pimhub.db'));
+  await store.init();
+  return { store, cleanup: async () => { await store.close(); t.remove(); } };
+});
+
+runStoreContract('SqliteStore :memory:', async () => {
+  const store = openSqliteStore(':memory:');
+  return { store, cleanup: async () => store.close() };
+});
+
+test('sqlite: data survives close and reopen; migrations run once', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'sub', 'pimhub.db');
+    const a = openSqliteStore(path);
+    assert.equal(a.schemaVersion(), migrations.length);
+    await a.commit({ items: [write('i1', 'Ann')], log: [{ time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'uid-i1', action: 'created', connector: 'm1' }] });
+    await a.close();
+    await assert.rejects(a.getItem('i1'), (e) => isPimError(e, 'io'));
+
+    const b = openSqliteStore(path);
+    await b.init();
+    assert.equal(b.schemaVersion(), migrations.length);
+    assert.equal((await b.getItem('i1'))?.version, 1);
+    assert.equal((await b.listLog()).length, 1);
+    await b.commit({ items: [write('i1', 'Ann 2', 1)] });
+    assert.equal((await b.getItem('i1'))?.seq, 2);
+    await b.close();
+
+    const db = new Database(path);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(migrate(db), 0, 'an up-to-date file runs no migration');
+    db.close();
+  } finally {
+    t.remove();
+  }
+});
+
+test('sqlite: migrate runs each pending migration once, in order, and refuses newer files', () => {
+  const db = new Database(':memory:');
+  const ran: number[] = [];
+  const list: Migration[] = [() => ran.push(1), () => ran.push(2)];
+  assert.equal(migrate(db, list.slice(0, 1)), 1);
+  assert.equal(migrate(db, list), 1);
+  assert.equal(migrate(db, list), 0);
+  assert.deepEqual(ran, [1, 2]);
+  assert.throws(() => migrate(db, list.slice(0, 1)), (e) => isPimError(e, 'unsupported'));
+  db.close();
+});
+
+test('sqlite: a failing migration leaves the version unchanged', () => {
+  const db = new Database(':memory:');
+  const list: Migration[] = [(d) => d.exec('CREATE TABLE t (x)'), (d) => { d.exec('CREATE TABLE u (x)'); throw new Error('boom'); }];
+  assert.throws(() => migrate(db, list), /boom/);
+  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  const u = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'u'").get() as { n: number };
+  assert.equal(u.n, 0);
+  db.close();
+});
+
+test('sqlite: two instances on one file see each other\'s commits and locks', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'shared.db');
+    const a = openSqliteStore(path);
+    const b = openSqliteStore(path);
+    await a.commit({ items: [write('i1', 'Ann')] });
+    assert.equal((await b.getItem('i1'))?.version, 1);
+    await b.commit({ items: [write('i1', 'Ann 2', 1)] });
+    assert.equal((await a.getItem('i1'))?.version, 2);
+    await assert.rejects(a.commit({ items: [write('i1', 'stale', 1)] }), (e) => isPimError(e, 'precondition-failed'));
+    assert.equal(await a.currentSeq('c'), await b.currentSeq('c'));
+
+    assert.equal(await a.tryLock('sync:c', 'serve', 60_000), true);
+    assert.equal(await b.tryLock('sync:c', 'sync', 60_000), false);
+    await b.unlock('sync:c', 'sync');
+    assert.equal(await b.tryLock('sync:c', 'sync', 60_000), false);
+    await a.unlock('sync:c', 'serve');
+    assert.equal(await b.tryLock('sync:c', 'sync', 60_000), true);
+    await a.close();
+    await b.close();
+  } finally {
+    t.remove();
+  }
+});
+
+test('sqlite: database errors become PimError io with the path', async () => {
+  const t = tempDir();
+  try {
+    // A directory where the file should be cannot be opened as a database.
+    assert.throws(() => openSqliteStore(t.dir), (e) => isPimError(e, 'io') && e.where === t.dir);
+  } finally {
+    t.remove();
+  }
+});
+
+test('sqlite: 10,000 item writes in one commit, and pendingForMember over them', async () => {
+  const store = openSqliteStore(':memory:');
+  const writes = Array.from({ length: 10_000 }, (_, i) => write(`i${i}`, `Person ${i}`, 0, { identityKeys: [`email:p${i}@x.org`] }));
+  const t0 = performance.now();
+  await store.commit({ items: writes });
+  const ms = performance.now() - t0;
+  assert.ok(ms < 5_000, `commit took ${ms} ms`);
+  assert.equal(await store.countItems('c'), 10_000);
+  assert.equal((await store.pendingForMember('c', 'm1')).length, 10_000);
+  await store.commit({ links: writes.map((w, i) => ({ collection: 'c', member: 'm1', href: `${i}.vcf`, itemId: w.id, etag: '"1"', base: w.item, agreedVersion: 1, updatedAt: '2024-01-01T00:00:00.000Z' })) });
+  // Nothing pending must stay cheap: one indexed pass, no per-item scan of the member's links.
+  const t1 = performance.now();
+  assert.deepEqual(await store.pendingForMember('c', 'm1'), []);
+  const pendingMs = performance.now() - t1;
+  assert.ok(pendingMs < 1_000, `pendingForMember took ${pendingMs} ms`);
+  await store.close();
+});
+
+test('sqlite: a commit waits for another process\'s write transaction (busy_timeout)', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'busy.db');
+    const store = openSqliteStore(path);
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    // The other process takes the write lock, holds it for 400 ms, then commits.
+    const child = spawn(process.execPath, ['-e', `
+      const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(path)});
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare("INSERT INTO locks (name, owner, expires_at) VALUES ('other', 'child', 0)").run();
+      console.log('locked');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      db.exec('COMMIT');
+      db.close();
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    await once(child.stdout, 'data');
+    const t0 = performance.now();
+    await store.commit({ items: [write('i1', 'Ann')] });
+    const waited = performance.now() - t0;
+    assert.ok(waited > 100, `the commit should have waited for the lock (${waited} ms)`);
+    assert.deepEqual(await exited, [0, null]);
+    assert.equal((await store.getItem('i1'))?.version, 1);
+    assert.equal(await store.tryLock('other', 'me', 1000), true, 'the child\'s expired lock is visible and can be taken');
+    await store.close();
+  } finally {
+    t.remove();
+  }
+});

@@ -1,0 +1,333 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isPimError } from '../../src/core/errors.js';
+import type { NewLogEntry, Store, StoreChange } from '../../src/core/store.js';
+import { coll, contact, link, logEntry, write } from './store-fixtures.js';
+
+export { contact, write } from './store-fixtures.js';
+
+/**
+ * The acceptance suite every Store runs (ARCHITECTURE.md principle 7). `setup` returns a
+ * fresh, initialised, empty store for each test.
+ */
+export type StoreSetup = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
+
+export function runStoreContract(name: string, setup: StoreSetup): void {
+  const it = (title: string, fn: (s: Store) => Promise<void>): void => {
+    test(title, async () => {
+      const { store, cleanup } = await setup();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    });
+  };
+
+  describe(`${name}: store contract`, () => {
+    it('collections: upsert, get, list, replace', async (s) => {
+      assert.equal(await s.getCollection('x'), undefined);
+      const b = coll('b', { owner: 'ann', displayName: 'B', color: '#fff', description: 'd', origin: 'endpoint', kind: 'calendar' });
+      await s.upsertCollection(b);
+      await s.upsertCollection(coll('a'));
+      assert.deepEqual(await s.getCollection('b'), b);
+      assert.deepEqual(await s.getCollection('a'), coll('a'));
+      assert.deepEqual((await s.listCollections()).map((c) => c.name), ['a', 'b']);
+      await s.upsertCollection(coll('a', { displayName: 'A' }));
+      assert.equal((await s.getCollection('a'))?.displayName, 'A');
+      assert.equal((await s.listCollections()).length, 2);
+    });
+
+    it('commit creates items at version 1 with increasing seq', async (s) => {
+      assert.equal(await s.currentSeq('c'), 0);
+      await s.commit({ items: [write('i1', 'Ann')] });
+      await s.commit({ items: [write('i2', 'Bob'), write('i3', 'Cy')] });
+      const i1 = await s.getItem('i1');
+      assert.ok(i1);
+      assert.equal(i1.version, 1);
+      assert.equal(i1.deleted, false);
+      assert.equal(i1.collection, 'c');
+      assert.equal(i1.uid, 'uid-i1');
+      assert.deepEqual(i1.item, contact('uid-i1', 'Ann'));
+      assert.deepEqual(i1.meta, write('i1', 'Ann').meta);
+      assert.ok(!Number.isNaN(Date.parse(i1.updatedAt)));
+      const seqs = [(await s.getItem('i1'))!.seq, (await s.getItem('i2'))!.seq, (await s.getItem('i3'))!.seq];
+      assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2], `seqs ${seqs}`);
+      assert.equal(await s.currentSeq('c'), seqs[2]);
+      assert.equal(await s.currentSeq('other'), 0);
+      assert.equal((await s.getItemByUid('c', 'uid-i2'))?.id, 'i2');
+      assert.equal(await s.getItemByUid('c', 'nope'), undefined);
+      assert.equal(await s.getItem('nope'), undefined);
+      assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i1', 'i2', 'i3']);
+      assert.equal(await s.countItems('c'), 3);
+      assert.equal(await s.countItems('other'), 0);
+    });
+
+    it('commit updates with the right expectVersion', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann')] });
+      const before = (await s.getItem('i1'))!;
+      await s.commit({ items: [write('i1', 'Ann Smith', 1)] });
+      const after = (await s.getItem('i1'))!;
+      assert.equal(after.version, 2);
+      assert.ok(after.seq > before.seq);
+      assert.deepEqual(after.item, contact('uid-i1', 'Ann Smith'));
+      await s.commit({ items: [write('i1', 'Ann B. Smith', 2, { uid: 'new-uid' })] });
+      const renamed = (await s.getItem('i1'))!;
+      assert.equal(renamed.version, 3);
+      assert.equal(renamed.uid, 'new-uid');
+      assert.equal(await s.getItemByUid('c', 'uid-i1'), undefined);
+    });
+
+    it('a wrong expectVersion fails with precondition-failed and applies nothing of the commit', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann')] });
+      const seq = await s.currentSeq('c');
+      const bad: StoreChange = {
+        items: [write('new', 'New'), write('i1', 'Stale', 0)],
+        links: [link('i1', 'a.vcf', 1)],
+        log: [logEntry('uid-i1', 'updated', '2024-01-03T00:00:00.000Z')],
+        quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'broken', time: '2024-01-03T00:00:00.000Z' }],
+        outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', version: 2, createdAt: '2024-01-03T00:00:00.000Z' }],
+        memberStates: [{ collection: 'c', member: 'm1', errors: 0, token: 't' }],
+      };
+      await assert.rejects(s.commit(bad), (e) => isPimError(e, 'precondition-failed') && /i1/.test(e.message));
+      await assert.rejects(s.commit({ items: [write('ghost', 'G', 1)] }), (e) => isPimError(e, 'precondition-failed'));
+      await assert.rejects(s.commit({ items: [write('i1', 'Ahead', 2)] }), (e) => isPimError(e, 'precondition-failed'));
+      assert.equal(await s.getItem('new'), undefined);
+      assert.equal(await s.getItem('ghost'), undefined);
+      const i1 = (await s.getItem('i1'))!;
+      assert.equal(i1.version, 1);
+      assert.deepEqual(i1.item, contact('uid-i1', 'Ann'));
+      assert.equal(await s.currentSeq('c'), seq);
+      assert.deepEqual(await s.linksForItem('i1'), []);
+      assert.deepEqual(await s.listLog(), []);
+      assert.deepEqual(await s.listQuarantine(), []);
+      assert.deepEqual(await s.listOutbox(), []);
+      assert.deepEqual(await s.listMemberStates(), []);
+      assert.equal((await s.history('i1')).length, 1);
+    });
+
+    it('one commit may write the same item twice in order', async (s) => {
+      await s.commit({ items: [write('i1', 'One'), write('i1', 'Two', 1)] });
+      assert.equal((await s.getItem('i1'))!.version, 2);
+      assert.deepEqual((await s.history('i1')).map((h) => h.version), [2, 1]);
+    });
+
+    it('tombstones: deleted items keep their last data and leave the live lists', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann'), write('i2', 'Bob')] });
+      await s.commit({ items: [write('i1', 'Ann', 1, { deleted: true })] });
+      const t = (await s.getItem('i1'))!;
+      assert.equal(t.deleted, true);
+      assert.equal(t.version, 2);
+      assert.deepEqual(t.item, contact('uid-i1', 'Ann'));
+      assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i2']);
+      assert.deepEqual((await s.listItems('c', { includeDeleted: true })).map((i) => i.id), ['i1', 'i2']);
+      assert.equal(await s.countItems('c'), 1);
+      assert.equal((await s.getItemByUid('c', 'uid-i1'))?.deleted, true);
+      // Undelete: a new live version of the same id.
+      await s.commit({ items: [write('i1', 'Ann', 2)] });
+      assert.equal((await s.getItem('i1'))!.deleted, false);
+      assert.equal(await s.countItems('c'), 2);
+    });
+
+    it('getItemByUid prefers the live item when a UID repeats', async (s) => {
+      await s.commit({ items: [write('a', 'A', 0, { uid: 'same' }), write('b', 'B', 0, { uid: 'same' })] });
+      assert.equal(await s.countItems('c'), 2);
+      await s.commit({ items: [write('b', 'B', 1, { uid: 'same', deleted: true })] });
+      assert.equal((await s.getItemByUid('c', 'same'))?.id, 'a');
+    });
+
+    it('history: every version, newest first, with a limit', async (s) => {
+      assert.deepEqual(await s.history('i1'), []);
+      await s.commit({ items: [write('i1', 'v1')] });
+      await s.commit({ items: [write('i1', 'v2', 1)] });
+      await s.commit({ items: [write('i1', 'v3', 2, { deleted: true })] });
+      const h = await s.history('i1');
+      assert.deepEqual(h.map((x) => x.version), [3, 2, 1]);
+      assert.deepEqual(h[1].item, contact('uid-i1', 'v2'));
+      assert.ok(h.every((x) => !Number.isNaN(Date.parse(x.time))));
+      assert.deepEqual((await s.history('i1', 2)).map((x) => x.version), [3, 2]);
+    });
+
+    it('identity keys: lookup finds live items only, keys are replaced when given', async (s) => {
+      await s.commit({ items: [
+        write('i1', 'Ann', 0, { identityKeys: ['email:ann@x.org', 'tel:+331'] }),
+        write('i2', 'Bob', 0, { identityKeys: ['email:bob@x.org'] }),
+        { ...write('o1', 'Ann', 0, { identityKeys: ['email:ann@x.org'] }), collection: 'other' },
+      ] });
+      assert.deepEqual(await s.findByIdentity('c', ['email:ann@x.org']), ['i1']);
+      assert.deepEqual(await s.findByIdentity('c', ['tel:+331', 'email:bob@x.org', 'nope']), ['i1', 'i2']);
+      assert.deepEqual(await s.findByIdentity('c', []), []);
+      assert.deepEqual(await s.findByIdentity('other', ['email:ann@x.org']), ['o1']);
+      // Update without keys keeps them; with keys replaces them.
+      await s.commit({ items: [write('i1', 'Ann', 1)] });
+      assert.deepEqual(await s.findByIdentity('c', ['tel:+331']), ['i1']);
+      await s.commit({ items: [write('i1', 'Ann', 2, { identityKeys: ['email:ann@y.org'] })] });
+      assert.deepEqual(await s.findByIdentity('c', ['tel:+331', 'email:ann@x.org']), []);
+      assert.deepEqual(await s.findByIdentity('c', ['email:ann@y.org']), ['i1']);
+      // Tombstones have no identity.
+      await s.commit({ items: [write('i2', 'Bob', 1, { deleted: true, identityKeys: ['email:bob@x.org'] })] });
+      assert.deepEqual(await s.findByIdentity('c', ['email:bob@x.org']), []);
+    });
+
+    it('links: create, read, replace, remove', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann'), write('i2', 'Bob')] });
+      const l1 = link('i1', 'ann.vcf', 1);
+      await s.commit({ links: [l1, link('i2', 'bob.vcf', 1), link('i1', 'x/ann.vcf', 1, 'm2')] });
+      assert.deepEqual(await s.getLink('c', 'm1', 'ann.vcf'), l1);
+      assert.equal(await s.getLink('c', 'm1', 'nope.vcf'), undefined);
+      assert.equal(await s.getLink('c', 'm3', 'ann.vcf'), undefined);
+      assert.deepEqual((await s.linksForMember('c', 'm1')).map((l) => l.href), ['ann.vcf', 'bob.vcf']);
+      assert.deepEqual((await s.linksForItem('i1')).map((l) => `${l.member}:${l.href}`), ['m1:ann.vcf', 'm2:x/ann.vcf']);
+      const moved = { ...l1, etag: '"new"', agreedVersion: 2, base: contact('uid-i1', 'Ann 2') };
+      await s.commit({ links: [moved] });
+      assert.deepEqual(await s.getLink('c', 'm1', 'ann.vcf'), moved);
+      await s.commit({ removeLinks: [{ collection: 'c', member: 'm1', href: 'ann.vcf' }] });
+      assert.equal(await s.getLink('c', 'm1', 'ann.vcf'), undefined);
+      assert.deepEqual((await s.linksForItem('i1')).map((l) => l.member), ['m2']);
+    });
+
+    it('pendingForMember: unlinked, behind, tombstones still linked', async (s) => {
+      await s.commit({ items: [write('nolink', 'A'), write('behind', 'B'), write('equal', 'C'), write('gone', 'D'), write('gone2', 'E')] });
+      await s.commit({ items: [write('behind', 'B2', 1), write('gone', 'D', 1, { deleted: true }), write('gone2', 'E', 1, { deleted: true })] });
+      await s.commit({ links: [link('behind', 'b.vcf', 1), link('equal', 'c.vcf', 1), link('gone', 'd.vcf', 1), link('nolink', 'a.vcf', 1, 'm2')] });
+      const p = await s.pendingForMember('c', 'm1');
+      const byId = new Map(p.map((x) => [x.item.id, x]));
+      assert.deepEqual([...byId.keys()].sort(), ['behind', 'gone', 'nolink']);
+      assert.equal(byId.get('nolink')!.link, undefined);
+      assert.equal(byId.get('behind')!.link?.href, 'b.vcf');
+      assert.equal(byId.get('behind')!.item.version, 2);
+      assert.equal(byId.get('gone')!.item.deleted, true);
+      assert.deepEqual(byId.get('gone')!.link, link('gone', 'd.vcf', 1));
+      // Catching up clears it.
+      await s.commit({ links: [link('behind', 'b.vcf', 2), link('nolink', 'a.vcf', 1)], removeLinks: [{ collection: 'c', member: 'm1', href: 'd.vcf' }] });
+      assert.deepEqual(await s.pendingForMember('c', 'm1'), []);
+      assert.deepEqual(await s.pendingForMember('empty', 'm1'), []);
+    });
+
+    it('changesSince: items changed after a seq, tombstones included', async (s) => {
+      await s.commit({ items: [write('i1', 'A'), write('i2', 'B')] });
+      const mark = await s.currentSeq('c');
+      assert.deepEqual(await s.changesSince('c', mark), { items: [], seq: mark });
+      await s.commit({ items: [write('i1', 'A', 1, { deleted: true }), write('i3', 'C')] });
+      await s.commit({ items: [{ ...write('o1', 'O'), collection: 'other' }] });
+      const ch = await s.changesSince('c', mark);
+      assert.deepEqual(ch.items.map((i) => [i.id, i.deleted]), [['i1', true], ['i3', false]]);
+      assert.equal(ch.seq, await s.currentSeq('c'));
+      assert.deepEqual((await s.changesSince('c', 0)).items.map((i) => i.id).sort(), ['i1', 'i2', 'i3']);
+    });
+
+    it('member states: upsert, get, list', async (s) => {
+      assert.equal(await s.getMemberState('c', 'm1'), undefined);
+      const a = { collection: 'c', member: 'm1', token: 'tok', lastSync: '2024-01-01T00:00:00.000Z', errors: 0 };
+      const b = { collection: 'c', member: 'm2', errors: 2, lastError: 'timeout' };
+      await s.commit({ memberStates: [a, b, { collection: 'd', member: 'm1', errors: 0 }] });
+      assert.deepEqual(await s.getMemberState('c', 'm1'), a);
+      assert.deepEqual(await s.getMemberState('c', 'm2'), b);
+      assert.deepEqual((await s.listMemberStates('c')).map((x) => x.member), ['m1', 'm2']);
+      assert.equal((await s.listMemberStates()).length, 3);
+      await s.commit({ memberStates: [{ ...a, token: 'tok2' }] });
+      assert.equal((await s.getMemberState('c', 'm1'))?.token, 'tok2');
+    });
+
+    it('log: ids from appendLog and commit, newest first, filters, default limit', async (s) => {
+      const full: NewLogEntry = {
+        time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'u1', itemId: 'i1', action: 'merged', connector: 'm1',
+        message: 'merged two edits',
+        fields: [{ field: 'fn', base: 'A', values: [{ connector: 'm1', value: 'B' }, { connector: 'm2', value: 'C' }], chosen: 'B', chosenIndex: 0 }],
+      };
+      const [id1] = await s.appendLog([full]);
+      assert.deepEqual(await s.getLogEntry(id1), { ...full, id: id1 });
+      const { logIds } = await s.commit({ log: [logEntry('u2', 'created', '2024-01-02T00:00:00.000Z'), logEntry('u1', 'conflict', '2024-01-03T00:00:00.000Z', 'd')] });
+      assert.equal(logIds.length, 2);
+      assert.ok(id1 < logIds[0] && logIds[0] < logIds[1]);
+      const [id4] = await s.appendLog([{ ...logEntry('u1', 'resolved', '2024-01-04T00:00:00.000Z'), resolves: logIds[1] }]);
+      assert.equal((await s.getLogEntry(id4))?.resolves, logIds[1]);
+      assert.equal(await s.getLogEntry(9999), undefined);
+      assert.deepEqual((await s.listLog()).map((e) => e.id), [id4, logIds[1], logIds[0], id1]);
+      assert.deepEqual((await s.listLog({ collection: 'd' })).map((e) => e.id), [logIds[1]]);
+      assert.deepEqual((await s.listLog({ uid: 'u1' })).map((e) => e.id), [id4, logIds[1], id1]);
+      assert.deepEqual((await s.listLog({ since: '2024-01-03T00:00:00.000Z' })).map((e) => e.id), [id4, logIds[1]]);
+      assert.deepEqual((await s.listLog({ actions: ['created', 'merged'] })).map((e) => e.id), [logIds[0], id1]);
+      assert.deepEqual((await s.listLog({ uid: 'u1', collection: 'c', limit: 1 })).map((e) => e.id), [id4]);
+      assert.deepEqual(await s.listLog({ actions: [] }), []);
+      await s.appendLog(Array.from({ length: 120 }, (_, i) => logEntry(`x${i}`, 'created', '2024-02-01T00:00:00.000Z')));
+      const page = await s.listLog();
+      assert.equal(page.length, 100);
+      assert.equal(page[0].uid, 'x119');
+      assert.equal((await s.listLog({ limit: 500 })).length, 124);
+    });
+
+    it('quarantine: add, replace, clear', async (s) => {
+      const q = { collection: 'c', member: 'm1', href: 'bad.vcf', where: '/data/bad.vcf', message: 'line 3: bad', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' };
+      await s.commit({ quarantine: [q, { ...q, collection: 'd', raw: undefined }] });
+      assert.deepEqual(await s.listQuarantine('c'), [q]);
+      assert.equal((await s.listQuarantine()).length, 2);
+      assert.equal((await s.listQuarantine('d'))[0].raw, undefined);
+      await s.commit({ quarantine: [{ ...q, message: 'line 4: bad' }] });
+      assert.equal((await s.listQuarantine('c'))[0].message, 'line 4: bad');
+      await s.commit({ unquarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf' }] });
+      assert.deepEqual(await s.listQuarantine('c'), []);
+      assert.equal((await s.listQuarantine()).length, 1);
+    });
+
+    it('outbox: add returns ids, done removes', async (s) => {
+      const o = { collection: 'c', member: 'm1', itemId: 'i1', op: 'create' as const, version: 1, createdAt: '2024-01-01T00:00:00.000Z' };
+      const { outboxIds } = await s.commit({ outbox: [o, { ...o, member: 'm2', op: 'update', href: 'a.vcf', etag: '"1"' }, { ...o, collection: 'd' }] });
+      assert.equal(outboxIds.length, 3);
+      assert.deepEqual(await s.listOutbox('c', 'm1'), [{ ...o, id: outboxIds[0] }]);
+      assert.deepEqual((await s.listOutbox('c')).map((x) => x.id), outboxIds.slice(0, 2));
+      assert.equal((await s.listOutbox())[1].href, 'a.vcf');
+      await s.commit({ outboxDone: [outboxIds[0], outboxIds[2]] });
+      assert.deepEqual((await s.listOutbox()).map((x) => x.id), [outboxIds[1]]);
+    });
+
+    it('locks: exclusive, expire, unlock only by the owner', async (s) => {
+      assert.equal(await s.tryLock('sync:c', 'p1', 60_000), true);
+      assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
+      assert.equal(await s.tryLock('sync:d', 'p2', 60_000), true);
+      await s.unlock('sync:c', 'p2');
+      assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
+      assert.equal(await s.tryLock('sync:c', 'p1', 60_000), true, 'the owner may renew');
+      await s.unlock('sync:c', 'p1');
+      assert.equal(await s.tryLock('sync:c', 'p2', 1), true);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await s.tryLock('sync:c', 'p3', 60_000), true, 'an expired lock can be taken');
+      assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
+    });
+
+    it('deleteCollection removes its data and keeps the log', async (s) => {
+      await s.upsertCollection(coll('c'));
+      await s.upsertCollection(coll('other'));
+      await s.commit({
+        items: [write('i1', 'A', 0, { identityKeys: ['k'] }), { ...write('o1', 'O', 0, { identityKeys: ['k'] }), collection: 'other' }],
+        links: [link('i1', 'a.vcf', 1), link('o1', 'o.vcf', 1, 'm1', 'other')],
+        log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z')],
+        quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'x', time: '2024-01-01T00:00:00.000Z' }],
+        outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'create', version: 1, createdAt: '2024-01-01T00:00:00.000Z' }],
+        memberStates: [{ collection: 'c', member: 'm1', errors: 0 }, { collection: 'other', member: 'm1', errors: 0 }],
+      });
+      const seq = await s.currentSeq('c');
+      await s.deleteCollection('c');
+      assert.equal(await s.getCollection('c'), undefined);
+      assert.equal(await s.getItem('i1'), undefined);
+      assert.deepEqual(await s.listItems('c', { includeDeleted: true }), []);
+      assert.deepEqual(await s.history('i1'), []);
+      assert.deepEqual(await s.findByIdentity('c', ['k']), []);
+      assert.deepEqual(await s.linksForMember('c', 'm1'), []);
+      assert.deepEqual(await s.listMemberStates('c'), []);
+      assert.deepEqual(await s.listQuarantine('c'), []);
+      assert.deepEqual(await s.listOutbox('c'), []);
+      assert.equal((await s.listLog({ collection: 'c' })).length, 1);
+      assert.ok((await s.currentSeq('c')) >= seq, 'a re-created collection never reuses a sync token');
+      // The other collection is untouched.
+      assert.ok(await s.getCollection('other'));
+      assert.equal((await s.getItem('o1'))?.collection, 'other');
+      assert.deepEqual(await s.findByIdentity('other', ['k']), ['o1']);
+      assert.equal((await s.linksForMember('other', 'm1')).length, 1);
+      assert.equal((await s.listMemberStates()).length, 1);
+      // A re-created collection starts empty and keeps working.
+      await s.commit({ items: [write('i1', 'A again')] });
+      assert.equal((await s.getItem('i1'))?.version, 1);
+    });
+  });
+}
