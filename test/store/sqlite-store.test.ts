@@ -116,21 +116,15 @@ test('sqlite: database errors become PimError io with the path', async () => {
   }
 });
 
-test('sqlite: 10,000 item writes in one commit, and pendingForMember over them', async () => {
+test('sqlite: 10,000 item writes in one commit, and pendingForMember over them (results at size)', async () => {
   const store = openSqliteStore(':memory:');
   const writes = Array.from({ length: 10_000 }, (_, i) => write(`i${i}`, `Person ${i}`, 0, { identityKeys: [`email:p${i}@x.org`] }));
-  const t0 = performance.now();
   await store.commit({ items: writes });
-  const ms = performance.now() - t0;
-  assert.ok(ms < 5_000, `commit took ${ms} ms`);
   assert.equal(await store.countItems('c'), 10_000);
   assert.equal((await store.pendingForMember('c', 'm1')).length, 10_000);
   await store.commit({ links: writes.map((w, i) => ({ collection: 'c', member: 'm1', href: `${i}.vcf`, itemId: w.id, etag: '"1"', base: w.item, agreedVersion: 1, updatedAt: '2024-01-01T00:00:00.000Z' })) });
-  // Nothing pending must stay cheap: one indexed pass, no per-item scan of the member's links.
-  const t1 = performance.now();
+  // Timings belong in `npm run bench`, not in tests; this checks the result at size.
   assert.deepEqual(await store.pendingForMember('c', 'm1'), []);
-  const pendingMs = performance.now() - t1;
-  assert.ok(pendingMs < 1_000, `pendingForMember took ${pendingMs} ms`);
   await store.close();
 });
 
