@@ -1,0 +1,37 @@
+import { hasDiscovery } from '../../core/connector.js';
+import { messageOf } from '../../core/errors.js';
+import { openContext } from '../context.js';
+import { createOutput } from '../output.js';
+
+/** Validates the config (opening it does), reaches every connector and lists remote collections. */
+export async function checkCommand(opts: { config?: string; json?: boolean }): Promise<number> {
+  const out = createOutput(!!opts.json);
+  const app = await openContext(opts.config);
+  let failures = 0;
+  const connectors = [];
+  try {
+    out.line(`config ${app.config.file}: ok`);
+    for (const name of Object.keys(app.config.connectors)) {
+      const c = app.connector(name);
+      const entry: { name: string; type: string; ok: boolean; error?: string; collections?: unknown[] } = { name, type: c.type, ok: true };
+      try {
+        await c.check();
+        if (hasDiscovery(c)) entry.collections = await c.discover();
+        out.line(`connector ${name} (${c.type}): ok`);
+        for (const rc of (entry.collections ?? []) as Array<{ name: string; kind: string; displayName?: string; url: string }>) {
+          out.line(`  ${name}/${rc.name}  ${rc.kind}  ${rc.displayName ?? ''}  ${rc.url}`);
+        }
+      } catch (e) {
+        failures += 1;
+        entry.ok = false;
+        entry.error = messageOf(e);
+        out.line(`connector ${name} (${c.type}): FAILED: ${entry.error}`);
+      }
+      connectors.push(entry);
+    }
+    if (out.json) out.result({ config: app.config.file, connectors });
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}

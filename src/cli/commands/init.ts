@@ -1,0 +1,42 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { PimError } from '../../core/errors.js';
+import { configPath } from '../context.js';
+
+const STARTER = `# pimhub configuration. Reference: docs/config.md
+# Where pimhub keeps its canonical copy, the merge log and sync state.
+store: sqlite:./pimhub.db
+# When \`pimhub daemon\` syncs (cron syntax).
+schedule: "*/15 * * * *"
+# Country for phone numbers written without one (E.164 matching).
+defaultRegion: DE
+# Who wins when two members change one field differently: newest | store | prefer:<connector>,...
+conflict: newest
+# Refuse to delete more than this share of a collection in one run (override with --allow-mass-delete).
+deleteGuard: 0.5
+
+server:
+  listen: 127.0.0.1:5233
+  users:
+    # Set PIMHUB_ALICE_PASSWORD in the environment, or use a hash from \`pimhub passwd alice\`.
+    alice: { passwordEnv: PIMHUB_ALICE_PASSWORD }
+
+connectors:
+  # A phone export, only read:
+  # phone: { type: vcard-file, path: ./exports/phone.vcf, readOnly: true }
+  # A vdir folder (khard, vdirsyncer):
+  desktop: { type: vdir, path: ~/.local/share/contacts/default }
+
+collections:
+  contacts:
+    kind: contacts
+    members: [desktop]
+    owner: alice
+`;
+
+export async function initCommand(opts: { config?: string; force?: boolean }): Promise<number> {
+  const path = configPath(opts.config);
+  if (existsSync(path) && !opts.force) throw new PimError('config', `${path} exists already; use --force to overwrite it`);
+  writeFileSync(path, STARTER);
+  process.stdout.write(`wrote ${path}; edit it, then run \`pimhub check\`\n`);
+  return 0;
+}

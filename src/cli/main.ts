@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { daemonCommand } from './commands/daemon.js';
+import { exportCommand } from './commands/export.js';
+import { initCommand } from './commands/init.js';
+import { logCommand } from './commands/log.js';
+import { passwdCommand } from './commands/passwd.js';
+import { resolveCommand } from './commands/resolve.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { EXIT, describeError } from './errors.js';
+
+function program(setExit: (code: number) => void): Command {
+  const p = new Command('pimhub')
+    .description('PIM synchronization gateway: contacts, calendars, tasks and notes merged field by field')
+    .option('-c, --config <file>', 'config file (default ./pimhub.yaml, or $PIMHUB_CONFIG)')
+    .exitOverride()
+    .showHelpAfterError();
+  const cfg = () => p.opts<{ config?: string }>().config;
+  const run = (f: () => Promise<number>) => async () => setExit(await f());
+
+  p.command('init').description('write a commented starter pimhub.yaml').option('--force', 'overwrite an existing file')
+    .action((o) => run(() => initCommand({ config: cfg(), ...o }))());
+  p.command('check').description('validate the config, reach every connector, list remote collections').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => checkCommand({ config: cfg(), ...o }))());
+  p.command('sync').description('one sync round over every collection (or the named ones)')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--only <name...>', 'only these collections')
+    .option('--allow-mass-delete', 'let this run delete more than deleteGuard of a collection')
+    .option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => syncCommand({ config: cfg(), ...o }))());
+  p.command('status').description('per collection and member: last sync, counts, errors, quarantine').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => statusCommand({ config: cfg(), ...o }))());
+  p.command('log').description('the merge log, newest first')
+    .option('--conflicts', 'only conflicts').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
+    .option('--limit <n>', 'at most this many (default 50)').option('--collection <name>', 'only this collection').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => logCommand({ config: cfg(), ...o }))());
+  p.command('resolve').argument('<entry>', 'log entry number').description('reverse or change a conflict decision; the next sync propagates it')
+    .requiredOption('--keep <value>', 'value index (0, 1, …) or connector name').option('--json', 'one JSON document on stdout')
+    .action((entry, o) => run(() => resolveCommand(entry, { config: cfg(), ...o }))());
+  p.command('export').argument('<collection>').description('write a file a phone or mail client can import')
+    .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
+    .option('--json', 'one JSON document on stdout')
+    .action((col, o) => run(() => exportCommand(col, { config: cfg(), ...o }))());
+  p.command('daemon').description('scheduled syncs (the endpoint joins when it is built)')
+    .action(() => run(() => daemonCommand({ config: cfg() }))());
+  p.command('passwd').argument('<user>').description('print a password hash for the config')
+    .action((user) => run(() => passwdCommand(user))());
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program((c) => (code = c)).parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const d = describeError(e);
+    process.stderr.write(`pimhub: ${d.message}\n`);
+    return d.exitCode;
+  }
+  return code;
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});
