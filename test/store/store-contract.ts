@@ -233,7 +233,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       const full: NewLogEntry = {
         time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'u1', itemId: 'i1', action: 'merged', connector: 'm1',
         message: 'merged two edits',
-        fields: [{ field: 'fn', base: 'A', values: [{ connector: 'm1', value: 'B' }, { connector: 'm2', value: 'C' }], chosen: 'B', chosenIndex: 0 }],
+        fields: [{ field: 'fn', path: { component: '', field: 'fn', element: '' }, conflict: true, base: 'A', values: [{ connector: 'm1', value: 'B' }, { connector: 'm2', value: 'C' }], chosen: 'B', chosenIndex: 0 }],
       };
       const [id1] = await s.appendLog([full]);
       assert.deepEqual(await s.getLogEntry(id1), { ...full, id: id1 });
