@@ -6,7 +6,9 @@ import ICAL from 'ical.js';
 import { messageOf } from '../../core/errors.js';
 import type { ContentLine } from './lines.js';
 import type { JCalComponent, JCalProperty } from './jcal.js';
-import { findInvalidValue } from './validate.js';
+import { parseParams } from './params.js';
+import { repairTextValues } from './text-values.js';
+import { findInvalidValue, pairLines, rawValue } from './validate.js';
 
 export type BlockParse =
   | { ok: true; comp: JCalComponent }
@@ -48,6 +50,12 @@ export function parseComponentBlock(lines: ContentLine[]): BlockParse {
   }
   const invalid = findInvalidValue(lines, comp);
   if (invalid) return { ok: false, line: invalid.line, message: `line ${invalid.line}: ${invalid.message}` };
+  for (const { line, prop } of pairLines(lines, comp)) {
+    const params = parseParams(line.text);
+    if (!params) return { ok: false, line: line.line, message: `line ${line.line}: malformed parameters` };
+    prop[1] = params;
+    repairTextValues(prop, rawValue(line.text));
+  }
   return { ok: true, comp };
 }
 
