@@ -156,3 +156,22 @@ test('capabilities hold every property', () => {
   assert.equal(ICALENDAR_CAPABILITIES.format, 'icalendar');
   assert.ok(ICALENDAR_CAPABILITIES.holds({ name: 'x-anything', params: {}, type: 'unknown', values: ['x'] }, { name: 'vevent', props: [], components: [] }));
 });
+
+test('parameters are read as RFC 5545 writes them, not as ical.js 2.2 reads them', () => {
+  const text = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:p',
+    'X-A;X-Q="a","b";X-P=C\\new;X-R=x,y:v',
+    'ORGANIZER;CN="\\,:":mailto:o@example.org',
+    'ATTENDEE;MEMBER="mailto:g1@x","mailto:g2@x";CN=Zoë ^\'Z^\' ^^:mailto:z@x',
+    'CATEGORIES:ends with backslash\\\\,second',
+    'END:VEVENT', 'END:VCALENDAR', '',
+  ].join('\r\n');
+  const r = decodeICalendar(text);
+  assert.deepEqual(r.problems, []);
+  const m = r.items[0].master;
+  assert.deepEqual(propOf(m, 'x-a').params, { 'x-q': ['a', 'b'], 'x-p': 'C\\new', 'x-r': 'x,y' });
+  assert.deepEqual(propOf(m, 'organizer'), { name: 'organizer', params: { cn: '\\,:' }, type: 'cal-address', values: ['mailto:o@example.org'] });
+  assert.deepEqual(propOf(m, 'attendee').params, { member: ['mailto:g1@x', 'mailto:g2@x'], cn: "Zoë 'Z' ^".replace(/'/g, '"') });
+  assert.deepEqual(propOf(m, 'categories').values, ['ends with backslash\\', 'second']);
+  assert.deepEqual(decodeICalendar(encodeCalendarItem(r.items[0])).items, r.items);
+});

@@ -27,16 +27,18 @@ function caretEncode(s: string): string {
  * Several values become a list when the parameter is multi-valued by design (MEMBER,
  * DELEGATED-TO…) or when they were quoted one by one (`X-Q="a","b"`); unquoted `a,b` of
  * any other parameter stays one text, as ical.js and vCard TYPE handling expect.
- * Returns undefined when the line has no well-formed parameter list.
+ * Returns undefined when the line has no well-formed parameter list or no value.
  */
-export function parseParams(line: string): Record<string, ParamValue> | undefined {
+export function parseParams(line: string): ParsedLine | undefined {
   const out: Record<string, ParamValue> = {};
+  let valueType: string | undefined;
   let i = 0;
   while (i < line.length && line[i] !== ';' && line[i] !== ':') i++;
+  const name = line.slice(0, i);
   while (line[i] === ';') {
     const eq = line.indexOf('=', i);
     if (eq < 0) return undefined;
-    const name = line.slice(i + 1, eq).toLowerCase();
+    const param = line.slice(i + 1, eq).toLowerCase();
     i = eq + 1;
     const values: string[] = [];
     let quoted = false;
@@ -56,14 +58,34 @@ export function parseParams(line: string): Record<string, ParamValue> | undefine
       if (line[i] !== ',') break;
       i++;
     }
-    if (name === 'value') continue;
-    const prev = out[name];
+    if (param === 'value') {
+      valueType = values.join(',');
+      continue;
+    }
+    const prev = out[param];
     const all = prev === undefined ? values : [...(Array.isArray(prev) ? prev : [prev]), ...values];
-    if (all.length === 1) out[name] = all[0];
-    else if (isMultiValued(name) || quoted || prev !== undefined) out[name] = all;
-    else out[name] = all.join(',');
+    if (all.length === 1) out[param] = all[0];
+    else if (isMultiValued(param) || quoted || prev !== undefined) out[param] = all;
+    else out[param] = all.join(',');
   }
-  return line[i] === ':' ? out : undefined;
+  if (line[i] !== ':') return undefined;
+  return { name, params: out, valueType, value: line.slice(i + 1) };
+}
+
+/** A content line taken apart: name as written, parameters, VALUE type, raw value. */
+export interface ParsedLine {
+  name: string;
+  params: Record<string, ParamValue>;
+  valueType?: string;
+  value: string;
+}
+
+/**
+ * The line as ical.js should see it: name, VALUE (the only parameter that changes how it
+ * reads the value) and the raw value. Other parameters are read by parseParams.
+ */
+export function lineForIcalJs(p: ParsedLine): string {
+  return p.name + (p.valueType !== undefined ? `;VALUE=${p.valueType}` : '') + ':' + p.value;
 }
 
 function writeValue(v: string, forceQuote: boolean): string {
