@@ -70,3 +70,14 @@ test('a property long in every way folds and reads back equal', () => {
   assertFolded(text);
   assert.deepEqual(decodeICalendar(text).items, [item]);
 });
+
+test('why the codec folds itself: ical.js lets continuation lines reach 76 octets', async () => {
+  const { default: ICAL } = await import('ical.js');
+  const theirs = ICAL.helpers.foldline('X-LONG:' + 'a'.repeat(200)).split('\r\n');
+  assert.ok(theirs.some((l) => Buffer.byteLength(l) > 75));
+  const ours = foldLine('X-LONG:' + 'a'.repeat(200)).split('\r\n');
+  assert.ok(ours.every((l) => Buffer.byteLength(l) <= 75));
+  // and text folded the ical.js way still reads back
+  const r = decodeICalendar(`BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\n${theirs.join('\r\n')}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`);
+  assert.deepEqual(propOf(r.items[0].master, 'x-long').values, ['a'.repeat(200)]);
+});
