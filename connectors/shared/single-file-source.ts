@@ -24,9 +24,10 @@ export interface SingleFileFormat<T extends Item> {
 export interface DecodedFile<T extends Item> extends DecodeResult<T> {
   /** Encodes a whole file, keeping the file-level data of the one decoded (X-WR-CALNAME, the version). */
   encode(items: T[]): string;
-  /** Adds entries that could not be decoded back to an encoded file, verbatim; absent when the
-   * format cannot (then a file with broken entries is not rewritten, so nothing is lost). */
-  appendRaw?(encoded: string, raws: string[]): string;
+  /** Adds entries that could not be decoded back to an encoded file, verbatim. Absent or
+   * undefined when the format cannot: then a file with broken entries is not rewritten, so
+   * nothing is lost. */
+  appendRaw?(encoded: string, raws: string[]): string | undefined;
 }
 
 type Entry<T> =
@@ -157,13 +158,12 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       if (e.kind === 'item') items.push(e.item);
       else raws.push(e.problem.raw);
     }
-    let text = this.encode(file, items);
-    if (raws.length > 0) {
+    const encoded = this.encode(file, items);
+    const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
+    if (text === undefined) {
       const broken = ordered.find((e) => e.kind === 'broken');
-      if (!file.appendRaw) {
-        throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${broken?.kind === 'broken' ? broken.problem.line : '?'}); fix or remove them before pimhub rewrites the file`, { where: path });
-      }
-      text = file.appendRaw(text, raws);
+      const line = broken?.kind === 'broken' ? broken.problem.line : 0;
+      throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
     }
     await writeFileAtomic(path, text);
     this.snapshot = await readSnapshot(path);
