@@ -7,29 +7,19 @@ import { isIncremental, isWritable, type IncrementalSource } from '../../src/cor
 import { isPimError } from '../../src/core/errors.js';
 import { textOf } from '../../src/model/property.js';
 import { runConnectorContract } from './connector-contract.js';
+import { singleFileSetup } from './single-file-setup.js';
 import { copyFixture, removeDir, tempDir } from './temp-files.js';
 
 const CAL = (body: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n${body}END:VCALENDAR\r\n`;
 const EVENT = (uid: string, start: string, summary: string) =>
   `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:${start}\r\nSUMMARY:${summary}\r\nEND:VEVENT\r\n`;
 
-runConnectorContract('ics-file', async () => {
-  const dir = await tempDir();
-  const path = join(dir, 'calendar.ics');
-  const conn = create('agenda', { type: 'ics-file', path: 'calendar.ics' }, { baseDir: dir });
-  return {
-    source: await conn.source('calendar'),
-    reopen: () => conn.source('calendar'),
-    cleanup: () => removeDir(dir),
-    tamper: () => fs.writeFile(path, CAL(EVENT('other@example.org', '20240301T100000Z', 'Elsewhere'))),
-    async writeBroken() {
-      // The broken VEVENT starts at line 10: three header lines, six of the good event.
-      await fs.writeFile(path, CAL(EVENT('good@example.org', '20240301T100000Z', 'Good')
-        + EVENT('bad@example.org', '2024-13-45T99', 'Bad')));
-      return { file: 'calendar.ics', line: 10 };
-    },
-  };
-}, { kind: 'calendar' });
+runConnectorContract('ics-file', singleFileSetup({
+  create, type: 'ics-file', kind: 'calendar', file: 'calendar.ics',
+  otherText: CAL(EVENT('other@example.org', '20240301T100000Z', 'Elsewhere')),
+  // The broken VEVENT starts at line 10: three header lines, six of the good event.
+  broken: { text: CAL(EVENT('good@example.org', '20240301T100000Z', 'Good') + EVENT('bad@example.org', '2024-13-45T99', 'Bad')), line: 10 },
+}), { kind: 'calendar' });
 
 test('ics-file keeps X-WR-CALNAME and broken components on a rewrite', async () => {
   const dir = await tempDir();
