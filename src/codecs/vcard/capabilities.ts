@@ -1,0 +1,18 @@
+/**
+ * What each vCard version holds. 3.0 and 4.0 hold everything (4.0-only properties are
+ * written into 3.0 as they are and read back with their 4.0 meaning). vCard 2.1 has no
+ * place for the properties RFC 6350 introduced; the 2.1 encoder omits exactly these, and
+ * the sync engine must not read their absence from a 2.1 file as a deletion.
+ */
+import type { FormatCapabilities } from '../../model/capabilities.js';
+import type { VCardVersion } from './design.js';
+
+export const VCARD_40_ONLY: ReadonlySet<string> = new Set([
+  'kind', 'gender', 'anniversary', 'member', 'related', 'lang', 'clientpidmap', 'xml', 'caladruri', 'caluri',
+]);
+
+export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
+  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) },
+  '3.0': { format: 'vcard-3.0', holds: () => true },
+  '4.0': { format: 'vcard-4.0', holds: () => true },
+};

@@ -1,0 +1,8 @@
+/**
+ * vCard 2.1, 3.0 and 4.0 ⇄ canonical contacts (vCard 4.0 semantics, no VERSION).
+ * Pure functions; see docs/formats-vcard.md for what each version keeps.
+ */
+export type { VCardVersion } from './design.js';
+export { decodeVCards } from './decode-file.js';
+export { encodeVCard, encodeVCards } from './encode-card.js';
+export { VCARD_CAPABILITIES, VCARD_40_ONLY } from './capabilities.js';

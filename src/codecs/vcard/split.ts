@@ -1,0 +1,104 @@
+/**
+ * Splits a .vcf file (as a byte string) into cards at top-level `BEGIN:VCARD` lines.
+ *
+ * A card missing its `END:VCARD` never swallows the next card: a `BEGIN:VCARD` inside an
+ * open card ends it, and the unterminated card is reported as a problem (it may be cut
+ * short, and reading it would look like deleted fields). The one exception is vCard 2.1's
+ * nested AGENT card (`AGENT:` with an empty value, then a whole BEGIN…END card).
+ * Text outside any card is reported once per run of lines.
+ */
+
+export interface RawLine {
+  /** 1-based physical line number in the file. */
+  no: number;
+  /** The line as a byte string, without its line end. */
+  text: string;
+}
+
+export type Chunk =
+  | { kind: 'card'; beginLine: number; lines: RawLine[] }
+  | { kind: 'broken'; beginLine: number; lines: RawLine[]; message: string };
+
+const BEGIN = /^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$/i;
+const END = /^END[ \t]*:[ \t]*VCARD[ \t]*$/i;
+const EMPTY_AGENT = /^(?:[A-Za-z0-9-]+\.)?AGENT(?:;[^:]*)?:[ \t]*$/i;
+
+export function splitLines(bstr: string): RawLine[] {
+  const parts = bstr.split(/\r\n|\r|\n/);
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts.map((text, i) => ({ no: i + 1, text }));
+}
+
+export function splitCards(lines: RawLine[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let card: { beginLine: number; lines: RawLine[]; depth: number; lastNonBlank: string } | undefined;
+  let junk: RawLine[] = [];
+  let sawCard = false;
+
+  const flushJunk = (): void => {
+    if (junk.length === 0) return;
+    chunks.push({
+      kind: 'broken',
+      beginLine: junk[0].no,
+      lines: junk,
+      message: `line ${junk[0].no}: text outside BEGIN:VCARD…END:VCARD (${junk.length} line${junk.length > 1 ? 's' : ''})`,
+    });
+    junk = [];
+  };
+
+  for (const line of lines) {
+    const t = line.text.trim();
+    if (!card) {
+      if (BEGIN.test(t)) {
+        flushJunk();
+        sawCard = true;
+        card = { beginLine: line.no, lines: [line], depth: 0, lastNonBlank: '' };
+      } else if (t !== '') {
+        junk.push(line);
+      }
+      continue;
+    }
+    if (BEGIN.test(t)) {
+      if (EMPTY_AGENT.test(card.lastNonBlank)) {
+        card.depth++;
+      } else {
+        chunks.push({
+          kind: 'broken',
+          beginLine: card.beginLine,
+          lines: card.lines,
+          message: `line ${card.beginLine}: card has no END:VCARD before the next BEGIN:VCARD at line ${line.no}`,
+        });
+        card = { beginLine: line.no, lines: [line], depth: 0, lastNonBlank: '' };
+        continue;
+      }
+    }
+    card.lines.push(line);
+    if (t !== '') card.lastNonBlank = t;
+    if (END.test(t)) {
+      if (card.depth > 0) card.depth--;
+      else {
+        chunks.push({ kind: 'card', beginLine: card.beginLine, lines: card.lines });
+        card = undefined;
+      }
+    }
+  }
+  if (card) {
+    chunks.push({
+      kind: 'broken',
+      beginLine: card.beginLine,
+      lines: card.lines,
+      message: `line ${card.beginLine}: card has no END:VCARD (the file ends at line ${lines.length})`,
+    });
+  }
+  if (!sawCard && junk.length > 0) {
+    chunks.push({
+      kind: 'broken',
+      beginLine: junk[0].no,
+      lines: junk,
+      message: `line ${junk[0].no}: not a vCard file (no BEGIN:VCARD line found)`,
+    });
+    junk = [];
+  }
+  flushJunk();
+  return chunks;
+}
