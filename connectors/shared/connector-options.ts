@@ -22,8 +22,11 @@ export const fileOptionsShape = {
 export function parseOptions<S extends z.ZodType>(schema: S, name: string, options: unknown): z.output<S> {
   const r = schema.safeParse(options);
   if (r.success) return r.data;
+  const at = (path: PropertyKey[]) => `connectors.${[name, ...path.map(String)].join('.')}`;
   const msg = r.error.issues
-    .map((i) => `connectors.${[name, ...i.path.map(String)].join('.')}: ${i.message}`)
+    .flatMap((i) => (i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => `${at([...i.path, k])}: unknown key`)
+      : [`${at(i.path)}: ${i.message}`]))
     .join('; ');
   throw new PimError('config', msg, { where: `connectors.${name}` });
 }

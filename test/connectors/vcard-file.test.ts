@@ -100,7 +100,7 @@ test('vcard-file: `version` option picks the written version; unknown keys and b
     assert.throws(() => create('phone', { type: 'vcard-file', path, version: '5.0' }, { baseDir: '/' }),
       (e: unknown) => isPimError(e, 'config') && e.message.includes('connectors.phone.version'));
     assert.throws(() => create('phone', { type: 'vcard-file', path, readonly: true }, { baseDir: '/' }),
-      (e: unknown) => isPimError(e, 'config'));
+      (e: unknown) => isPimError(e, 'config') && e.message === 'connectors.phone.readonly: unknown key');
   }));
 
 test('vcard-file: relative paths resolve against the config folder, ~ against the home folder', () =>
