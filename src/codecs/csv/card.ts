@@ -43,12 +43,16 @@ export function sameSet(a: string[], b: string[]): boolean {
 
 /**
  * The FN a CSV file implies: neither Google's current export nor Outlook's has a display
- * name column, so FN is composed from N (prefix given middle family suffix), else the
+ * name column, so FN is composed from N (prefix given middle family suffix; family name
+ * first for Chinese, Japanese and Korean names), else the
  * organisation, else the first email, else the first phone.
  */
 export function deriveFn(card: Component): string {
   const n = structured(findProp(card, 'n'));
-  const name = [n[3], n[1], n[2], n[0], n[4]].map((c) => part(c).trim()).filter((s) => s !== '').join(' ');
+  // Chinese, Japanese and Korean names are said family name first (山田 太郎).
+  const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(part(n[0]) + part(n[1]));
+  const order = cjk ? [n[3], n[0], n[1], n[2], n[4]] : [n[3], n[1], n[2], n[0], n[4]];
+  const name = order.map((c) => part(c).trim()).filter((s) => s !== '').join(' ');
   if (name) return name;
   const org = part(structured(findProp(card, 'org'))[0]).trim();
   if (org) return org;

@@ -11,7 +11,7 @@ export type LabelKind = 'email' | 'tel' | 'adr' | 'url';
 
 interface LabelEntry {
   label: string;
-  /** Sorted TYPE values (without `pref`, `voice`, `internet`). */
+  /** TYPE values (without `pref`, `voice`, `internet`), in the order a decoded property gets them. */
   types: string[];
   aliases?: string[];
 }
@@ -25,8 +25,8 @@ export const GOOGLE_LABELS: Record<LabelKind, LabelEntry[]> = {
   ],
   tel: [
     { label: 'Mobile', types: ['cell'], aliases: ['cell', 'mobile phone', 'cell phone'] },
-    { label: 'Work Fax', types: ['fax', 'work'], aliases: ['business fax'] },
-    { label: 'Home Fax', types: ['fax', 'home'] },
+    { label: 'Work Fax', types: ['work', 'fax'], aliases: ['business fax'] },
+    { label: 'Home Fax', types: ['home', 'fax'] },
     { label: 'Other Fax', types: ['fax'], aliases: ['fax'] },
     { label: 'Pager', types: ['pager'] },
     { label: 'Main', types: ['main'] },

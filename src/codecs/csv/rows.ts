@@ -137,8 +137,9 @@ function brokenMessage(single: Attempt, width: number | undefined, row: number, 
 }
 
 /** A CSV text with CRLF line ends (RFC 4180; what Google and Outlook write). */
+// Cells with a bare LF must be quoted too: csv-stringify only quotes the record delimiter (CRLF) by itself.
 export function writeCsv(header: string[], rows: string[][], opts: { quoteAll?: boolean; bom?: boolean } = {}): string {
-  const body = stringify([header, ...rows], { record_delimiter: '\r\n', quoted: opts.quoteAll ?? false });
+  const body = stringify([header, ...rows], { record_delimiter: '\r\n', quoted: opts.quoteAll ?? false, quoted_match: /[\r\n]/ });
   return (opts.bom ? '\uFEFF' : '') + body;
 }
 

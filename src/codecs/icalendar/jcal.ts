@@ -3,6 +3,7 @@
  * Component → unfolded content lines through ical.js's property writer.
  */
 import ICAL from 'ical.js';
+import { writeParams } from './params.js';
 import type { Component, ParamValue, PeriodValue, Property, PropValue } from '../../model/property.js';
 
 /** A jCal property: `[name, params, type, ...values]`. */
@@ -92,7 +93,10 @@ export function propertyToJCal(p: Property): JCalProperty {
 
 /** One property as one unfolded content line. */
 export function propertyLine(p: Property): string {
-  return ICAL.stringify.property(propertyToJCal(p), DESIGN, true);
+  // parameters are written by writeParams (see params.ts); ical.js writes name, VALUE and value
+  const [name, , ...rest] = propertyToJCal(p);
+  const line = ICAL.stringify.property([name, {}, ...rest], DESIGN, true);
+  return name.toUpperCase() + writeParams(p.params) + line.slice(name.length);
 }
 
 /** A component as unfolded content lines: BEGIN, properties, sub-components, END. */

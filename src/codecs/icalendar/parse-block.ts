@@ -6,7 +6,9 @@ import ICAL from 'ical.js';
 import { messageOf } from '../../core/errors.js';
 import type { ContentLine } from './lines.js';
 import type { JCalComponent, JCalProperty } from './jcal.js';
-import { findInvalidValue } from './validate.js';
+import { lineForIcalJs, parseParams } from './params.js';
+import { repairTextValues } from './text-values.js';
+import { findInvalidValue, pairLines } from './validate.js';
 
 export type BlockParse =
   | { ok: true; comp: JCalComponent }
@@ -16,10 +18,13 @@ function wrap(lines: string[]): string {
   return ['BEGIN:VCALENDAR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 }
 
-/** BEGIN/END lines normalised (`begin:vevent ` → `BEGIN:VEVENT`), others as written. */
+/** BEGIN/END lines normalised (`begin:vevent ` → `BEGIN:VEVENT`); properties stripped of
+ * all parameters but VALUE, which ical.js misreads (see params.ts). */
 function normalised(l: ContentLine): string {
   const m = /^(BEGIN|END)\s*:(.*)$/i.exec(l.text);
-  return m ? `${m[1].toUpperCase()}:${m[2].trim().toUpperCase()}` : l.text;
+  if (m) return `${m[1].toUpperCase()}:${m[2].trim().toUpperCase()}`;
+  const parsed = parseParams(l.text);
+  return parsed ? lineForIcalJs(parsed) : l.text;
 }
 
 /** Which line ical.js choked on: the first that does not parse as a property alone. */
@@ -27,7 +32,7 @@ function locate(lines: ContentLine[]): ContentLine {
   for (const l of lines) {
     if (/^(BEGIN|END)\s*:/i.test(l.text)) continue;
     try {
-      ICAL.parse(wrap([l.text]));
+      ICAL.parse(wrap([normalised(l)]));
     } catch {
       return l;
     }
@@ -48,6 +53,12 @@ export function parseComponentBlock(lines: ContentLine[]): BlockParse {
   }
   const invalid = findInvalidValue(lines, comp);
   if (invalid) return { ok: false, line: invalid.line, message: `line ${invalid.line}: ${invalid.message}` };
+  for (const { line, prop } of pairLines(lines, comp)) {
+    const parsed = parseParams(line.text);
+    if (!parsed) return { ok: false, line: line.line, message: `line ${line.line}: malformed parameters` };
+    prop[1] = parsed.params;
+    repairTextValues(prop, parsed.value);
+  }
   return { ok: true, comp };
 }
 

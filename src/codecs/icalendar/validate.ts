@@ -6,6 +6,7 @@
  * a bad one makes the whole component a decode problem (quarantined, raw text kept).
  */
 import type { ContentLine } from './lines.js';
+import { parseParams } from './params.js';
 import type { JCalComponent, JCalProperty } from './jcal.js';
 
 const DATE = /^(\d{4})(\d{2})(\d{2})$/;
@@ -35,15 +36,9 @@ function isDuration(s: string): boolean {
   return DURATION.test(s) && !s.endsWith('T');
 }
 
-/** The value part of a content line: after the first colon outside double quotes. */
+/** The value part of a content line: after the parameters. */
 export function rawValue(line: string): string {
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === ':' && !quoted) return line.slice(i + 1);
-  }
-  return '';
+  return parseParams(line)?.value ?? '';
 }
 
 function checkRecur(raw: string): string | undefined {

@@ -13,7 +13,7 @@ import {
   BINARY_PROPS, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured,
 } from './design.js';
 import { mediaTypeOf } from './media-type.js';
-import { parseStructured } from './text-escape.js';
+import { parseStructured, splitUnescaped, unescapeText } from './text-escape.js';
 
 export interface DecodeContext {
   version: VCardVersion;
@@ -118,6 +118,9 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
 
   if (ptype === 'text' && isStructured(ctx.version, name)) {
     values = [parseStructured(text, isMultiValuedComponent(ctx.version, name))];
+  } else if (ptype === 'text') {
+    // ical.js leaves `\;` escaped in single text values; unescape the text ourselves.
+    values = (isMultiValued(ctx.version, name) ? splitUnescaped(text, ',') : [text]).map(unescapeText);
   } else if (name === 'geo' && p.value !== 'text') {
     const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*[;,]\s*([+-]?\d+(?:\.\d+)?)\s*$/.exec(text);
     if (m) { ptype = 'uri'; values = [`geo:${m[1]},${m[2]}`]; }

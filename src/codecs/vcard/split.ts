@@ -47,7 +47,9 @@ export function splitCards(lines: RawLine[]): Chunk[] {
   };
 
   for (const line of lines) {
-    const t = line.text.trim();
+    // Only trailing white space is ignored: a line starting with a space continues the
+    // previous line (folding), so ` BEGIN:VCARD` is text, not a new card.
+    const t = line.text.replace(/[ \t]+$/, '');
     if (!card) {
       if (BEGIN.test(t)) {
         flushJunk();

@@ -1,0 +1,107 @@
+/**
+ * Parameters read and written here rather than by ical.js, which (2.2) reads parameter
+ * values as backslash-escaped text (`X-P=a\nb` becomes a line break, `"\,"` a comma) and
+ * keeps only the first of several quoted values of a parameter it does not know
+ * (`X-Q="a","b"` → `a`). RFC 5545 §3.2 has no backslash escapes in parameters; RFC 6868
+ * caret escapes (^n ^' ^^) are honoured both ways.
+ */
+import ICAL from 'ical.js';
+import type { ParamValue } from '../../model/property.js';
+
+const DESIGN_PARAMS = ICAL.design.icalendar.param as Record<string, { multiValue?: string }>;
+
+function isMultiValued(name: string): boolean {
+  return !!DESIGN_PARAMS[name]?.multiValue;
+}
+
+function caretDecode(s: string): string {
+  return s.replace(/\^[n'^]/g, (m) => (m === '^n' ? '\n' : m === "^'" ? '"' : '^'));
+}
+
+function caretEncode(s: string): string {
+  return s.replace(/\^/g, '^^').replace(/\r\n|\r|\n/g, '^n').replace(/"/g, "^'");
+}
+
+/**
+ * The parameters of one content line, names lower-cased, VALUE left out (it is the type).
+ * Several values become a list when the parameter is multi-valued by design (MEMBER,
+ * DELEGATED-TO…) or when they were quoted one by one (`X-Q="a","b"`); unquoted `a,b` of
+ * any other parameter stays one text, as ical.js and vCard TYPE handling expect.
+ * Returns undefined when the line has no well-formed parameter list or no value.
+ */
+export function parseParams(line: string): ParsedLine | undefined {
+  const out: Record<string, ParamValue> = {};
+  let valueType: string | undefined;
+  let i = 0;
+  while (i < line.length && line[i] !== ';' && line[i] !== ':') i++;
+  const name = line.slice(0, i);
+  while (line[i] === ';') {
+    const eq = line.indexOf('=', i);
+    if (eq < 0) return undefined;
+    const param = line.slice(i + 1, eq).toLowerCase();
+    i = eq + 1;
+    const values: string[] = [];
+    let quoted = false;
+    for (;;) {
+      if (line[i] === '"') {
+        const close = line.indexOf('"', i + 1);
+        if (close < 0) return undefined;
+        values.push(caretDecode(line.slice(i + 1, close)));
+        quoted = true;
+        i = close + 1;
+      } else {
+        let j = i;
+        while (j < line.length && !',;:'.includes(line[j])) j++;
+        values.push(caretDecode(line.slice(i, j)));
+        i = j;
+      }
+      if (line[i] !== ',') break;
+      i++;
+    }
+    if (param === 'value') {
+      valueType = values.join(',');
+      continue;
+    }
+    const prev = out[param];
+    const all = prev === undefined ? values : [...(Array.isArray(prev) ? prev : [prev]), ...values];
+    if (all.length === 1) out[param] = all[0];
+    else if (isMultiValued(param) || quoted || prev !== undefined) out[param] = all;
+    else out[param] = all.join(',');
+  }
+  if (line[i] !== ':') return undefined;
+  return { name, params: out, valueType, value: line.slice(i + 1) };
+}
+
+/** A content line taken apart: name as written, parameters, VALUE type, raw value. */
+export interface ParsedLine {
+  name: string;
+  params: Record<string, ParamValue>;
+  valueType?: string;
+  value: string;
+}
+
+/**
+ * The line as ical.js should see it: name, VALUE (the only parameter that changes how it
+ * reads the value) and the raw value. Other parameters are read by parseParams.
+ */
+export function lineForIcalJs(p: ParsedLine): string {
+  return p.name + (p.valueType !== undefined ? `;VALUE=${p.valueType}` : '') + ':' + p.value;
+}
+
+function writeValue(v: string, forceQuote: boolean): string {
+  const e = caretEncode(v);
+  return forceQuote || /[,;:]/.test(e) ? `"${e}"` : e;
+}
+
+/** `;NAME=value…` for every parameter, in the order given; lists are written quoted. */
+export function writeParams(params: Record<string, ParamValue>): string {
+  let out = '';
+  for (const [k, v] of Object.entries(params)) {
+    if (k.toLowerCase() === 'value') continue;
+    const text = Array.isArray(v)
+      ? v.map((x) => writeValue(x, v.length > 1 || isMultiValued(k.toLowerCase()))).join(',')
+      : writeValue(v, false);
+    out += `;${k.toUpperCase()}=${text}`;
+  }
+  return out;
+}
