@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isFlushable } from '../../src/core/connector.js';
+import { isFlushable, isWritable } from '../../src/core/connector.js';
 import type { Connector } from '../../src/core/connector.js';
 import { runConnectorContract } from './connector-contract.js';
 import { sampleItem } from './contract-items.js';
 import { singleFileSetup } from './single-file-setup.js';
-import { removeDir, tempDir } from './temp-files.js';
+import { copyFixture, removeDir, tempDir } from './temp-files.js';
 
 export interface CsvCase {
   type: 'google-csv' | 'outlook-csv';
   create(name: string, options: unknown, ctx: { baseDir: string }): Connector;
   /** A header naming first name, last name and one email column, in this format. */
   header: string;
+  /** Exports under fixtures/ and how many contacts each holds; `problemLines`: rows that are broken. */
+  fixtures: Array<{ file: string; contacts: number; problemLines?: number[] }>;
 }
 
 /** The contract and the CSV-specific cases, for both CSV flavours (one list, not two copies). */
@@ -51,6 +53,25 @@ export function runCsvConnectorTests(c: CsvCase): void {
       await removeDir(dir);
     }
   });
+
+  for (const f of c.fixtures) {
+    test(`${c.type}: reads ${f.file} read-only${f.problemLines ? ', naming the broken rows' : ''}`, async () => {
+      const dir = await tempDir();
+      try {
+        const path = await copyFixture(f.file, dir);
+        const s = await c.create('csv', { type: c.type, path, readOnly: true }, { baseDir: '/' }).source('contacts');
+        assert.ok(!isWritable(s));
+        assert.equal(s.capabilities.format, c.type);
+        const listed = await s.list();
+        const r = await s.get(listed.map((e) => e.href));
+        assert.equal(r.items.length, f.contacts);
+        assert.ok(r.items.every((i) => i.href.startsWith('name:') && i.item.uid === ''));
+        assert.deepEqual(r.problems.map((p) => p.where), (f.problemLines ?? []).map((l) => `${path}:${l}`));
+      } finally {
+        await removeDir(dir);
+      }
+    });
+  }
 
   test(`${c.type}: a file with a broken row is not rewritten (the row would be lost)`, async () => {
     const dir = await tempDir();

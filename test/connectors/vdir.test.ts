@@ -15,10 +15,10 @@ const VCARD = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${
 const VEVENT = (uid: string, start: string) =>
   `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:${start}\r\nSUMMARY:S\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
 
-function vdirSetup(kind: CollectionKind): () => Promise<ContractSetup> {
+function vdirSetup(kind: CollectionKind, extra: Record<string, unknown> = {}): () => Promise<ContractSetup> {
   return async () => {
     const dir = await tempDir();
-    const conn = create('desktop', { type: 'vdir', path: dir }, { baseDir: '/' });
+    const conn = create('desktop', { type: 'vdir', path: dir, ...extra }, { baseDir: '/' });
     return {
       source: await conn.source(kind),
       reopen: () => conn.source(kind),
@@ -39,6 +39,7 @@ function vdirSetup(kind: CollectionKind): () => Promise<ContractSetup> {
 
 const notFlushable = 'a vdir writes every change at once; there is nothing to flush';
 runConnectorContract('vdir (contacts)', vdirSetup('contacts'), { kind: 'contacts', skip: { 'changed-behind': notFlushable } });
+runConnectorContract('vdir (contacts, vCard 4.0)', vdirSetup('contacts', { vcardVersion: '4.0' }), { kind: 'contacts', skip: { 'changed-behind': notFlushable } });
 runConnectorContract('vdir (calendar)', vdirSetup('calendar'), { kind: 'calendar', skip: { 'changed-behind': notFlushable } });
 
 async function inTemp<T>(f: (dir: string) => Promise<T>): Promise<T> {
