@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type BigIntStats } from 'node:fs';
 import { errnoOf, fsError } from './fs-errors.js';
 import { fileSignature } from './signatures.js';
 
@@ -10,23 +10,30 @@ export interface FileSnapshot {
   signature: string;
 }
 
-/** Reads a whole file through one handle, so the stat and the bytes belong together. */
-export async function readSnapshot(path: string): Promise<FileSnapshot> {
+/**
+ * Reads a whole file through one handle, so the stat belongs to the bytes read (no
+ * change can slip in between); undefined when the file does not exist.
+ */
+export async function readWithStat(path: string): Promise<{ bytes: Uint8Array; stat: BigIntStats } | undefined> {
   let fh: fs.FileHandle;
   try {
     fh = await fs.open(path, 'r');
   } catch (e) {
-    if (errnoOf(e) === 'ENOENT') return { bytes: undefined, signature: 'absent' };
+    if (errnoOf(e) === 'ENOENT') return undefined;
     throw fsError(e, path, 'open');
   }
   try {
-    const st = await fh.stat({ bigint: true });
-    if (!st.isFile()) throw new Error('not a regular file');
-    const bytes = new Uint8Array(await fh.readFile());
-    return { bytes, signature: fileSignature(st, bytes) };
+    const stat = await fh.stat({ bigint: true });
+    if (!stat.isFile()) throw new Error('not a regular file');
+    return { bytes: new Uint8Array(await fh.readFile()), stat };
   } catch (e) {
     throw fsError(e, path, 'read');
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+export async function readSnapshot(path: string): Promise<FileSnapshot> {
+  const r = await readWithStat(path);
+  return r ? { bytes: r.bytes, signature: fileSignature(r.stat, r.bytes) } : { bytes: undefined, signature: 'absent' };
 }

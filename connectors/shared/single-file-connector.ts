@@ -7,7 +7,7 @@ import type { Item } from '../../src/model/item.js';
 import { noRemote } from './connector-options.js';
 import { fsCall } from './fs-errors.js';
 import { readOnly } from './read-only.js';
-import { SingleFileSource, type SingleFileFormat } from './single-file-source.js';
+import { missingFile, SingleFileSource, type SingleFileFormat } from './single-file-source.js';
 
 export interface SingleFileConnectorOptions<T extends Item> {
   name: string;
@@ -39,7 +39,7 @@ export function singleFileConnector<T extends Item>(o: SingleFileConnectorOption
         await fs.access(o.path, fs.constants.R_OK);
       } catch (e) {
         // A writable file may be missing: the first flush creates it, in a folder that must exist.
-        if (o.readOnly) throw new PimError('not-found', `file ${o.path} does not exist; create it or fix connectors.${o.name}.path`, { where: o.path, cause: e });
+        if (o.readOnly) throw missingFile(o.path, o.name, e);
         const dir = dirname(o.path);
         await fsCall(dir, 'open the folder of', () => fs.access(dir, fs.constants.W_OK));
       }

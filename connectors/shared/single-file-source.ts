@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type {
   Delta, FetchResult, FlushableSource, IncrementalSource, ListedEntry, WriteResult,
 } from '../../src/core/connector.js';
@@ -10,7 +11,13 @@ import type { Item } from '../../src/model/item.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { allocateHref, baseHrefOf, baseOfHref, isUidHref } from './entry-hrefs.js';
 import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
-import { itemEtag, sha1 } from './signatures.js';
+import { fileSignature, itemEtag, sha1 } from './signatures.js';
+import { fsCall } from './fs-errors.js';
+
+/** The error for a read-only file that is not there (a wrong path, an export not made yet). */
+export function missingFile(path: string, name: string, cause?: unknown): PimError {
+  return new PimError('not-found', `file ${path} does not exist; create it or fix connectors.${name}.path`, { where: path, cause });
+}
 
 /** What a single-file connector plugs into {@link SingleFileSource}: its codec. */
 export interface SingleFileFormat<T extends Item> {
@@ -74,9 +81,7 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
 
   static async open<T extends Item>(opts: SingleFileOptions<T>): Promise<SingleFileSource<T>> {
     const snapshot = await readSnapshot(opts.path);
-    if (snapshot.bytes === undefined && opts.mustExist) {
-      throw new PimError('not-found', `file ${opts.path} does not exist; create it or fix connectors.${opts.id.split('/')[0]}.path`, { where: opts.path });
-    }
+    if (snapshot.bytes === undefined && opts.mustExist) throw missingFile(opts.path, opts.id);
     return new SingleFileSource(opts, snapshot);
   }
 
@@ -165,8 +170,9 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       const line = broken?.kind === 'broken' ? broken.problem.line : 0;
       throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
     }
-    await writeFileAtomic(path, text);
-    this.snapshot = await readSnapshot(path);
+    const bytes = new TextEncoder().encode(text);
+    await writeFileAtomic(path, bytes);
+    this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
     this.dirty = false;
   }
 

@@ -7,6 +7,7 @@ import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 import { createFileExclusive, isTempName, writeFileAtomic } from '../shared/atomic-file.js';
 import { errnoOf, fsCall, fsError } from '../shared/fs-errors.js';
+import { readWithStat } from '../shared/file-snapshot.js';
 import { statEtag } from '../shared/signatures.js';
 import { fileNameFor } from './file-names.js';
 import type { ItemCodec } from './item-codec.js';
@@ -159,23 +160,9 @@ export class VdirSource implements WritableSource {
     return etag;
   }
 
-  /** Bytes and the etag they were read under (one handle: the stat belongs to these bytes). */
+  /** Bytes and the etag they were read under. */
   private async read(name: string): Promise<{ bytes: Uint8Array; etag: Etag } | undefined> {
-    const path = this.pathOf(name);
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(path, 'r');
-    } catch (e) {
-      if (errnoOf(e) === 'ENOENT') return undefined;
-      throw fsError(e, path, 'open');
-    }
-    try {
-      const st = await fh.stat({ bigint: true });
-      return { bytes: new Uint8Array(await fh.readFile()), etag: statEtag(st) };
-    } catch (e) {
-      throw fsError(e, path, 'read');
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
+    const r = await readWithStat(this.pathOf(name));
+    return r && { bytes: r.bytes, etag: statEtag(r.stat) };
   }
 }

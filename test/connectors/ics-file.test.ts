@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { create } from '../../connectors/ics-file/index.js';
-import { isIncremental, isWritable, type IncrementalSource } from '../../src/core/connector.js';
+import { isFlushable, isIncremental, isWritable, type IncrementalSource } from '../../src/core/connector.js';
 import { isPimError } from '../../src/core/errors.js';
 import { textOf } from '../../src/model/property.js';
 import { runConnectorContract } from './connector-contract.js';
@@ -34,7 +34,8 @@ test('ics-file keeps X-WR-CALNAME and broken components on a rewrite', async () 
     assert.equal(all.problems.length, 2);
     const first = all.items[0];
     await s.update(first.href, first.etag, first.item);
-    if ('flush' in s && typeof s.flush === 'function') await s.flush();
+    assert.ok(isFlushable(s));
+    await s.flush();
     const written = await fs.readFile(path, 'utf8');
     assert.match(written, /X-WR-CALNAME:Privat/);
     assert.match(written, /DTSTART:2024-13-45T99/, 'the broken event is kept verbatim');
