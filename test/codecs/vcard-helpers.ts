@@ -41,14 +41,27 @@ export function photoBytes(item: ContactItem): Buffer {
   return Buffer.from(m[1], 'base64');
 }
 
-/** Every physical line of an encoded vCard: ≤ 75 octets, CRLF-terminated, valid UTF-8 on its own. */
+/**
+ * Every physical line of an encoded vCard: CRLF-terminated, ≤ 75 octets, and valid UTF-8
+ * on its own (checked on the bytes, so a fold inside a multi-byte sequence or between
+ * the halves of a surrogate pair fails).
+ */
 export function assertWellFolded(text: string): void {
   assert.ok(text.endsWith('\r\n'), 'ends with CRLF');
   assert.ok(!/[^\r]\n/.test(text) && !/\r[^\n]/.test(text), 'only CRLF line ends');
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const fatal = new TextDecoder('utf-8', { fatal: true });
   for (const line of text.slice(0, -2).split('\r\n')) {
+    assert.ok(!lone.test(line), `a surrogate pair was split: ${JSON.stringify(line)}`);
     const bytes = Buffer.from(line, 'utf8');
     assert.ok(bytes.length <= 75, `line longer than 75 octets (${bytes.length}): ${line}`);
-    assert.equal(Buffer.from(bytes.toString('utf8'), 'utf8').length, bytes.length);
-    assert.ok(!line.includes('\uFFFD'), 'no replacement character (split UTF-8 sequence)');
+  }
+  const all = Buffer.from(text, 'utf8');
+  let start = 0;
+  for (let i = 0; i < all.length - 1; i++) {
+    if (all[i] === 13 && all[i + 1] === 10) {
+      assert.doesNotThrow(() => fatal.decode(all.subarray(start, i)), 'each line is valid UTF-8 on its own');
+      start = i + 2;
+    }
   }
 }

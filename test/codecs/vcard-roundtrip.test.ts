@@ -88,3 +88,29 @@ test('a card is decoded the same from a string and from bytes', () => {
   const bytes = fixture('nextcloud-4.0.vcf');
   assert.deepEqual(decodeVCards(bytes.toString('utf8')), decodeVCards(bytes));
 });
+
+test('PREF other than 1 survives 3.0 and 2.1 as a PREF parameter', () => {
+  const [card] = decodeOk('BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL;PREF=2;TYPE=work:a@example.org\r\nEND:VCARD\r\n');
+  assert.deepEqual(one(card, 'email').params, { pref: '2', type: ['work'] });
+  for (const v of VERSIONS) assert.deepEqual(decodeOk(encodeVCard(card, v)), [card], v);
+  assert.ok(encodeVCard(card, '3.0').includes('\r\nEMAIL;TYPE=WORK;PREF=2:a@example.org\r\n'));
+});
+
+test('raw 8-bit Shift_JIS with CHARSET in a 2.1 card is decoded with that charset', async () => {
+  const iconv = (await import('iconv-lite')).default;
+  const bytes = Buffer.concat([
+    Buffer.from('BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=SHIFT_JIS:'),
+    iconv.encode('鈴木一郎', 'Shift_JIS'),
+    Buffer.from('\r\nEND:VCARD\r\n'),
+  ]);
+  assert.deepEqual(one(decodeOk(bytes)[0], 'fn').values, ['鈴木一郎']);
+});
+
+test('a nested 2.1 AGENT card does not split the outer card; it is reported', () => {
+  const r = decodeVCards('BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Boss\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Assistant\r\nEND:VCARD\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Next\r\nEND:VCARD\r\n');
+  assert.equal(r.items.length, 1);
+  assert.deepEqual(one(r.items[0], 'fn').values, ['Next']);
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].line, 1);
+  assert.match(r.problems[0].message, /nested vCard/);
+});

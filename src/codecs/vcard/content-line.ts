@@ -58,7 +58,8 @@ export function logicalLines(lines: RawLine[], is21: boolean): LogicalLine[] {
       const next = lines[i];
       if (next === undefined) break;
       const head = headOf(text);
-      if (QP_HEAD.test(head) && text.endsWith('=') && text.length > head.length + 1) {
+      // A soft break only counts once the value has started (after the name's ':').
+      if (QP_HEAD.test(head) && head !== text && text.endsWith('=') && text.length > head.length + 1) {
         text = text.slice(0, -1) + next.text;
         i++;
       } else if (next.text.startsWith(' ') || next.text.startsWith('\t')) {

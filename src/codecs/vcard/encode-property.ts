@@ -98,7 +98,7 @@ function qpTokens(v: string): string[] {
   for (let i = 0; i < v.length; i++) {
     const c = v[i];
     if (c === ';') tokens.push(';');
-    else if (c === '\\' && i + 1 < v.length) {
+    else if (c === '\\' && (v[i + 1] === '\\' || v[i + 1] === ';' || v[i + 1] === ',')) {
       tokens.push(...qpEncodeAll(c + v[i + 1]));
       i++;
     } else {

@@ -35,10 +35,12 @@ export function foldLine(line: string, max = MAX_OCTETS): string[] {
  * line exceeds `max` octets and no token is split.
  */
 export function foldQuotedPrintable(prefix: string, tokens: string[], max = MAX_OCTETS): string[] {
-  const out: string[] = [];
-  let cur = prefix;
+  // A prefix too long for one line (long parameter values) is folded the usual way; the
+  // quoted-printable text then starts on its last line.
+  const out = foldLine(prefix, max - 1);
+  let cur = out.pop() ?? '';
   for (const t of tokens) {
-    if (cur.length + t.length + 1 > max && cur.length > 0) {
+    if (octets(cur) + t.length + 1 > max && cur.trim() !== '') {
       out.push(`${cur}=`);
       cur = '';
     }
