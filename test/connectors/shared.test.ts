@@ -12,24 +12,19 @@ import { isIncremental, isWritable, type IncrementalSource, type WritableSource 
 import { isPimError } from '../../src/core/errors.js';
 import { prop } from '../../src/model/property.js';
 import { sampleItem } from './contract-items.js';
-import { removeDir, tempDir } from './temp-files.js';
+import { withTempDir } from './temp-files.js';
 
-test('atomic-file: writeFileAtomic replaces; createFileExclusive refuses an existing file; no temp left', async () => {
-  const dir = await tempDir();
-  try {
-    const p = join(dir, 'a.txt');
-    await writeFileAtomic(p, 'one');
-    await writeFileAtomic(p, 'two');
-    assert.equal(await fs.readFile(p, 'utf8'), 'two');
-    await createFileExclusive(join(dir, 'b.txt'), 'b');
-    await assert.rejects(createFileExclusive(p, 'three'), (e: unknown) => isPimError(e, 'precondition-failed') && e.where === p);
-    assert.equal(await fs.readFile(p, 'utf8'), 'two');
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['a.txt', 'b.txt']);
-    await assert.rejects(writeFileAtomic(join(dir, 'no', 'c.txt'), 'c'), (e: unknown) => isPimError(e, 'not-found') && e.where === join(dir, 'no', 'c.txt'));
-  } finally {
-    await removeDir(dir);
-  }
-});
+test('atomic-file: writeFileAtomic replaces; createFileExclusive refuses an existing file; no temp left', () => withTempDir(async (dir) => {
+  const p = join(dir, 'a.txt');
+  await writeFileAtomic(p, 'one');
+  await writeFileAtomic(p, 'two');
+  assert.equal(await fs.readFile(p, 'utf8'), 'two');
+  await createFileExclusive(join(dir, 'b.txt'), 'b');
+  await assert.rejects(createFileExclusive(p, 'three'), (e: unknown) => isPimError(e, 'precondition-failed') && e.where === p);
+  assert.equal(await fs.readFile(p, 'utf8'), 'two');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['a.txt', 'b.txt']);
+  await assert.rejects(writeFileAtomic(join(dir, 'no', 'c.txt'), 'c'), (e: unknown) => isPimError(e, 'not-found') && e.where === join(dir, 'no', 'c.txt'));
+}));
 
 test('atomic-file: temp names are hidden from listings', () => {
   assert.ok(isTempName('.a.vcf.1234.tmp'));

@@ -23,3 +23,13 @@ export async function bumpMtime(path: string): Promise<void> {
   const later = new Date(Date.now() + 5000);
   await fs.utimes(path, later, later);
 }
+
+/** Runs `f` in a fresh temp folder, removed afterwards whatever happens. */
+export async function withTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await tempDir();
+  try {
+    return await f(dir);
+  } finally {
+    await removeDir(dir);
+  }
+}

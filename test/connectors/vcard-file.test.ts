@@ -9,7 +9,7 @@ import { findProp, textOf } from '../../src/model/property.js';
 import { runConnectorContract } from './connector-contract.js';
 import { sampleItem } from './contract-items.js';
 import { singleFileSetup } from './single-file-setup.js';
-import { copyFixture, removeDir, tempDir } from './temp-files.js';
+import { copyFixture, withTempDir } from './temp-files.js';
 
 const CARD = (lines: string[]) => ['BEGIN:VCARD', ...lines, 'END:VCARD', ''].join('\r\n');
 const GOOD = CARD(['VERSION:3.0', 'UID:good-1', 'FN:Good Person']);
@@ -33,15 +33,12 @@ const ANDROID_21 = [
   '',
 ].join('\r\n');
 
-async function withFile<T>(text: string, f: (path: string, dir: string) => Promise<T>): Promise<T> {
-  const dir = await tempDir();
-  try {
+function withFile<T>(text: string, f: (path: string, dir: string) => Promise<T>): Promise<T> {
+  return withTempDir(async (dir) => {
     const path = join(dir, 'phone.vcf');
     await fs.writeFile(path, text);
-    return await f(path, dir);
-  } finally {
-    await removeDir(dir);
-  }
+    return f(path, dir);
+  });
 }
 
 test('vcard-file: an Android 2.1 export, read-only: name hrefs, 2.1 capabilities, no writes', () =>
@@ -113,41 +110,31 @@ test('vcard-file: relative paths resolve against the config folder, ~ against th
     await assert.rejects(home.check(), (e: unknown) => isPimError(e, 'not-found') && !String(e.where).includes('~'));
   }));
 
-test('vcard-file: the Android 2.1 fixture, read-only; an unchanged file gives an empty delta', async () => {
-  const dir = await tempDir();
-  try {
-    const path = await copyFixture('contacts/android-2.1.vcf', dir);
-    const conn = create('phone', { type: 'vcard-file', path, readOnly: true }, { baseDir: '/' });
-    const s = await conn.source('contacts');
-    assert.ok(!isWritable(s) && isIncremental(s));
-    assert.equal(s.capabilities.format, 'vcard-2.1');
-    const first = await s.changesSince(undefined);
-    assert.ok(first);
-    assert.equal(first.changed.length, 5);
-    assert.ok(first.changed.every((e) => e.href.startsWith('name:')));
-    const r = await s.get(first.changed.map((e) => e.href));
-    assert.equal(r.items.length, 5);
-    assert.ok(r.items.some((i) => i.item.kind === 'contact' && i.item.card.props.some((p) => p.name === 'x-android-custom')));
-    const next = await conn.source('contacts');
-    assert.ok(isIncremental(next));
-    assert.deepEqual(await next.changesSince(first.token), { changed: [], deleted: [], token: first.token });
-  } finally {
-    await removeDir(dir);
-  }
-});
+test('vcard-file: the Android 2.1 fixture, read-only; an unchanged file gives an empty delta', () => withTempDir(async (dir) => {
+  const path = await copyFixture('contacts/android-2.1.vcf', dir);
+  const conn = create('phone', { type: 'vcard-file', path, readOnly: true }, { baseDir: '/' });
+  const s = await conn.source('contacts');
+  assert.ok(!isWritable(s) && isIncremental(s));
+  assert.equal(s.capabilities.format, 'vcard-2.1');
+  const first = await s.changesSince(undefined);
+  assert.ok(first);
+  assert.equal(first.changed.length, 5);
+  assert.ok(first.changed.every((e) => e.href.startsWith('name:')));
+  const r = await s.get(first.changed.map((e) => e.href));
+  assert.equal(r.items.length, 5);
+  assert.ok(r.items.some((i) => i.item.kind === 'contact' && i.item.card.props.some((p) => p.name === 'x-android-custom')));
+  const next = await conn.source('contacts');
+  assert.ok(isIncremental(next));
+  assert.deepEqual(await next.changesSince(first.token), { changed: [], deleted: [], token: first.token });
+}));
 
-test('vcard-file: a truncated export names the broken card\'s line; the other cards load', async () => {
-  const dir = await tempDir();
-  try {
-    const path = await copyFixture('contacts/broken-truncated.vcf', dir);
-    const s = await create('phone', { type: 'vcard-file', path, readOnly: true }, { baseDir: '/' }).source('contacts');
-    const r = await s.get((await s.list()).map((e) => e.href));
-    assert.equal(r.items.length, 3);
-    assert.equal(r.problems.length, 1);
-    assert.equal(r.problems[0].where, `${path}:7`);
-    assert.match(r.problems[0].message, /END:VCARD/);
-    assert.ok(r.problems[0].raw?.startsWith('BEGIN:VCARD'));
-  } finally {
-    await removeDir(dir);
-  }
-});
+test('vcard-file: a truncated export names the broken card\'s line; the other cards load', () => withTempDir(async (dir) => {
+  const path = await copyFixture('contacts/broken-truncated.vcf', dir);
+  const s = await create('phone', { type: 'vcard-file', path, readOnly: true }, { baseDir: '/' }).source('contacts');
+  const r = await s.get((await s.list()).map((e) => e.href));
+  assert.equal(r.items.length, 3);
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].where, `${path}:7`);
+  assert.match(r.problems[0].message, /END:VCARD/);
+  assert.ok(r.problems[0].raw?.startsWith('BEGIN:VCARD'));
+}));

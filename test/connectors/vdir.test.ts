@@ -9,7 +9,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { asEtag, asHref, type CollectionKind } from '../../src/core/types.js';
 import { runConnectorContract, type ContractSetup } from './connector-contract.js';
 import { sampleItem } from './contract-items.js';
-import { copyFixture, removeDir, tempDir } from './temp-files.js';
+import { copyFixture, removeDir, tempDir, withTempDir } from './temp-files.js';
 
 const VCARD = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nEND:VCARD\r\n`;
 const VEVENT = (uid: string, start: string) =>
@@ -42,16 +42,7 @@ runConnectorContract('vdir (contacts)', vdirSetup('contacts'), { kind: 'contacts
 runConnectorContract('vdir (contacts, vCard 4.0)', vdirSetup('contacts', { vcardVersion: '4.0' }), { kind: 'contacts', skip: { 'changed-behind': notFlushable } });
 runConnectorContract('vdir (calendar)', vdirSetup('calendar'), { kind: 'calendar', skip: { 'changed-behind': notFlushable } });
 
-async function inTemp<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await tempDir();
-  try {
-    return await f(dir);
-  } finally {
-    await removeDir(dir);
-  }
-}
-
-test('vdir: ignores dot files, temp files and other extensions', () => inTemp(async (dir) => {
+test('vdir: ignores dot files, temp files and other extensions', () => withTempDir(async (dir) => {
   await fs.writeFile(join(dir, 'a.vcf'), VCARD('a', 'A'));
   await fs.writeFile(join(dir, '.a.vcf.3f2a.tmp'), VCARD('a', 'A'));
   await fs.writeFile(join(dir, '.hidden.vcf'), VCARD('h', 'H'));
@@ -66,7 +57,7 @@ test('vdir: ignores dot files, temp files and other extensions', () => inTemp(as
   assert.deepEqual((await other.list()).map((e) => e.href), ['c.ics']);
 }));
 
-test('vdir: a missing folder is not-found with advice, not an empty listing', () => inTemp(async (dir) => {
+test('vdir: a missing folder is not-found with advice, not an empty listing', () => withTempDir(async (dir) => {
   const missing = join(dir, 'unmounted');
   const conn = create('desktop', { type: 'vdir', path: missing }, { baseDir: '/' });
   const isMissing = (e: unknown) => isPimError(e, 'not-found') && e.where === missing
@@ -87,7 +78,7 @@ test('vdir: file names from UIDs follow vdirsyncer; unsafe UIDs are hashed, dete
   assert.match(fileNameFor('x'.repeat(300), '.vcf'), /^[0-9a-f]{40}\.vcf$/);
 });
 
-test('vdir: reads the fixture folder; writes leave no temp files; vcardVersion 4.0 is written', () => inTemp(async (dir) => {
+test('vdir: reads the fixture folder; writes leave no temp files; vcardVersion 4.0 is written', () => withTempDir(async (dir) => {
   const cal = await copyFixture('calendars/vdir-personal', dir);
   const s = await create('tasks', { type: 'vdir', path: cal }, { baseDir: '/' }).source('calendar');
   const listed = await s.list();
@@ -107,7 +98,7 @@ test('vdir: reads the fixture folder; writes leave no temp files; vcardVersion 4
   assert.match(await fs.readFile(join(cards, 'u@x.vcf'), 'utf8'), /VERSION:4\.0/);
 }));
 
-test('vdir: readOnly hides the writes; hrefs outside the folder are not read', () => inTemp(async (dir) => {
+test('vdir: readOnly hides the writes; hrefs outside the folder are not read', () => withTempDir(async (dir) => {
   await fs.writeFile(join(dir, 'a.vcf'), VCARD('a', 'A'));
   const s: Source = await create('d', { type: 'vdir', path: dir, readOnly: true }, { baseDir: '/' }).source('contacts');
   assert.ok(!isWritable(s));
