@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { fileOptionsShape } from '../shared/connector-options.js';
+
+/** `agenda: { type: ics-file, path: ./calendar.ics, readOnly?: false }` */
+export const optionsSchema = z.strictObject({
+  type: z.literal('ics-file'),
+  ...fileOptionsShape,
+});
+
+export type IcsFileOptions = z.output<typeof optionsSchema>;

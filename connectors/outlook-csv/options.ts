@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { fileOptionsShape } from '../shared/connector-options.js';
+
+/** `outlook: { type: outlook-csv, path: ./exports/outlook.csv, readOnly?: false }` */
+export const optionsSchema = z.strictObject({
+  type: z.literal('outlook-csv'),
+  ...fileOptionsShape,
+});

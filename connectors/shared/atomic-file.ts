@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { PimError } from '../../src/core/errors.js';
+import { errnoOf, fsError } from './fs-errors.js';
+
+/**
+ * Atomic file writes: the data goes to a temporary file in the same folder (same file
+ * system, so rename and link are atomic), is fsynced, then moved into place; the folder
+ * is fsynced so the new name survives a crash. A reader sees the old or the new file,
+ * never half of one. Temp names start with a dot and end in `.tmp`, so folder listings
+ * ignore them (and vdirsyncer's own temp files).
+ */
+
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.tmp') || name.endsWith('~');
+}
+
+async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
+  const tmp = tempPathFor(path);
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(tmp, 'wx', 0o600);
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    throw fsError(e, path, 'write');
+  }
+  await fh.close();
+  return tmp;
+}
+
+/** fsync of a folder, so a rename or link in it is durable. Not supported everywhere: best effort. */
+async function syncDir(dir: string): Promise<void> {
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms and file systems refuse fsync on folders; the rename is atomic anyway.
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/** Replaces (or creates) `path` atomically: temp file + rename. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = await writeTemp(path, data);
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw fsError(e, path, 'replace');
+  }
+  await syncDir(dirname(path));
+}
+
+/**
+ * Creates `path` only if it does not exist, atomically: temp file + `link` (which fails
+ * with EEXIST instead of replacing) + unlink of the temp. An existing file is a
+ * precondition failure (the If-None-Match: * of files).
+ */
+export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = await writeTemp(path, data);
+  try {
+    await fs.link(tmp, path);
+  } catch (e) {
+    if (errnoOf(e) === 'EEXIST') {
+      throw new PimError('precondition-failed', `${path} exists already`, { where: path, cause: e });
+    }
+    throw fsError(e, path, 'create');
+  } finally {
+    await fs.unlink(tmp).catch(() => undefined);
+  }
+  await syncDir(dirname(path));
+}

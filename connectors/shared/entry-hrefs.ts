@@ -1,0 +1,47 @@
+import { asHref, type Href } from '../../src/core/types.js';
+import type { Item } from '../../src/model/item.js';
+import { findProp, textOf, type Component } from '../../src/model/property.js';
+import { nameKey } from '../../src/normalize/names.js';
+
+/**
+ * Hrefs of entries inside one file (a .vcf of many cards, an .ics, a CSV). A file has no
+ * per-entry names, so the href is derived from the entry: `uid:<UID>` when it has one
+ * (stable across re-exports), else `name:<name key>` (`name:jane doe`; for events the
+ * summary and start), which is as stable as the name. Duplicates get `#2`, `#3` in file
+ * order.
+ */
+export function baseHrefOf(item: Item): string {
+  if (item.uid !== '') return `uid:${item.uid}`;
+  switch (item.kind) {
+    case 'contact':
+      return `name:${nameKey(contactName(item.card))}`;
+    case 'calendar': {
+      const c = item.master ?? item.overrides[0];
+      return c ? `name:${nameKey(textOf(c, 'summary'))}@${textOf(c, 'dtstart')}` : 'name:';
+    }
+  }
+}
+
+/** FN, else the parts of N. */
+function contactName(card: Component): string {
+  const fn = textOf(card, 'fn');
+  if (fn !== '') return fn;
+  const n = findProp(card, 'n');
+  return n ? n.values.flat(2).filter((v) => typeof v === 'string').join(' ') : '';
+}
+
+/** The base of an href (`uid:x#2` → `uid:x`). */
+export function baseOfHref(href: Href): string {
+  return href.replace(/#\d+$/, '');
+}
+
+export function isUidHref(base: string): boolean {
+  return base.startsWith('uid:');
+}
+
+/** The first free href for a base: the base itself, else `base#2`, `base#3`, … */
+export function allocateHref(base: string, taken: (h: Href) => boolean): Href {
+  let h = asHref(base);
+  for (let n = 2; taken(h); n++) h = asHref(`${base}#${n}`);
+  return h;
+}

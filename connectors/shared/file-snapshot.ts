@@ -1,0 +1,39 @@
+import { promises as fs, type BigIntStats } from 'node:fs';
+import { errnoOf, fsError } from './fs-errors.js';
+import { fileSignature } from './signatures.js';
+
+/** A file's bytes as read once, with the signature they were read under. */
+export interface FileSnapshot {
+  /** undefined: the file does not exist. */
+  bytes: Uint8Array | undefined;
+  /** `mtimeNs:size:sha256`, or `absent`. */
+  signature: string;
+}
+
+/**
+ * Reads a whole file through one handle, so the stat belongs to the bytes read (no
+ * change can slip in between); undefined when the file does not exist.
+ */
+export async function readWithStat(path: string): Promise<{ bytes: Uint8Array; stat: BigIntStats } | undefined> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(path, 'r');
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') return undefined;
+    throw fsError(e, path, 'open');
+  }
+  try {
+    const stat = await fh.stat({ bigint: true });
+    if (!stat.isFile()) throw new Error('not a regular file');
+    return { bytes: new Uint8Array(await fh.readFile()), stat };
+  } catch (e) {
+    throw fsError(e, path, 'read');
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+export async function readSnapshot(path: string): Promise<FileSnapshot> {
+  const r = await readWithStat(path);
+  return r ? { bytes: r.bytes, signature: fileSignature(r.stat, r.bytes) } : { bytes: undefined, signature: 'absent' };
+}

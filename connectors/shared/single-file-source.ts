@@ -1,0 +1,228 @@
+import { promises as fs } from 'node:fs';
+import type {
+  Delta, FetchResult, FlushableSource, IncrementalSource, ListedEntry, WriteResult,
+} from '../../src/core/connector.js';
+import { PimError, messageOf } from '../../src/core/errors.js';
+import type { CollectionKind, Etag, Href } from '../../src/core/types.js';
+import { asEtag, asHref } from '../../src/core/types.js';
+import type { DecodeProblem, DecodeResult } from '../../src/codecs/types.js';
+import type { FormatCapabilities } from '../../src/model/capabilities.js';
+import type { Item } from '../../src/model/item.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { allocateHref, baseHrefOf, baseOfHref, isUidHref } from './entry-hrefs.js';
+import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
+import { fileSignature, itemEtag, sha1 } from './signatures.js';
+import { fsCall } from './fs-errors.js';
+
+/** The error for a read-only file that is not there (a wrong path, an export not made yet). */
+export function missingFile(path: string, name: string, cause?: unknown): PimError {
+  return new PimError('not-found', `file ${path} does not exist; create it or fix connectors.${name}.path`, { where: path, cause });
+}
+
+/** What a single-file connector plugs into {@link SingleFileSource}: its codec. */
+export interface SingleFileFormat<T extends Item> {
+  readonly kind: CollectionKind;
+  /** What the file can hold; may peek at the raw bytes (the vCard version) but not parse them. */
+  capabilities(bytes: Uint8Array | undefined): FormatCapabilities;
+  /** Decodes the whole file (undefined: it does not exist yet). */
+  decode(bytes: Uint8Array | undefined): DecodedFile<T>;
+}
+
+export interface DecodedFile<T extends Item> extends DecodeResult<T> {
+  /** Encodes a whole file, keeping the file-level data of the one decoded (X-WR-CALNAME, the version). */
+  encode(items: T[]): string;
+  /** Adds entries that could not be decoded back to an encoded file, verbatim. Absent or
+   * undefined when the format cannot: then a file with broken entries is not rewritten, so
+   * nothing is lost. */
+  appendRaw?(encoded: string, raws: string[]): string | undefined;
+}
+
+type Entry<T> =
+  | { kind: 'item'; seq: number; etag: Etag; item: T }
+  | { kind: 'broken'; seq: number; etag: Etag; problem: DecodeProblem };
+
+interface Loaded<T extends Item> {
+  file: DecodedFile<T>;
+  entries: Map<Href, Entry<T>>;
+}
+
+export interface SingleFileOptions<T extends Item> {
+  id: string;
+  path: string;
+  format: SingleFileFormat<T>;
+  /** A missing file is an error (read-only sources) instead of an empty file created on flush. */
+  mustExist: boolean;
+}
+
+/**
+ * One file holding many items (a phone's .vcf export, an .ics, a CSV). The file is read
+ * once when the source is opened and parsed at most once; writes change an in-memory list
+ * and `flush()` rewrites the whole file atomically, after checking that nobody changed it
+ * since it was read. Entry hrefs come from UIDs or names ({@link baseHrefOf}); entry etags
+ * are content hashes, so they survive re-exports that leave an entry as it was.
+ *
+ * Incremental reads: the token is the file signature. Unchanged → an empty delta without
+ * parsing; changed → null (this source keeps no sync state, so it cannot say what was
+ * deleted); no token → every entry with a fresh token, like an RFC 6578 initial sync.
+ */
+export class SingleFileSource<T extends Item> implements FlushableSource, IncrementalSource {
+  readonly id: string;
+  readonly kind: CollectionKind;
+  readonly capabilities: FormatCapabilities;
+  private loaded: Loaded<T> | undefined;
+  private nextSeq = 0;
+  private dirty = false;
+
+  private constructor(private readonly opts: SingleFileOptions<T>, private snapshot: FileSnapshot) {
+    this.id = opts.id;
+    this.kind = opts.format.kind;
+    this.capabilities = opts.format.capabilities(snapshot.bytes);
+  }
+
+  static async open<T extends Item>(opts: SingleFileOptions<T>): Promise<SingleFileSource<T>> {
+    const snapshot = await readSnapshot(opts.path);
+    if (snapshot.bytes === undefined && opts.mustExist) throw missingFile(opts.path, opts.id);
+    return new SingleFileSource(opts, snapshot);
+  }
+
+  async changesSince(token: string | undefined): Promise<Delta | null> {
+    if (token === this.snapshot.signature && !this.dirty) return { changed: [], deleted: [], token };
+    if (token !== undefined) return null;
+    return { changed: await this.list(), deleted: [], token: this.snapshot.signature };
+  }
+
+  async list(): Promise<ListedEntry[]> {
+    return [...this.load().entries].map(([href, e]) => ({ href, etag: e.etag }));
+  }
+
+  async get(hrefs: readonly Href[]): Promise<FetchResult> {
+    const { entries } = this.load();
+    const result: FetchResult = { items: [], problems: [] };
+    for (const href of hrefs) {
+      const e = entries.get(href);
+      if (!e) continue;
+      if (e.kind === 'item') result.items.push({ href, etag: e.etag, item: structuredClone(e.item) });
+      else result.problems.push({ href, etag: e.etag, where: `${this.opts.path}:${e.problem.line}`, message: e.problem.message, raw: e.problem.raw });
+    }
+    return result;
+  }
+
+  async create(item: Item): Promise<WriteResult> {
+    if (item.uid === '') throw new PimError('invalid-data', 'an item without UID cannot be created (the engine assigns one)', { where: this.opts.path });
+    const stored = this.normalise(item);
+    const { entries } = this.load();
+    const base = baseHrefOf(stored);
+    if (isUidHref(base) && entries.has(asHref(base))) {
+      throw new PimError('precondition-failed', `${this.opts.path} holds UID ${item.uid} already`, { where: this.opts.path });
+    }
+    const href = allocateHref(base, (h) => entries.has(h));
+    const etag = itemEtag(stored);
+    entries.set(href, { kind: 'item', seq: this.nextSeq++, etag, item: stored });
+    this.dirty = true;
+    return { href, etag };
+  }
+
+  async update(href: Href, etag: Etag, item: Item): Promise<WriteResult> {
+    const stored = this.normalise(item);
+    const { entries } = this.load();
+    const old = this.expect(href, etag, 'update');
+    if (!old) throw new PimError('precondition-failed', `${href} is no longer in ${this.opts.path}`, { where: this.opts.path });
+    const base = baseHrefOf(stored);
+    let newHref = href;
+    if (base !== baseOfHref(href)) {
+      if (isUidHref(base) && entries.has(asHref(base))) {
+        throw new PimError('precondition-failed', `${this.opts.path} holds UID ${item.uid} already`, { where: this.opts.path });
+      }
+      entries.delete(href);
+      newHref = allocateHref(base, (h) => entries.has(h));
+    }
+    const newEtag = itemEtag(stored);
+    entries.set(newHref, { kind: 'item', seq: old.seq, etag: newEtag, item: stored });
+    this.dirty = true;
+    return { href: newHref, etag: newEtag };
+  }
+
+  async delete(href: Href, etag: Etag): Promise<void> {
+    if (!this.expect(href, etag, 'delete')) return;
+    this.load().entries.delete(href);
+    this.dirty = true;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.dirty) return;
+    const { path } = this.opts;
+    const { file, entries } = this.load();
+    const now = await readSnapshot(path);
+    if (now.signature !== this.snapshot.signature) {
+      throw new PimError('precondition-failed', `${path} changed since it was read; it will be read again on the next run`, { where: path });
+    }
+    const ordered = [...entries.values()].sort((a, b) => a.seq - b.seq);
+    const items: T[] = [];
+    const raws: string[] = [];
+    for (const e of ordered) {
+      if (e.kind === 'item') items.push(e.item);
+      else raws.push(e.problem.raw);
+    }
+    const encoded = this.encode(file, items);
+    const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
+    if (text === undefined) {
+      const broken = ordered.find((e) => e.kind === 'broken');
+      const line = broken?.kind === 'broken' ? broken.problem.line : 0;
+      throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
+    }
+    const bytes = new TextEncoder().encode(text);
+    await writeFileAtomic(path, bytes);
+    this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
+    this.dirty = false;
+  }
+
+  /** The entry if its etag matches; undefined if gone; precondition-failed if changed. */
+  private expect(href: Href, etag: Etag, what: string): Entry<T> | undefined {
+    const e = this.load().entries.get(href);
+    if (e && e.etag !== etag) {
+      throw new PimError('precondition-failed', `cannot ${what} ${href} in ${this.opts.path}: it changed (etag ${e.etag}, expected ${etag})`, { where: this.opts.path });
+    }
+    return e;
+  }
+
+  private load(): Loaded<T> {
+    if (this.loaded) return this.loaded;
+    const file = this.opts.format.decode(this.snapshot.bytes);
+    const entries = new Map<Href, Entry<T>>();
+    // The codec does not say where good items start, so broken entries follow the good
+    // ones (and are appended after them on a rewrite).
+    for (const item of file.items) {
+      const href = allocateHref(baseHrefOf(item), (h) => entries.has(h));
+      entries.set(href, { kind: 'item', seq: this.nextSeq++, etag: itemEtag(item), item });
+    }
+    for (const problem of file.problems) {
+      const etag = asEtag(sha1(problem.raw));
+      const href = allocateHref(`broken:${etag.slice(0, 16)}`, (h) => entries.has(h));
+      entries.set(href, { kind: 'broken', seq: this.nextSeq++, etag, problem });
+    }
+    this.loaded = { file, entries };
+    return this.loaded;
+  }
+
+  private encode(file: DecodedFile<T>, items: T[]): string {
+    try {
+      return file.encode(items);
+    } catch (e) {
+      throw new PimError('invalid-data', `cannot encode ${this.opts.path}: ${messageOf(e)}`, { where: this.opts.path, cause: e });
+    }
+  }
+
+  /**
+   * The item as the file will give it back (encoded and decoded once), so the etag and
+   * href returned by a write are those the next read sees, even for formats that hold
+   * less than the item (CSV keeps no UID).
+   */
+  private normalise(item: Item): T {
+    const kind = this.kind === 'contacts' ? 'contact' : 'calendar';
+    if (item.kind !== kind) throw new PimError('invalid-data', `${this.opts.path} holds ${this.kind}, not a ${item.kind} item`, { where: this.opts.path });
+    const typed = item as T;
+    const { file } = this.load();
+    const back = this.opts.format.decode(new TextEncoder().encode(this.encode(file, [typed])));
+    return back.problems.length === 0 && back.items.length === 1 ? back.items[0] : structuredClone(typed);
+  }
+}

@@ -1,0 +1,39 @@
+import { decodeVCards, encodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import type { ContactItem } from '../../src/model/item.js';
+import type { SingleFileFormat } from '../shared/single-file-source.js';
+
+/** The VERSION of the first card, read without parsing the file (it only picks the capabilities). */
+export function firstCardVersion(bytes: Uint8Array | undefined): VCardVersion | undefined {
+  if (!bytes) return undefined;
+  const head = Buffer.from(bytes.subarray(0, 1 << 16)).toString('latin1');
+  const begin = head.search(/^BEGIN:VCARD/im);
+  if (begin < 0) return undefined;
+  const m = /^VERSION:[ \t]*(2\.1|3\.0|4\.0)[ \t]*\r?$/im.exec(head.slice(begin));
+  return m ? (m[1] as VCardVersion) : undefined;
+}
+
+/**
+ * One .vcf of many cards (Android and iPhone exports). Rewrites use the configured
+ * version, else the first card's, else 3.0; cards that could not be read are appended
+ * verbatim, so a rewrite loses none of them.
+ */
+export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFormat<ContactItem> {
+  const versionOf = (bytes: Uint8Array | undefined) => version ?? firstCardVersion(bytes) ?? '3.0';
+  return {
+    kind: 'contacts',
+    capabilities: (bytes) => VCARD_CAPABILITIES[versionOf(bytes)],
+    decode(bytes) {
+      const v = versionOf(bytes);
+      const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
+      return {
+        ...r,
+        encode: (items) => encodeVCards(items, v),
+        appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
+      };
+    },
+  };
+}
+
+function withFinalCrlf(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\r\n`;
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { fileOptionsShape } from '../shared/connector-options.js';
+
+/**
+ * `phone: { type: vcard-file, path: ./exports/phone.vcf, readOnly: true, version?: '3.0' }`.
+ * `version`: what a rewrite writes; default the version of the file's first card, else 3.0.
+ */
+export const optionsSchema = z.strictObject({
+  type: z.literal('vcard-file'),
+  ...fileOptionsShape,
+  version: z.enum(['2.1', '3.0', '4.0']).optional(),
+});

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { fileOptionsShape } from '../shared/connector-options.js';
+
+/**
+ * `desktop: { type: vdir, path: ~/.local/share/contacts/default }`: vdirsyncer's layout.
+ * `fileExtension` overrides `.vcf`/`.ics`; `vcardVersion` is what new and changed cards are written as.
+ */
+export const optionsSchema = z.strictObject({
+  type: z.literal('vdir'),
+  ...fileOptionsShape,
+  fileExtension: z.string().regex(/^\.?[A-Za-z0-9_-]+$/, 'expected an extension like .vcf').optional(),
+  vcardVersion: z.enum(['3.0', '4.0']).optional(),
+});
