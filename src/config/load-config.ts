@@ -54,6 +54,14 @@ export type ConnectorSchemas = Record<string, z.ZodType>;
 
 type Problem = { path: Array<string | number>; message: string };
 
+/** zod issues as problems under a key path; unknown keys are named one by one. */
+function toProblems(prefix: Array<string | number>, issues: z.core.$ZodIssue[]): Problem[] {
+  return issues.flatMap((i) => {
+    const at = [...prefix, ...(i.path as Array<string | number>)];
+    return i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...at, k], message: 'unknown key' })) : [{ path: at, message: i.message }];
+  });
+}
+
 function formatProblems(file: string, problems: Problem[]): string {
   return problems.map((p) => `${file}: ${p.path.length ? p.path.join('.') : '(top level)'}: ${p.message}`).join('\n');
 }
@@ -78,7 +86,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
   const raw = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new PimError('config', formatProblems(file, parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: i.message }))), { where: file });
+    throw new PimError('config', formatProblems(file, toProblems([], parsed.error.issues)), { where: file });
   }
   const cfg = parsed.data;
   const problems: Problem[] = [];
@@ -91,7 +99,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
     }
     const r = schema.safeParse(c);
     if (!r.success) {
-      for (const i of r.error.issues) problems.push({ path: ['connectors', name, ...(i.path as Array<string | number>)], message: i.message });
+      problems.push(...toProblems(['connectors', name], r.error.issues));
       continue;
     }
     connectors[name] = { name, type: c.type, options: r.data as Record<string, unknown> };

@@ -29,24 +29,29 @@ export async function readMember(
   onProgress?: (done: number, total: number) => void,
 ): Promise<MemberRead> {
   const links = await ws.linksOf(member);
-  let changed: ListedEntry[];
-  let gone: LinkRecord[];
+  let changed: ListedEntry[] = [];
+  let gone: LinkRecord[] = [];
   let newToken: string | undefined;
-  const delta = isIncremental(source) ? await source.changesSince(token) : null;
-  if (delta) {
-    changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
-    gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
-    newToken = delta.token;
+  // A full listing: from the source's own initial delta where it has one (it carries a token), else list().
+  let listing: ListedEntry[] | undefined;
+  if (isIncremental(source)) {
+    const delta = token === undefined ? null : await source.changesSince(token);
+    if (delta) {
+      changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
+      gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
+      newToken = delta.token;
+    } else {
+      const full = await source.changesSince(undefined);
+      listing = full ? full.changed : await source.list();
+      newToken = full?.token;
+    }
   } else {
-    const listing = await source.list();
+    listing = await source.list();
+  }
+  if (listing) {
     const seen = new Set<string>(listing.map((e) => e.href));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
     gone = [...links.values()].filter((l) => !seen.has(l.href));
-    if (isIncremental(source)) {
-      // A fresh token for next time: the delta call above said the old one was unusable.
-      const fresh = await source.changesSince(undefined);
-      newToken = fresh?.token;
-    }
   }
   const fetched: FetchedItem[] = [];
   const problems: FetchProblem[] = [];
