@@ -31,6 +31,8 @@ export interface FieldSource {
 export interface ItemMeta {
   /** Keyed by merge field key (see src/merge). */
   fieldSources: Record<string, FieldSource>;
+  /** The UID was made up by pimhub (the first source had none): a real one found later replaces it. */
+  uidInvented?: boolean;
 }
 
 export interface StoredItem {

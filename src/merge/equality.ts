@@ -28,14 +28,17 @@ export function componentKey(c: Component | undefined): string {
   return JSON.stringify([c.name, propsKey(c.props), c.components.map(componentKey).sort()]);
 }
 
-/** How a person reads a field's value, for the merge log. */
+/** How a person reads a field's value, for the merge log: values, then TYPE/PREF when present. */
 export function displayValue(props: readonly Property[] | undefined): string | null {
   if (!props || props.length === 0) return null;
-  return props
-    .map((p) =>
-      p.values
-        .map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.map((x) => (Array.isArray(x) ? x.join(',') : x)).join(';') : JSON.stringify(v)))
-        .join(','),
-    )
-    .join(' | ');
+  return props.map(displayProp).join(' | ');
+}
+
+function displayProp(p: Property): string {
+  const value = p.values
+    .map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.map((x) => (Array.isArray(x) ? x.join(',') : x)).join(';') : JSON.stringify(v)))
+    .join(',');
+  const type = p.params.type;
+  const tags = [...(type === undefined ? [] : Array.isArray(type) ? type : [type]), ...(p.params.pref !== undefined ? [`pref=${String(p.params.pref)}`] : [])];
+  return tags.length > 0 ? `${value} (${tags.join(',')})` : value;
 }

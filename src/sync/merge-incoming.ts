@@ -41,7 +41,10 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     const uid = f.item.uid || randomUUID();
     const item = f.item.uid ? f.item : withUid(f.item, uid);
     const created = await ws.putItem(
-      { id: randomUUID(), collection: input.collection, uid, item, meta: { fieldSources: {} }, expectVersion: 0, identityKeys: input.identity.identityKeys(item) },
+      {
+        id: randomUUID(), collection: input.collection, uid, item, meta: { fieldSources: {}, ...(f.item.uid ? {} : { uidInvented: true }) },
+        expectVersion: 0, identityKeys: input.identity.identityKeys(item),
+      },
       ctx.now,
     );
     await linkMember(ctx, member, source, f, created);
@@ -61,14 +64,18 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     fieldSources: stored.meta.fieldSources,
     currentFallback: { connector: 'store', time: itemTime(stored.item) ?? stored.updatedAt },
   });
-  const changed = restored || itemFingerprint(r.item, keyOf) !== itemFingerprint(stored.item, keyOf);
+  // A UID pimhub made up gives way to the first real one a member brings.
+  const adoptUid = !!stored.meta.uidInvented && !!f.item.uid && !(await ws.getItemByUid(f.item.uid));
+  const merged = adoptUid ? withUid(r.item, f.item.uid) : r.item;
+  const changed = restored || adoptUid || itemFingerprint(merged, keyOf) !== itemFingerprint(stored.item, keyOf);
   let result = stored;
   if (changed) {
     result = await ws.putItem(
       {
-        id: stored.id, collection: input.collection, uid: stored.uid, item: r.item,
-        meta: { fieldSources: r.fieldSources }, expectVersion: stored.version, deleted: false,
-        identityKeys: input.identity.identityKeys(r.item),
+        id: stored.id, collection: input.collection, uid: merged.uid, item: merged,
+        meta: { fieldSources: r.fieldSources, ...(stored.meta.uidInvented && !adoptUid ? { uidInvented: true } : {}) },
+        expectVersion: stored.version, deleted: false,
+        identityKeys: input.identity.identityKeys(merged),
       },
       ctx.now,
     );
@@ -78,7 +85,8 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     record(ctx, 'matched', result, member, r.decisions, `matched ${f.href} to an existing item`);
   } else if (restored) {
     record(ctx, 'updated', result, member, r.decisions, `restored: edited at ${member} after it was deleted elsewhere`, 'restored');
-  } else if (changed) {
+  } else if (changed || r.conflicts > 0) {
+    // A conflict the store's value won changes nothing in the store, but is logged all the same.
     const a: LogAction = r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated';
     record(ctx, a, result, member, r.decisions);
   }
