@@ -12,6 +12,23 @@ import { errnoOf, fsError } from './fs-errors.js';
  * ignore them (and vdirsyncer's own temp files).
  */
 
+/** Temp files this module writes: `.<name>.<12 hex>.tmp`. */
+const OWN_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes temp files of ours older than `maxAgeMs` from a folder: what a write killed
+ * half-way (SIGKILL, power loss) leaves behind. Younger ones may belong to a running write.
+ */
+export async function removeStaleTemps(dir: string, names: readonly string[], maxAgeMs = 10 * 60 * 1000): Promise<void> {
+  const now = Date.now();
+  for (const name of names) {
+    if (!OWN_TEMP.test(name)) continue;
+    const p = join(dir, name);
+    const st = await fs.stat(p).catch(() => undefined);
+    if (st && now - st.mtimeMs > maxAgeMs) await fs.unlink(p).catch(() => undefined);
+  }
+}
+
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }

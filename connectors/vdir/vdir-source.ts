@@ -5,7 +5,7 @@ import { PimError } from '../../src/core/errors.js';
 import { asHref, type CollectionKind, type Etag, type Href } from '../../src/core/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
-import { createFileExclusive, isTempName, writeFileAtomic } from '../shared/atomic-file.js';
+import { createFileExclusive, isTempName, removeStaleTemps, writeFileAtomic } from '../shared/atomic-file.js';
 import { errnoOf, fsCall, fsError } from '../shared/fs-errors.js';
 import { readWithStat } from '../shared/file-snapshot.js';
 import { statEtag } from '../shared/signatures.js';
@@ -57,6 +57,7 @@ export class VdirSource implements WritableSource {
   async list(): Promise<ListedEntry[]> {
     await this.checkFolder();
     const dirents = await fsCall(this.o.dir, 'list', () => fs.readdir(this.o.dir, { withFileTypes: true }));
+    await removeStaleTemps(this.o.dir, dirents.filter((d) => d.isFile() && isTempName(d.name)).map((d) => d.name));
     const names = dirents
       .filter((d) => (d.isFile() || d.isSymbolicLink()) && d.name.endsWith(this.o.extension) && !isTempName(d.name))
       .map((d) => d.name)

@@ -247,4 +247,6 @@ export interface Store {
   /** A named lock across processes (two syncs of one collection never run at once). False if held. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;
+  /** Who holds a lock that has not expired, if anyone (so a holder that died can be recognised). */
+  lockHolder(name: string): Promise<string | undefined>;
 }

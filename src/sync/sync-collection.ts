@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { isWritable, type Source } from '../core/connector.js';
-import { PimError, isPimError, messageOf } from '../core/errors.js';
+import { isPimError, messageOf } from '../core/errors.js';
 import { applyMember } from './apply.js';
 import { processDeletions } from './deletions.js';
 import { mergeIncoming } from './merge-incoming.js';
 import { planMember, type WriteTask } from './plan.js';
 import { readMember, type MemberRead } from './read-member.js';
 import type { RunContext } from './run-context.js';
+import { withLock } from './run-lock.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import { Workspace } from './workspace.js';
-
-const LOCK_TTL_MS = 30 * 60 * 1000;
 
 /**
  * One sync round of one collection, hub and spoke: read every member's changes, merge them
@@ -18,17 +16,7 @@ const LOCK_TTL_MS = 30 * 60 * 1000;
  * it lacks. A dry run does all the deciding and none of the writing.
  */
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
-  const { store, collection } = input;
-  const owner = `${process.pid}:${randomUUID()}`;
-  const lock = `sync:${collection}`;
-  if (!(await store.tryLock(lock, owner, LOCK_TTL_MS))) {
-    throw new PimError('busy', `collection ${collection} is being synced by another pimhub process; try again when it has finished`);
-  }
-  try {
-    return await run(input);
-  } finally {
-    await store.unlock(lock, owner);
-  }
+  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, () => run(input));
 }
 
 async function run(input: CollectionSyncInput): Promise<CollectionReport> {

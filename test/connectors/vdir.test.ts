@@ -57,6 +57,19 @@ test('vdir: ignores dot files, temp files and other extensions', () => withTempD
   assert.deepEqual((await other.list()).map((e) => e.href), ['c.ics']);
 }));
 
+test('vdir: temp files a killed write left behind are removed once stale, fresh ones are left alone', () => withTempDir(async (dir) => {
+  const stale = join(dir, '.x.vcf.0123456789ab.tmp');
+  const fresh = join(dir, '.y.vcf.ba9876543210.tmp');
+  const foreign = join(dir, '.z.vcf.tmp');
+  for (const p of [stale, fresh, foreign]) await fs.writeFile(p, 'BEGIN:VCARD');
+  const hourAgo = new Date(Date.now() - 3600_000);
+  await fs.utimes(stale, hourAgo, hourAgo);
+  await fs.utimes(foreign, hourAgo, hourAgo);
+  const s = await create('d', { type: 'vdir', path: dir }, { baseDir: '/' }).source('contacts');
+  assert.deepEqual(await s.list(), []);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['.y.vcf.ba9876543210.tmp', '.z.vcf.tmp']);
+}));
+
 test('vdir: a missing folder is not-found with advice, not an empty listing', () => withTempDir(async (dir) => {
   const missing = join(dir, 'unmounted');
   const conn = create('desktop', { type: 'vdir', path: missing }, { baseDir: '/' });

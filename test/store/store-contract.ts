@@ -282,7 +282,9 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
     });
 
     it('locks: exclusive, expire, unlock only by the owner', async (s) => {
+      assert.equal(await s.lockHolder('sync:c'), undefined);
       assert.equal(await s.tryLock('sync:c', 'p1', 60_000), true);
+      assert.equal(await s.lockHolder('sync:c'), 'p1');
       assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
       assert.equal(await s.tryLock('sync:d', 'p2', 60_000), true);
       await s.unlock('sync:c', 'p2');
@@ -291,6 +293,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       await s.unlock('sync:c', 'p1');
       assert.equal(await s.tryLock('sync:c', 'p2', 1), true);
       await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await s.lockHolder('sync:c'), undefined, 'an expired lock has no holder');
       assert.equal(await s.tryLock('sync:c', 'p3', 60_000), true, 'an expired lock can be taken');
       assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
     });

@@ -246,6 +246,11 @@ export class MemoryStore implements Store {
     if (this.locks.get(name)?.owner === owner) this.locks.delete(name);
   }
 
+  async lockHolder(name: string): Promise<string | undefined> {
+    const held = this.locks.get(name);
+    return held && held.expiresAt > Date.now() ? held.owner : undefined;
+  }
+
   private itemsOf(collection: string): StoredItem[] {
     return [...this.items.values()].filter((i) => i.collection === collection);
   }

@@ -271,6 +271,11 @@ export class SqliteStore implements Store {
     this.guard(() => this.stmt('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner));
   }
 
+  async lockHolder(name: string): Promise<string | undefined> {
+    const held = this.guard(() => this.stmt('SELECT owner, expires_at FROM locks WHERE name = ?').get(name)) as { owner: string; expires_at: number } | undefined;
+    return held && held.expires_at > Date.now() ? held.owner : undefined;
+  }
+
   private conn(): Database.Database {
     if (!this.db) throw new PimError('io', 'the store is not open (call init() first, or it was closed)', { where: this.path });
     return this.db;

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { PimError } from '../core/errors.js';
+import type { Store } from '../core/store.js';
+
+const TTL_MS = 2 * 60 * 1000;
+const RENEW_MS = 30 * 1000;
+const WAIT_MS = 10 * 1000;
+
+/** Whether a lock owner `host:pid:…` is a process of this machine that no longer runs. */
+function holderIsDead(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Runs `fn` holding the named lock: two syncs of one collection never run at once. A lock
+ * left by a killed process on this machine is taken over at once; a live holder is waited
+ * for a little, then reported. The lock is renewed while `fn` runs.
+ */
+export async function withLock<T>(store: Store, name: string, what: string, fn: () => Promise<T>): Promise<T> {
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await store.tryLock(name, owner, TTL_MS))) {
+    const holder = await store.lockHolder(name);
+    if (holder && holderIsDead(holder)) {
+      await store.unlock(name, holder);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new PimError('busy', `${what} is being synced by another pimhub process (${holder ?? 'unknown'}); try again when it has finished`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const renew = setInterval(() => void store.tryLock(name, owner, TTL_MS).catch(() => undefined), RENEW_MS);
+  renew.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(renew);
+    await store.unlock(name, owner);
+  }
+}
