@@ -12,12 +12,14 @@ import type { RunContext } from './run-context.js';
  * reported per item and the rest go on. Buffered sources (single files) are flushed once,
  * and their links are recorded only after the flush succeeded.
  */
+const WRITE_CONCURRENCY = 8;
+
 export async function applyMember(ctx: RunContext, member: string, source: WritableSource, tasks: WriteTask[]): Promise<void> {
   const buffered = isFlushable(source);
   const afterFlush: Array<() => Promise<void>> = [];
   const later = (f: () => Promise<void>) => (buffered ? afterFlush.push(f) : f());
   let done = 0;
-  for (const task of tasks) {
+  const one = async (task: WriteTask) => {
     try {
       await writeOne(ctx, member, source, task, later);
     } catch (e) {
@@ -29,7 +31,13 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
     }
     done += 1;
     ctx.input.progress?.({ collection: ctx.input.collection, phase: 'write', member, done, total: tasks.length });
-  }
+  };
+  // Writes to one member overlap a little: file syncs and network round trips dominate.
+  const queue = [...tasks];
+  const workers = Array.from({ length: Math.min(buffered ? 1 : WRITE_CONCURRENCY, queue.length) }, async () => {
+    for (let t = queue.shift(); t; t = queue.shift()) await one(t);
+  });
+  await Promise.all(workers);
   if (buffered) {
     try {
       await source.flush();

@@ -12,6 +12,8 @@ export class Workspace {
   private readonly byUid = new Map<string, string>();
   private readonly keyIndex = new Map<string, Set<string>>();
   private readonly links = new Map<string, LinkRecord | null>();
+  /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
+  private readonly linkKeysByItem = new Map<string, Set<string>>();
   private readonly memberLinks = new Map<string, Map<string, LinkRecord>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
@@ -72,12 +74,22 @@ export class Workspace {
 
   async linksOfItem(itemId: string): Promise<LinkRecord[]> {
     const out = new Map((await this.store.linksForItem(itemId)).map((l) => [linkKey(l.member, l.href), l] as const));
-    for (const [k, l] of this.links) {
-      if (l === null) out.delete(k);
-      else if (l.itemId === itemId) out.set(k, l);
-      else if (out.get(k)?.itemId === itemId) out.delete(k);
+    for (const k of out.keys()) if (this.links.has(k)) out.delete(k);
+    for (const k of this.linkKeysByItem.get(itemId) ?? []) {
+      const l = this.links.get(k);
+      if (l && l.itemId === itemId) out.set(k, l);
     }
     return [...out.values()];
+  }
+
+  private stageLink(key: string, link: LinkRecord | null, previousItem?: string): void {
+    this.links.set(key, link);
+    for (const id of [link?.itemId, previousItem]) {
+      if (!id) continue;
+      let keys = this.linkKeysByItem.get(id);
+      if (!keys) this.linkKeysByItem.set(id, (keys = new Set()));
+      keys.add(key);
+    }
   }
 
   /** Stages a new version of an item; returns it as it will be stored. */
@@ -103,14 +115,16 @@ export class Workspace {
   }
 
   async putLink(link: LinkRecord): Promise<void> {
-    this.links.set(linkKey(link.member, link.href), link);
+    this.stageLink(linkKey(link.member, link.href), link);
     this.memberLinks.get(link.member)?.set(link.href, link);
     this.pending.links.push(link);
     await this.maybeFlush();
   }
 
   async removeLink(member: string, href: string): Promise<void> {
-    this.links.set(linkKey(member, href), null);
+    const key = linkKey(member, href);
+    const previous = this.links.get(key) ?? (await this.linksOf(member)).get(href);
+    this.stageLink(key, null, previous?.itemId);
     this.memberLinks.get(member)?.delete(href);
     this.pending.removeLinks.push({ collection: this.collection, member, href });
     await this.maybeFlush();
