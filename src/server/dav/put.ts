@@ -28,5 +28,5 @@ export const put: DavHandler = async (r, res, ctx) => {
     throw new DavError(409, 'another object of this collection has that UID', pre, {}, detail);
   }
   if (result.agrees) res.setHeader('ETag', endpointEtag(result.item));
-  res.status(result.outcome === 'created' ? 201 : 204).end();
+  res.status(live ? 204 : 201).end();
 };
