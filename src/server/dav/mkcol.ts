@@ -19,7 +19,8 @@ export const mkcol: DavHandler = async (r, res, ctx) => {
   if (p.type !== 'collection') throw new DavError(p.type === 'object' ? 409 : 405, 'collections are created directly in the home: /dav/home/USER/NAME/');
   if (p.user !== ctx.user) throw forbidden('this belongs to another user');
   const ct = r.header('content-type');
-  if (r.body.length > 0 && ct && !/\b(xml)\b/i.test(ct)) throw new DavError(415, 'the body of MKCOL must be XML (RFC 5689)');
+  // Lenient on a missing or generic type when the body is XML; anything else is not a MKCOL body.
+  if (r.body.length > 0 && ct && !/\bxml\b/i.test(ct) && !r.body.toString('utf8').trimStart().startsWith('<')) throw new DavError(415, 'the body of MKCOL must be XML (RFC 5689)');
   const body = xmlBody(r);
   const calendar = r.method === 'MKCALENDAR';
   if (body && !is(body, calendar ? NS.caldav : NS.dav, calendar ? 'mkcalendar' : 'mkcol')) throw badRequest(`expected a ${calendar ? 'C:mkcalendar' : 'D:mkcol'} body`);
