@@ -54,7 +54,11 @@ function toNodes(raw: RawNode[], scope: Record<string, string>): XmlNode[] {
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(attrsRaw)) {
       if (k === 'xmlns') ns[''] = v;
-      else if (k.startsWith('xmlns:')) ns[k.slice(6)] = v;
+      else if (k.startsWith('xmlns:')) {
+        // Namespaces in XML 1.0 §3: a prefix cannot be bound to the empty name.
+        if (String(v) === '') throw new XmlError(`prefix ${k.slice(6)} bound to an empty namespace`);
+        ns[k.slice(6)] = v;
+      }
       else attrs[k.includes(':') ? k.slice(k.indexOf(':') + 1) : k] = String(v);
     }
     const [prefix, local] = tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : ['', tag];

@@ -41,12 +41,14 @@ describe('endpoint: collections made and managed by clients', () => {
     }
   });
 
-  test('MKCOL over an existing name is 405; plain MKCOL 403; a non-XML body 415; in another home 403', async () => {
+  test('MKCOL over an existing name is 405; plain MKCOL makes an address book; a plain resourcetype 403; a non-XML body 415; in another home 403', async () => {
     const ab = `<d:mkcol ${NSS}><d:set><d:prop><d:resourcetype><d:collection/><cr:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`;
     assert.equal((await t.req('MKCOL', `${H}contacts/`, { body: ab })).status, 405);
-    const plain = await t.req('MKCOL', `${H}plain/`);
-    assert.equal(plain.status, 403);
-    assert.match(plain.text, /valid-resourcetype/);
+    assert.equal((await t.req('MKCOL', `${H}plain/`)).status, 201);
+    assert.equal((await t.store.getCollection('plain'))?.kind, 'contacts');
+    const folder = await t.req('MKCOL', `${H}folder/`, { body: `<d:mkcol ${NSS}><d:set><d:prop><d:resourcetype><d:collection/></d:resourcetype></d:prop></d:set></d:mkcol>` });
+    assert.equal(folder.status, 403);
+    assert.match(folder.text, /valid-resourcetype/);
     assert.equal((await t.req('MKCOL', `${H}junk/`, { body: 'hello', headers: { 'content-type': 'text/plain' } })).status, 415);
     assert.equal((await t.req('MKCOL', '/dav/home/bob/mine/', { body: ab })).status, 403);
   });
