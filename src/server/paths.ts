@@ -8,7 +8,8 @@
  *   /dav/home/USER/COLLECTION/                  an address book or calendar
  *   /dav/home/USER/COLLECTION/NAME              one vCard or iCalendar object
  *
- * NAME is one path segment: a `/` inside it (UIDs may hold one) travels as %2F. Segments
+ * NAME is one path segment: a `/` inside it (UIDs may hold one) travels as %2F, and is
+ * understood unescaped too (SyncEvolution sends it so; collections never nest). Segments
  * are percent-decoded once and refused when they would climb (`.`, `..`) or hold control
  * characters.
  */
@@ -46,8 +47,9 @@ export function parsePath(rawUrl: string): ParsedPath {
   if (collection === undefined) return { type: 'home', user };
   if (!COLLECTION_RE.test(collection)) return { type: 'unknown' };
   if (name === undefined) return { type: 'collection', user, collection };
-  if (rest.length > 0 || name === '') return { type: 'unknown' };
-  return { type: 'object', user, collection, name };
+  if (name === '') return { type: 'unknown' };
+  // Collections do not nest: more segments are a name with a slash some clients left unescaped.
+  return { type: 'object', user, collection, name: [name, ...rest].join('/') };
 }
 
 function decodeSegment(s: string): string {
