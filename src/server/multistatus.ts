@@ -56,7 +56,7 @@ function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined 
   const names = children(el, NS.carddav, 'prop').map((p) => (p.attrs.name ?? '').toLowerCase());
   const only: PropSelection = wantsCard && names.length > 0 && !child(el, NS.carddav, 'allprop') ? new Set(names) : undefined;
   if (!only) served.add(res.col, res.name, res.item);
-  return escapeXml(render(res.col, res.item, version, only));
+  return escapeXml(render(res.item, version, only));
 }
 
 /** The `response` element of one resource for a PROPFIND or REPORT. */

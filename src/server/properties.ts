@@ -49,7 +49,7 @@ export const PROPERTIES: PropDef[] = [
   { ns: NS.dav, name: 'getetag', rfc: 'RFC 4918 §15.6', allprop: true, on: OBJ, get: (r) => (r.type === 'object' ? escapeXml(endpointEtag(r.item)) : undefined) },
   { ns: NS.dav, name: 'getcontenttype', rfc: 'RFC 4918 §15.5', allprop: true, on: OBJ, get: (r) => (r.type === 'object' ? contentTypeOf(r.col) : undefined) },
   { ns: NS.dav, name: 'getcontentlength', rfc: 'RFC 4918 §15.4', allprop: true, on: OBJ, get: (r) =>
-    (r.type === 'object' ? String(Buffer.byteLength(render(r.col, r.item))) : undefined) },
+    (r.type === 'object' ? String(Buffer.byteLength(render(r.item))) : undefined) },
   { ns: NS.dav, name: 'getlastmodified', rfc: 'RFC 4918 §15.7', allprop: true, on: OBJ, get: (r) =>
     (r.type === 'object' ? new Date(r.item.updatedAt).toUTCString() : undefined) },
   { ns: NS.dav, name: 'current-user-principal', rfc: 'RFC 5397 §3', allprop: false, on: ALL, get: (_r, ctx) => href(principalHref(ctx.user)) },

@@ -24,7 +24,7 @@ export function versionFromAccept(accept: string | undefined): CardVersion {
 /** Only these properties (RFC 6352 §10.4.2 partial retrieval); undefined = all. */
 export type PropSelection = Set<string> | undefined;
 
-export function render(col: CollectionRecord, item: StoredItem, v: CardVersion = '3.0', only?: PropSelection): string {
+export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSelection): string {
   const it = item.item;
   if (it.kind === 'contact') {
     const card = only ? { ...it.card, props: it.card.props.filter((p) => only.has(p.name)) } : it.card;

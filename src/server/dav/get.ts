@@ -38,7 +38,7 @@ export const get: DavHandler = async (r, res, ctx) => {
     return;
   }
   const version = versionFromAccept(r.header('accept'));
-  const text = render(target.col, target.item, version);
+  const text = render(target.item, version);
   res.setHeader('Last-Modified', new Date(target.item.updatedAt).toUTCString());
   res.status(200).type(contentTypeOf(target.col, version));
   if (head) {

@@ -1,5 +1,5 @@
 import type { CollectionRecord } from '../../core/store.js';
-import { badRequest, forbidden } from '../dav-error.js';
+import { badRequest } from '../dav-error.js';
 import { hrefResponse, propstat, sendMultistatus } from '../multistatus.js';
 import { WRITABLE } from '../properties.js';
 import { resolveResource } from '../resources.js';

@@ -6,7 +6,6 @@ import { listEntries, namesOf } from '../names.js';
 import { syncToken } from '../properties.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../xml.js';
-import type { DavRequest } from './request.js';
 import { objectHref } from '../paths.js';
 
 /**
@@ -15,7 +14,7 @@ import { objectHref } from '../paths.js';
  * RFC 6578 §3.2 requires; Thunderbird, however, only falls back to a full fetch on 400 and
  * fails its sync on any other status, so it gets 400 with the same body.
  */
-export async function syncCollection(body: XmlNode, target: Resource & { type: 'collection' }, r: DavRequest, res: Response, ctx: DavContext): Promise<void> {
+export async function syncCollection(body: XmlNode, target: Resource & { type: 'collection' }, res: Response, ctx: DavContext): Promise<void> {
   const req = propRequestOf(body);
   const token = child(body, NS.dav, 'sync-token')?.text.trim() ?? '';
   const served = new Served();
@@ -42,7 +41,6 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   }
   await served.record(ctx);
   sendMultistatus(res, responses, davText('sync-token', syncToken({ ...target, seq: changes.seq })));
-  void r;
 }
 
 function seqOf(token: string, target: Resource & { type: 'collection' }): number | undefined {

@@ -18,7 +18,7 @@ export const report: DavHandler = async (r, res, ctx) => {
   const unsupported = () => forbidden('this report is not supported here', { ns: NS.dav, name: 'supported-report' });
   if (target.type !== 'collection') throw unsupported();
   const contacts = target.col.kind === 'contacts';
-  if (is(body, NS.dav, 'sync-collection')) return syncCollection(body, target, r, res, ctx);
+  if (is(body, NS.dav, 'sync-collection')) return syncCollection(body, target, res, ctx);
   if (contacts ? is(body, NS.carddav, 'addressbook-multiget') : is(body, NS.caldav, 'calendar-multiget')) return multiget(body, target, res, ctx);
   if (contacts ? is(body, NS.carddav, 'addressbook-query') : is(body, NS.caldav, 'calendar-query')) return query(body, target, res, ctx);
   throw unsupported();
