@@ -6,6 +6,7 @@ import { initCommand } from './commands/init.js';
 import { logCommand } from './commands/log.js';
 import { passwdCommand } from './commands/passwd.js';
 import { resolveCommand } from './commands/resolve.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, describeError } from './errors.js';
@@ -42,6 +43,8 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
     .option('--json', 'one JSON document on stdout')
     .action((col, o) => run(() => exportCommand(col, { config: cfg(), ...o }))());
+  p.command('serve').description('the CardDAV/CalDAV endpoint for the users in server.users')
+    .action(() => run(() => serveCommand({ config: cfg() }))());
   p.command('daemon').description('scheduled syncs (the endpoint joins when it is built)')
     .action(() => run(() => daemonCommand({ config: cfg() }))());
   p.command('passwd').argument('<user>').description('print a password hash for the config')

@@ -1,0 +1,51 @@
+/**
+ * HTTP Basic authentication (RFC 7617) against `server.users`: a scrypt hash from
+ * `pimhub passwd`, or the password in the environment variable `passwordEnv` names.
+ * Comparisons are constant-time; a verified scrypt check is remembered for a few minutes
+ * (keyed by a SHA-256 of the credentials, never the password) so a client's burst of
+ * requests does not pay scrypt each time. Passwords are never logged nor echoed.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { UserConfig } from '../config/load-config.js';
+import { verifyPassword } from '../config/passwords.js';
+
+const CACHE_MS = 5 * 60 * 1000;
+const CACHE_MAX = 1000;
+
+export class Authenticator {
+  private readonly verified = new Map<string, number>();
+
+  constructor(private readonly users: Record<string, UserConfig>, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** The user name, or undefined when the header is missing or wrong. */
+  async check(header: string | undefined): Promise<string | undefined> {
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const cfg = Object.hasOwn(this.users, user) ? this.users[user] : undefined;
+    if (!cfg) return undefined;
+    if (cfg.passwordEnv !== undefined) {
+      const expected = this.env[cfg.passwordEnv];
+      return expected !== undefined && expected !== '' && sameSecret(password, expected) ? user : undefined;
+    }
+    if (cfg.passwordHash === undefined) return undefined;
+    const key = createHash('sha256').update(`${user}\0${password}\0${cfg.passwordHash}`).digest('hex');
+    const until = this.verified.get(key);
+    if (until !== undefined && until > Date.now()) return user;
+    if (!(await verifyPassword(password, cfg.passwordHash))) return undefined;
+    if (this.verified.size >= CACHE_MAX) this.verified.clear();
+    this.verified.set(key, Date.now() + CACHE_MS);
+    return user;
+  }
+}
+
+/** Constant-time equality of two secrets of any lengths (both hashed to the same size first). */
+export function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}

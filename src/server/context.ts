@@ -1,0 +1,16 @@
+import type { PimhubConfig } from '../config/load-config.js';
+import type { Store } from '../core/store.js';
+import type { EndpointDeps } from '../sync/endpoint-write.js';
+import type { Identity } from '../sync/types.js';
+
+/** What a handler gets: the app's dependencies and the logged-in user. */
+export interface DavContext {
+  store: Store;
+  config: PimhubConfig;
+  identity: Identity;
+  deps: EndpointDeps;
+  user: string;
+  now: () => Date;
+  /** The request's User-Agent (a few clients need a tailored status, see report-sync.ts). */
+  userAgent: string;
+}

@@ -1,0 +1,38 @@
+import { listEntries } from '../names.js';
+import { collectionResource, objectResource, resolveResource, userCollections, type Resource } from '../resources.js';
+import { propRequestOf, propResponse, sendMultistatus, Served } from '../multistatus.js';
+import { badRequest } from '../dav-error.js';
+import { is, NS } from '../xml.js';
+import { depthOf, xmlBody, type DavHandler } from './request.js';
+import { homeHref, principalHref } from '../paths.js';
+import type { DavContext } from '../context.js';
+
+/**
+ * PROPFIND (RFC 4918 §9.1) at Depth 0 or 1; Depth infinity is served as 1 (RFC 4918
+ * allows refusing it; clients of address books and calendars never need more).
+ */
+export const propfind: DavHandler = async (r, res, ctx) => {
+  const body = xmlBody(r);
+  if (body && !is(body, NS.dav, 'propfind')) throw badRequest('expected a DAV:propfind body');
+  const req = propRequestOf(body);
+  const target = await resolveResource(ctx, r.path);
+  const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
+  const served = new Served();
+  const responses = resources.map((x) => propResponse(x, req, ctx, served));
+  await served.record(ctx);
+  sendMultistatus(res, responses);
+};
+
+async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
+  switch (target.type) {
+    case 'root':
+      return [{ type: 'principal', href: principalHref(ctx.user), user: ctx.user }, { type: 'home', href: homeHref(ctx.user), user: ctx.user }];
+    case 'home':
+      return Promise.all((await userCollections(ctx)).map((c) => collectionResource(ctx, c)));
+    case 'collection':
+      return (await listEntries(ctx.store, target.col)).map((e) => objectResource(ctx, target.col, e.name, e.item));
+    case 'principal':
+    case 'object':
+      return [];
+  }
+}

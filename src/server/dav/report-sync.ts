@@ -1,0 +1,51 @@
+import type { Response } from 'express';
+import type { DavContext } from '../context.js';
+import { DavError } from '../dav-error.js';
+import { propRequestOf, propResponse, sendMultistatus, Served, statusResponse } from '../multistatus.js';
+import { listEntries, namesOf } from '../names.js';
+import { syncToken } from '../properties.js';
+import { objectResource, type Resource } from '../resources.js';
+import { child, davText, NS, type XmlNode } from '../xml.js';
+import { objectHref } from '../paths.js';
+
+/**
+ * sync-collection (RFC 6578 §3.2). An empty token lists every object; a token lists what
+ * changed since (tombstones as 404). An unknown token is 403 with DAV:valid-sync-token, as
+ * RFC 6578 §3.2 requires; Thunderbird, however, only falls back to a full fetch on 400 and
+ * fails its sync on any other status, so it gets 400 with the same body.
+ */
+export async function syncCollection(body: XmlNode, target: Resource & { type: 'collection' }, res: Response, ctx: DavContext): Promise<void> {
+  const req = propRequestOf(body);
+  const token = child(body, NS.dav, 'sync-token')?.text.trim() ?? '';
+  const served = new Served();
+  const responses: string[] = [];
+  const col = target.col;
+  if (token === '') {
+    const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
+    for (const e of await listEntries(ctx.store, col)) responses.push(propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served));
+    await served.record(ctx);
+    sendMultistatus(res, responses, davText('sync-token', syncToken(now)));
+    return;
+  }
+  const since = seqOf(token, target);
+  if (since === undefined) {
+    const status = /thunderbird/i.test(ctx.userAgent) ? 400 : 403;
+    throw new DavError(status, 'the sync token is not valid for this collection; sync again without a token', { ns: NS.dav, name: 'valid-sync-token' });
+  }
+  const changes = await ctx.store.changesSince(col.name, since);
+  for (const item of changes.items) {
+    for (const name of await namesOf(ctx.store, col, item)) {
+      if (item.deleted) responses.push(statusResponse(objectHref(ctx.user, col.name, name), 'HTTP/1.1 404 Not Found'));
+      else responses.push(propResponse(objectResource(ctx, col, name, item), req, ctx, served));
+    }
+  }
+  await served.record(ctx);
+  sendMultistatus(res, responses, davText('sync-token', syncToken({ ...target, seq: changes.seq })));
+}
+
+function seqOf(token: string, target: Resource & { type: 'collection' }): number | undefined {
+  const m = /^urn:pimhub:sync:(\d+):(\d+)$/.exec(token);
+  if (!m || Number(m[1]) !== (Date.parse(target.col.createdAt) || 0)) return undefined;
+  const seq = Number(m[2]);
+  return seq <= target.seq ? seq : undefined;
+}

@@ -1,0 +1,85 @@
+/**
+ * 207 Multi-Status bodies (RFC 4918 §13): one `response` per resource, found properties in
+ * a 200 propstat, unknown or undefined ones in a 404 propstat. Object data (address-data,
+ * calendar-data) is rendered here, and every object served with its data is noted so the
+ * `endpoint` links can record it (the base of the client's next PUT).
+ */
+import type { Response } from 'express';
+import type { CollectionRecord, StoredItem } from '../core/store.js';
+import { recordServed } from '../sync/endpoint-write.js';
+import type { DavContext } from './context.js';
+import { propertyDef, PROPERTIES } from './properties.js';
+import { render, type CardVersion, type PropSelection } from './render.js';
+import type { Resource } from './resources.js';
+import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
+
+export type PropRequest =
+  | { kind: 'allprop'; include: XmlNode[] }
+  | { kind: 'propname' }
+  | { kind: 'prop'; props: XmlNode[] };
+
+/** The prop/allprop/propname child of a PROPFIND or REPORT element (none: allprop, RFC 4918 §9.1). */
+export function propRequestOf(el: XmlNode | undefined): PropRequest {
+  const prop = child(el, NS.dav, 'prop');
+  if (prop) return { kind: 'prop', props: prop.children };
+  if (child(el, NS.dav, 'propname')) return { kind: 'propname' };
+  return { kind: 'allprop', include: child(el, NS.dav, 'include')?.children ?? [] };
+}
+
+const STATUS = { 200: 'HTTP/1.1 200 OK', 404: 'HTTP/1.1 404 Not Found', 403: 'HTTP/1.1 403 Forbidden', 424: 'HTTP/1.1 424 Failed Dependency' } as const;
+
+export function propstat(found: string[], status: keyof typeof STATUS): string {
+  return found.length === 0 ? '' : dav('propstat', dav('prop', found.join('')) + davText('status', STATUS[status]));
+}
+
+export const hrefResponse = (href: string, inner: string) => dav('response', davText('href', href) + inner);
+export const statusResponse = (href: string, status: string) => dav('response', davText('href', href) + davText('status', status));
+
+/** Objects whose data a response carried, per collection. */
+export class Served {
+  private readonly byCol = new Map<string, Array<{ href: string; item: StoredItem }>>();
+  add(col: CollectionRecord, name: string, item: StoredItem): void {
+    this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item }]);
+  }
+  /** One commit per collection per request. */
+  async record(ctx: DavContext): Promise<void> {
+    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now());
+  }
+}
+
+function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined {
+  if (res.type !== 'object') return undefined;
+  const wantsCard = is(el, NS.carddav, 'address-data') && res.col.kind === 'contacts';
+  const wantsCal = is(el, NS.caldav, 'calendar-data') && res.col.kind === 'calendar';
+  if (!wantsCard && !wantsCal) return undefined;
+  const version: CardVersion = el.attrs.version === '4.0' ? '4.0' : '3.0';
+  const names = children(el, NS.carddav, 'prop').map((p) => (p.attrs.name ?? '').toLowerCase());
+  const only: PropSelection = wantsCard && names.length > 0 && !child(el, NS.carddav, 'allprop') ? new Set(names) : undefined;
+  if (!only) served.add(res.col, res.name, res.item);
+  return escapeXml(render(res.item, version, only));
+}
+
+/** The `response` element of one resource for a PROPFIND or REPORT. */
+export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served): string {
+  const defs = PROPERTIES.filter((p) => p.on.includes(res.type));
+  if (req.kind === 'propname') return hrefResponse(res.href, propstat(defs.map((d) => qname(d)), 200));
+  const found: string[] = [];
+  const missing: string[] = [];
+  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...req.include];
+  const seen = new Set<string>();
+  for (const q of wanted) {
+    if (seen.has(keyOf(q))) continue;
+    seen.add(keyOf(q));
+    const data = 'attrs' in q ? dataOf(res, q as XmlNode, served) : undefined;
+    const def = propertyDef(q);
+    const value = data ?? (def && def.on.includes(res.type) ? def.get(res, ctx) : undefined);
+    if (value === undefined) missing.push(qname({ ns: q.ns, name: q.name }));
+    else found.push(qname({ ns: q.ns, name: q.name }, value));
+  }
+  return hrefResponse(res.href, propstat(found, 200) + propstat(missing, 404));
+}
+
+export function sendMultistatus(res: Response, responses: string[], extra = ''): void {
+  const body = `${XML_HEAD}<D:multistatus ${ROOT_NS_DECL}>${responses.join('')}${extra}</D:multistatus>`;
+  res.status(207).type('application/xml; charset=utf-8').send(body);
+}

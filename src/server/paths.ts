@@ -1,0 +1,93 @@
+/**
+ * The URL space of the endpoint:
+ *
+ *   /.well-known/carddav, /.well-known/caldav   → redirect to /dav/ (RFC 6764 §5)
+ *   /dav/                                       context path: current-user-principal
+ *   /dav/principals/USER/                       the principal (RFC 5397, RFC 3744)
+ *   /dav/home/USER/                             addressbook-home-set and calendar-home-set
+ *   /dav/home/USER/COLLECTION/                  an address book or calendar
+ *   /dav/home/USER/COLLECTION/NAME              one vCard or iCalendar object
+ *
+ * NAME is one path segment: a `/` inside it (UIDs may hold one) travels as %2F, and is
+ * understood unescaped too (SyncEvolution sends it so; collections never nest). Segments
+ * are percent-decoded once and refused when they would climb (`.`, `..`) or hold control
+ * characters.
+ */
+import { DavError } from './dav-error.js';
+
+export const DAV_ROOT = '/dav/';
+export const USER_RE = /^[A-Za-z0-9._@-]+$/;
+/** Names of collections: the config's rule, plus `.` inside (clients create UUID-like names). */
+export const COLLECTION_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+export type ParsedPath =
+  | { type: 'root' }
+  | { type: 'well-known'; service: 'carddav' | 'caldav' }
+  | { type: 'principal'; user: string }
+  | { type: 'home'; user: string }
+  | { type: 'collection'; user: string; collection: string }
+  | { type: 'object'; user: string; collection: string; name: string }
+  | { type: 'unknown' };
+
+export function parsePath(rawUrl: string): ParsedPath {
+  const raw = rawUrl.split('?')[0]!.split('#')[0]!;
+  const parts = raw.split('/').slice(1);
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  const segs = parts.map(decodeSegment);
+  if (segs.length === 0) return { type: 'root' };
+  if (segs[0] === '.well-known' && segs.length === 2 && (segs[1] === 'carddav' || segs[1] === 'caldav')) {
+    return { type: 'well-known', service: segs[1] };
+  }
+  if (segs[0] !== 'dav') return { type: 'unknown' };
+  if (segs.length === 1) return { type: 'root' };
+  const [, area, user, collection, name, ...rest] = segs;
+  if (user !== undefined && !USER_RE.test(user)) return { type: 'unknown' };
+  if (area === 'principals' && user !== undefined && segs.length === 3) return { type: 'principal', user };
+  if (area !== 'home' || user === undefined) return { type: 'unknown' };
+  if (collection === undefined) return { type: 'home', user };
+  if (!COLLECTION_RE.test(collection)) return { type: 'unknown' };
+  if (name === undefined) return { type: 'collection', user, collection };
+  if (name === '') return { type: 'unknown' };
+  // Collections do not nest: more segments are a name with a slash some clients left unescaped.
+  return { type: 'object', user, collection, name: [name, ...rest].join('/') };
+}
+
+function decodeSegment(s: string): string {
+  let d: string;
+  try {
+    d = decodeURIComponent(s);
+  } catch {
+    throw new DavError(400, 'malformed percent-encoding in the path');
+  }
+  if (d === '.' || d === '..' || /[\u0000-\u001f\u007f]/.test(d) || d.includes('\\')) {
+    throw new DavError(400, 'path segments may not be . or .. or hold control characters or backslashes');
+  }
+  return d;
+}
+
+/** Percent-encodes one segment, keeping what RFC 3986 allows in a path segment (`@`, `+`, `:` …). */
+export function encodeSegment(s: string): string {
+  return encodeURIComponent(s).replace(/%(2B|40|3A|24|26|2C|3B|3D)/g, (m) => decodeURIComponent(m));
+}
+
+export const principalHref = (user: string) => `${DAV_ROOT}principals/${encodeSegment(user)}/`;
+export const homeHref = (user: string) => `${DAV_ROOT}home/${encodeSegment(user)}/`;
+export const collectionHref = (user: string, collection: string) => `${homeHref(user)}${encodeSegment(collection)}/`;
+export const objectHref = (user: string, collection: string, name: string) => `${collectionHref(user, collection)}${encodeSegment(name)}`;
+
+/**
+ * An href from a request body (multiget, sync-collection) → the object name inside the
+ * given collection, or undefined when it points elsewhere. Accepts absolute URLs too.
+ */
+export function nameInCollection(href: string, user: string, collection: string): string | undefined {
+  let path = href.trim();
+  const m = /^https?:\/\/[^/]+(\/.*)$/i.exec(path);
+  if (m) path = m[1]!;
+  let p: ParsedPath;
+  try {
+    p = parsePath(path);
+  } catch {
+    return undefined;
+  }
+  return p.type === 'object' && p.user === user && p.collection === collection ? p.name : undefined;
+}

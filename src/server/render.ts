@@ -1,0 +1,75 @@
+/**
+ * Items as the bytes a client reads, and client bytes as items. vCard 3.0 unless the
+ * client asks for 4.0 (Accept: text/vcard; version=4.0, or address-data version="4.0",
+ * RFC 6352 §6.2.2 and §10.4); iCalendar 2.0 for calendars.
+ */
+import { decodeICalendar, encodeCalendarItem } from '../codecs/icalendar/index.js';
+import { decodeVCards, encodeVCard, VCARD_40_ONLY } from '../codecs/vcard/index.js';
+import type { CollectionRecord, StoredItem } from '../core/store.js';
+import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
+import type { ContactItem, Item } from '../model/item.js';
+import { DavError } from './dav-error.js';
+import { NS } from './xml.js';
+
+export type CardVersion = '3.0' | '4.0';
+
+export const contentTypeOf = (col: CollectionRecord, v: CardVersion = '3.0'): string =>
+  col.kind === 'contacts' ? `text/vcard; charset=utf-8${v === '4.0' ? '; version=4.0' : ''}` : 'text/calendar; charset=utf-8';
+
+/** The vCard version an Accept header asks for (4.0 only when it names it). */
+export function versionFromAccept(accept: string | undefined): CardVersion {
+  return accept && /text\/vcard[^,]*version\s*=\s*"?4\.0/i.test(accept) ? '4.0' : '3.0';
+}
+
+/** Only these properties (RFC 6352 §10.4.2 partial retrieval); undefined = all. */
+export type PropSelection = Set<string> | undefined;
+
+export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSelection): string {
+  const it = item.item;
+  if (it.kind === 'contact') {
+    const card = only ? { ...it.card, props: it.card.props.filter((p) => only.has(p.name)) } : it.card;
+    return encodeVCard({ ...it, card }, v);
+  }
+  return encodeCalendarItem(it);
+}
+
+const VCARD_TYPES = /^(text\/vcard|text\/x-vcard|text\/directory)\b/i;
+const ICAL_TYPES = /^text\/calendar\b/i;
+
+export interface ParsedBody {
+  item: Item;
+  caps: FormatCapabilities;
+}
+
+/**
+ * A PUT body → one item, with what the client's format holds. A vCard 3.0 (or 2.1) client
+ * cannot hold KIND, MEMBER, GENDER…: unless it sent them, their absence is not a deletion.
+ */
+export function parseBody(col: CollectionRecord, contentType: string | undefined, body: Buffer): ParsedBody {
+  const ct = (contentType ?? '').trim();
+  if (col.kind === 'contacts') {
+    if (ct && !VCARD_TYPES.test(ct)) throw new DavError(415, 'an address book takes text/vcard', { ns: NS.carddav, name: 'supported-address-data' });
+    const r = decodeVCards(body);
+    if (r.items.length !== 1 || r.problems.length > 0) {
+      throw new DavError(400, r.problems[0]?.message ?? 'expected exactly one vCard', { ns: NS.carddav, name: 'valid-address-data' });
+    }
+    const version = /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
+    return { item: r.items[0]!, caps: version === '4.0' ? FULL_CAPABILITIES : legacyCaps(r.items[0]!, version ?? '3.0') };
+  }
+  if (ct && !ICAL_TYPES.test(ct)) throw new DavError(415, 'a calendar takes text/calendar', { ns: NS.caldav, name: 'supported-calendar-data' });
+  const r = decodeICalendar(body);
+  if (r.items.length !== 1 || r.problems.length > 0) {
+    const msg = r.items.length > 1 ? 'a calendar object resource holds one UID' : r.problems[0]?.message ?? 'expected one calendar item';
+    throw new DavError(400, msg, { ns: NS.caldav, name: 'valid-calendar-data' });
+  }
+  return { item: r.items[0]!, caps: FULL_CAPABILITIES };
+}
+
+/** 4.0-only properties are held by a 3.0/2.1 client only when it sent some of them. */
+export function legacyCaps(incoming: ContactItem, version: string): FormatCapabilities {
+  const sent = new Set(incoming.card.props.map((p) => p.name));
+  return { format: `vcard-${version}-client`, holds: (p) => !VCARD_40_ONLY.has(p.name) || sent.has(p.name) };
+}
+
+/** For comparing a client's base with the store: 4.0-only properties never count. */
+export const LEGACY_MASK: FormatCapabilities = { format: 'vcard-3.0-client', holds: (p) => !VCARD_40_ONLY.has(p.name) };

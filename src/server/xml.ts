@@ -1,0 +1,95 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/**
+ * Namespace-aware XML for the DAV handlers: a safe parser (no DTD, so no external
+ * entities and no entity expansion: XXE and billion-laughs bodies are refused before
+ * parsing) and small builders for the responses.
+ */
+export const NS = {
+  dav: 'DAV:',
+  carddav: 'urn:ietf:params:xml:ns:carddav',
+  caldav: 'urn:ietf:params:xml:ns:caldav',
+  cs: 'http://calendarserver.org/ns/',
+  apple: 'http://apple.com/ns/ical/',
+} as const;
+
+/** Prefixes the responses declare once on their root element. */
+const PREFIX: Record<string, string> = { [NS.dav]: 'D', [NS.carddav]: 'CR', [NS.caldav]: 'C', [NS.cs]: 'CS', [NS.apple]: 'A' };
+export const ROOT_NS_DECL = Object.entries(PREFIX).map(([ns, p]) => `xmlns:${p}="${ns}"`).join(' ');
+
+export interface QName { ns: string; name: string }
+export interface XmlNode extends QName {
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  text: string;
+}
+
+export class XmlError extends Error {}
+
+const parser = new XMLParser({
+  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
+  trimValues: false, ignoreDeclaration: true, ignorePiTags: true, processEntities: true, htmlEntities: false,
+});
+
+/** Parses a request body. Throws XmlError for DTDs, entity declarations and malformed XML. */
+export function parseXml(text: string): XmlNode {
+  // A DOCTYPE is the only way to declare entities: refusing it refuses XXE and entity bombs.
+  if (/<!(?!--|\[CDATA\[)/.test(text)) throw new XmlError('DTDs and entity declarations are not accepted');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`);
+  const root = toNodes(parser.parse(text) as RawNode[], {}).find(() => true);
+  if (!root) throw new XmlError('empty XML document');
+  return root;
+}
+
+type RawNode = Record<string, unknown>;
+
+function toNodes(raw: RawNode[], scope: Record<string, string>): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (const r of raw) {
+    const tag = Object.keys(r).find((k) => k !== ':@');
+    if (!tag || tag === '#text' || tag === '#comment') continue;
+    const attrsRaw = (r[':@'] ?? {}) as Record<string, string>;
+    const ns = { ...scope };
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(attrsRaw)) {
+      if (k === 'xmlns') ns[''] = v;
+      else if (k.startsWith('xmlns:')) {
+        // Namespaces in XML 1.0 §3: a prefix cannot be bound to the empty name.
+        if (String(v) === '') throw new XmlError(`prefix ${k.slice(6)} bound to an empty namespace`);
+        ns[k.slice(6)] = v;
+      }
+      else attrs[k.includes(':') ? k.slice(k.indexOf(':') + 1) : k] = String(v);
+    }
+    const [prefix, local] = tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : ['', tag];
+    if (prefix && ns[prefix] === undefined) throw new XmlError(`undeclared namespace prefix ${prefix}`);
+    const kids = (r[tag] ?? []) as RawNode[];
+    const text = kids.map((k) => (typeof k['#text'] === 'string' ? k['#text'] : '')).join('');
+    out.push({ ns: ns[prefix] ?? '', name: local, attrs, children: toNodes(kids, ns), text });
+  }
+  return out;
+}
+
+export const is = (n: QName | undefined, ns: string, name: string): boolean => !!n && n.ns === ns && n.name === name;
+export const child = (n: XmlNode | undefined, ns: string, name: string): XmlNode | undefined => n?.children.find((c) => is(c, ns, name));
+export const children = (n: XmlNode | undefined, ns: string, name: string): XmlNode[] => n?.children.filter((c) => is(c, ns, name)) ?? [];
+export const keyOf = (q: QName): string => `{${q.ns}}${q.name}`;
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+    // Characters XML 1.0 cannot carry at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+/** An element with inner XML; known namespaces use the root's prefixes, others declare their own. */
+export function qname(q: QName, inner = ''): string {
+  const p = PREFIX[q.ns];
+  if (p) return inner === '' ? `<${p}:${q.name}/>` : `<${p}:${q.name}>${inner}</${p}:${q.name}>`;
+  const decl = q.ns === '' ? 'xmlns=""' : `xmlns:X="${escapeXml(q.ns)}"`;
+  const n = q.ns === '' ? q.name : `X:${q.name}`;
+  return inner === '' ? `<${n} ${decl}/>` : `<${n} ${decl}>${inner}</${n}>`;
+}
+
+export const dav = (name: string, inner = ''): string => qname({ ns: NS.dav, name }, inner);
+export const davText = (name: string, text: string): string => dav(name, escapeXml(text));
+export const XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n';

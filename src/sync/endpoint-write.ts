@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { PimError, isPimError } from '../core/errors.js';
+import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, Store, StoreChange, StoredItem } from '../core/store.js';
+import { itemFingerprint } from '../merge/fingerprint.js';
+import { mergeItem } from '../merge/merge-item.js';
+import type { ConflictPolicy } from '../merge/policy.js';
+import type { FormatCapabilities } from '../model/capabilities.js';
+import type { Item } from '../model/item.js';
+import { itemTime, withUid } from './item-info.js';
+import type { Identity } from './types.js';
+
+/**
+ * Writes through the CardDAV/CalDAV endpoint, as changes by the member `endpoint` of the
+ * collection (SPEC §5). What the endpoint served for an href is recorded as that member's
+ * link (base = the item as served): a PUT is merged three-way against it, exactly as the
+ * sync engine merges a member's change (src/sync/merge-incoming.ts), so a client that PUTs
+ * without If-Match (Thunderbird) does not revert what changed elsewhere since it read.
+ * Pure engine logic: the Store interface only, no HTTP.
+ */
+export const ENDPOINT_MEMBER = 'endpoint';
+
+/** The strong ETag of a stored version: the item and its version (RFC 7232 §2.3). */
+export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): string {
+  return `"${item.id.replace(/-/g, '').slice(0, 12)}-${item.version}"`;
+}
+
+export interface EndpointDeps {
+  store: Store;
+  identity: Identity;
+  policy: ConflictPolicy;
+  now: () => Date;
+}
+
+export interface EndpointPutRequest {
+  collection: string;
+  /** The resource name within the collection (percent-decoded). */
+  href: string;
+  incoming: Item;
+  /** What the client's format holds: the rest is kept from the store, never read as deleted. */
+  caps: FormatCapabilities;
+  /** The item this href names now (live or tombstone), as the server resolved it. */
+  target?: StoredItem;
+  /** The client sent If-Match naming the current version: its base is that version. */
+  ifMatched: boolean;
+}
+
+export type EndpointPutResult =
+  | {
+    outcome: 'created' | 'updated' | 'unchanged';
+    item: StoredItem;
+    /** True when the stored item equals what the client sent (as far as its format holds): the ETag may be returned. */
+    agrees: boolean;
+  }
+  /** Another resource of the collection holds this UID (RFC 6352 §6.3.2.1, RFC 4791 §5.3.2.1). */
+  | { outcome: 'uid-conflict'; itemId: string };
+
+const RETRIES = 3;
+
+/**
+ * A PUT. With If-Match (`ifMatched`), a concurrent change between the check and the commit
+ * is a precondition failure (412); without it the write is re-merged against the new
+ * version, as the sync engine does after a 412 from a member.
+ */
+export async function endpointPut(deps: EndpointDeps, req: EndpointPutRequest): Promise<EndpointPutResult> {
+  let target = req.target;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await putOnce(deps, { ...req, target });
+    } catch (e) {
+      if (!isPimError(e, 'precondition-failed') || req.ifMatched || attempt >= RETRIES) throw e;
+      target = target ? await deps.store.getItem(target.id) : undefined;
+    }
+  }
+}
+
+async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<EndpointPutResult> {
+  const { store, identity } = deps;
+  const now = deps.now().toISOString();
+  const link = await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
+  let target = req.target;
+  // A tombstone's href reused for a different UID is a new item, not a restore.
+  if (target?.deleted && req.incoming.uid && target.uid !== req.incoming.uid) target = undefined;
+  const removeLinks: StoreChange['removeLinks'] = [];
+  if (!target && req.incoming.uid) {
+    const byUid = await store.getItemByUid(req.collection, req.incoming.uid);
+    // The endpoint serves every live item under an href of its own: a new href with a live
+    // item's UID is a second resource for one UID, which CardDAV and CalDAV forbid.
+    if (byUid && !byUid.deleted) return { outcome: 'uid-conflict', itemId: byUid.id };
+    if (byUid) {
+      target = byUid;
+      for (const l of await store.linksForItem(byUid.id)) {
+        if (l.member === ENDPOINT_MEMBER && l.href !== req.href) removeLinks.push({ collection: l.collection, member: l.member, href: l.href });
+      }
+    }
+  }
+  if (!target) return create(deps, req, now);
+
+  const restored = target.deleted;
+  const base = restored ? undefined : req.ifMatched ? target.item : link && link.itemId === target.id ? link.base : undefined;
+  const r = mergeItem({
+    base, current: target.item, incoming: req.incoming, caps: req.caps, keyOf: identity.keyOf, policy: deps.policy,
+    incomingSource: { connector: ENDPOINT_MEMBER, time: itemTime(req.incoming) ?? now },
+    fieldSources: target.meta.fieldSources,
+    currentFallback: { connector: 'store', time: itemTime(target.item) ?? target.updatedAt },
+  });
+  const changed = restored || itemFingerprint(r.item, identity.keyOf) !== itemFingerprint(target.item, identity.keyOf);
+  let result: StoredItem = target;
+  const items: ItemWrite[] = [];
+  if (changed) {
+    const write: ItemWrite = {
+      id: target.id, collection: req.collection, uid: target.uid, item: r.item, meta: { fieldSources: r.fieldSources },
+      expectVersion: target.version, deleted: false, identityKeys: identity.identityKeys(r.item),
+    };
+    items.push(write);
+    result = { ...target, item: r.item, meta: write.meta, version: target.version + 1, deleted: false, updatedAt: now };
+  }
+  const log: NewLogEntry[] = [];
+  const entry = (action: LogAction, fields: FieldDecision[], message?: string): NewLogEntry => ({
+    time: now, collection: req.collection, uid: result.uid, itemId: result.id, action, connector: ENDPOINT_MEMBER,
+    ...(fields.length ? { fields } : {}), ...(message ? { message } : {}),
+  });
+  if (restored) log.push(entry('updated', r.decisions, `restored: written through the endpoint after it was deleted`));
+  else if (changed) log.push(entry(r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated', r.decisions));
+  const agrees = sameAsHeld(deps, req.incoming, result.item, req.caps);
+  await store.commit({
+    items, log, removeLinks,
+    links: [linkFor(req, result, agrees, now)],
+    memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
+  });
+  return { outcome: changed ? 'updated' : 'unchanged', item: (await store.getItem(result.id)) ?? result, agrees };
+}
+
+async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string): Promise<EndpointPutResult> {
+  const uid = req.incoming.uid || randomUUID();
+  const item = req.incoming.uid ? req.incoming : withUid(req.incoming, uid);
+  const id = randomUUID();
+  const stored: StoredItem = {
+    id, collection: req.collection, uid, version: 1, seq: 0, deleted: false, item, meta: { fieldSources: {} }, updatedAt: now,
+  };
+  await deps.store.commit({
+    items: [{ id, collection: req.collection, uid, item, meta: stored.meta, expectVersion: 0, identityKeys: deps.identity.identityKeys(item) }],
+    links: [linkFor(req, stored, true, now)],
+    log: [{ time: now, collection: req.collection, uid, itemId: id, action: 'created', connector: ENDPOINT_MEMBER }],
+    memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
+  });
+  return { outcome: 'created', item: (await deps.store.getItem(id)) ?? stored, agrees: true };
+}
+
+/** The client now holds what it sent: that is its base for its next write. */
+function linkFor(req: EndpointPutRequest, item: StoredItem, agrees: boolean, now: string): LinkRecord {
+  return {
+    collection: req.collection, member: ENDPOINT_MEMBER, href: req.href, itemId: item.id, etag: endpointEtag(item),
+    base: req.incoming, agreedVersion: agrees ? item.version : 0, updatedAt: now,
+  };
+}
+
+function sameAsHeld(deps: EndpointDeps, incoming: Item, stored: Item, caps: FormatCapabilities): boolean {
+  const keyOf = deps.identity.keyOf;
+  return itemFingerprint(incoming, keyOf, caps) === itemFingerprint(stored, keyOf, caps);
+}
+
+/** Records what the endpoint served (GET, multiget, query, sync-collection with data): the base of the client's next PUT. */
+export async function recordServed(
+  store: Store,
+  collection: string,
+  served: Array<{ href: string; item: StoredItem }>,
+  now: Date,
+): Promise<void> {
+  const links: LinkRecord[] = [];
+  const time = now.toISOString();
+  for (const { href, item } of served) {
+    const existing = await store.getLink(collection, ENDPOINT_MEMBER, href);
+    if (existing && existing.itemId === item.id && existing.agreedVersion === item.version) continue;
+    links.push({
+      collection, member: ENDPOINT_MEMBER, href, itemId: item.id, etag: endpointEtag(item), base: item.item,
+      agreedVersion: item.version, updatedAt: time,
+    });
+  }
+  if (links.length > 0) await store.commit({ links });
+}
+
+export type EndpointDeleteResult = { outcome: 'deleted' } | { outcome: 'restored'; item: StoredItem };
+
+/**
+ * A DELETE tombstones the item, so the sync engine's plan deletes it at the other members.
+ * As for any member (SPEC §4), a deletion without If-Match of an item changed elsewhere
+ * since the client read it is not carried out: the edit wins, the item gets a new version
+ * (so the client's next sync brings it back) and the decision is logged.
+ */
+export async function endpointDelete(
+  deps: EndpointDeps,
+  req: { collection: string; href: string; target: StoredItem; ifMatched: boolean; caps: FormatCapabilities },
+): Promise<EndpointDeleteResult> {
+  const { store } = deps;
+  const now = deps.now().toISOString();
+  const t = req.target;
+  const link = await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
+  const changedSince = !req.ifMatched && link !== undefined && link.itemId === t.id
+    && !sameAsHeld(deps, link.base, t.item, req.caps);
+  const write: ItemWrite = {
+    id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version,
+    deleted: !changedSince, ...(changedSince ? { identityKeys: deps.identity.identityKeys(t.item) } : {}),
+  };
+  try {
+    await store.commit({
+      items: [write],
+      log: [{
+        time: now, collection: t.collection, uid: t.uid, itemId: t.id, action: changedSince ? 'updated' : 'deleted', connector: ENDPOINT_MEMBER,
+        ...(changedSince ? { message: 'restored: deleted through the endpoint but changed elsewhere since; the client gets it back' } : {}),
+      }],
+      memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
+    });
+  } catch (e) {
+    if (isPimError(e, 'precondition-failed')) throw new PimError('precondition-failed', 'the item changed while it was being deleted');
+    throw e;
+  }
+  if (!changedSince) return { outcome: 'deleted' };
+  return { outcome: 'restored', item: (await store.getItem(t.id))! };
+}
