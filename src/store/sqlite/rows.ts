@@ -142,16 +142,25 @@ export function itemFromRow(r: ItemRow): StoredItem {
 }
 
 export function linkFromRow(r: LinkRow): LinkRecord {
-  return {
+  const link = {
     collection: r.collection,
     member: r.member,
     href: r.href,
     itemId: r.item_id,
     etag: r.etag,
-    base: JSON.parse(r.base),
     agreedVersion: r.agreed_version,
     updatedAt: r.updated_at,
-  };
+  } as LinkRecord;
+  // The base is read only for the few links whose entry changed: parse it on first use, so
+  // listing a member's 10,000 links for a no-change sync costs no JSON parsing.
+  let base: LinkRecord['base'] | undefined;
+  Object.defineProperty(link, 'base', {
+    enumerable: true,
+    configurable: true,
+    get: () => (base ??= JSON.parse(r.base) as LinkRecord['base']),
+    set: (v: LinkRecord['base']) => { base = v; },
+  });
+  return link;
 }
 
 export function linkToRow(l: LinkRecord): LinkRow {
