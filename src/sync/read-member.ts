@@ -12,6 +12,8 @@ export interface MemberRead {
   problems: FetchProblem[];
   /** Token to store once this read is fully merged. */
   token?: string;
+  /** Whether an href is (still) at the source, as far as this read can tell. */
+  present(href: string): boolean;
 }
 
 const FETCH_BATCH = 100;
@@ -34,11 +36,13 @@ export async function readMember(
   let newToken: string | undefined;
   // A full listing: from the source's own initial delta where it has one (it carries a token), else list().
   let listing: ListedEntry[] | undefined;
+  let removed = new Set<string>();
   if (isIncremental(source)) {
     const delta = token === undefined ? null : await source.changesSince(token);
     if (delta) {
       changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
       gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
+      removed = new Set(delta.deleted);
       newToken = delta.token;
     } else {
       const full = await source.changesSince(undefined);
@@ -48,10 +52,11 @@ export async function readMember(
   } else {
     listing = await source.list();
   }
+  let seen: Set<string> | undefined;
   if (listing) {
-    const seen = new Set<string>(listing.map((e) => e.href));
+    seen = new Set<string>(listing.map((e) => e.href));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
-    gone = [...links.values()].filter((l) => !seen.has(l.href));
+    gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
   const fetched: FetchedItem[] = [];
   const problems: FetchProblem[] = [];
@@ -62,5 +67,6 @@ export async function readMember(
     problems.push(...r.problems);
     onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
   }
-  return { member, source, fetched, gone, problems, token: newToken };
+  const present = (href: string) => (seen ? seen.has(href) : !removed.has(href));
+  return { member, source, fetched, gone, problems, token: newToken, present };
 }

@@ -60,6 +60,8 @@ async function run(input: CollectionSyncInput): Promise<CollectionReport> {
       if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
     }
     for (const p of read.problems) quarantine(ctx, read.member, p);
+    // A broken entry that is gone from its source leaves quarantine.
+    for (const href of quarantined.get(read.member) ?? []) if (!read.present(href)) ws.unquarantine(read.member, href);
   }
   await processDeletions(ctx, reads, liveBefore);
   for (const read of reads) {

@@ -199,6 +199,11 @@ test('an unparsable card is quarantined, named in status, and not deleted elsewh
     assert.match(human.stdout, /quarantined .*broken\.vcf/);
     assert.equal(s.run(['log', '--json']).json().entries.filter((e: { action: string }) => e.action === 'quarantined').length, 1);
     assert.equal(readdirSync(s.path('b')).length, 4);
+    // Once the broken file is gone, it leaves quarantine.
+    unlinkSync(s.path('a', 'broken.vcf'));
+    assert.equal(s.run(['sync']).code, 0);
+    const after = s.run(['status', '--json']).json();
+    assert.equal(after.collections[0].members.find((m: { connector: string }) => m.connector === 'a').quarantined, 0);
   } finally {
     s.cleanup();
   }
