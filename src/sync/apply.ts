@@ -1,7 +1,7 @@
 import { isFlushable, type WritableSource } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
 import type { LinkRecord } from '../core/store.js';
-import type { Href } from '../core/types.js';
+import { asEtag, type Href } from '../core/types.js';
 import { mergeIncoming } from './merge-incoming.js';
 import type { WriteTask } from './plan.js';
 import type { RunContext } from './run-context.js';
@@ -66,7 +66,7 @@ async function writeOne(
       break;
     }
     case 'update': {
-      const r = await source.update(link!.href as Href, link!.etag as never, item.item);
+      const r = await source.update(link!.href as Href, asEtag(link!.etag), item.item);
       await later(async () => {
         if (r.href !== link!.href) await ctx.ws.removeLink(member, link!.href);
         await ctx.ws.putLink(linkFor(r.href, r.etag));
@@ -74,7 +74,7 @@ async function writeOne(
       break;
     }
     case 'delete':
-      await source.delete(link!.href as Href, link!.etag as never);
+      await source.delete(link!.href as Href, asEtag(link!.etag));
       await later(() => ctx.ws.removeLink(member, link!.href));
       break;
   }

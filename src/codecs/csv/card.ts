@@ -112,3 +112,12 @@ export function splitMulti(cell: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/** Whether `p` is the first property of its name: CSV columns hold one value of a scalar. */
+export const isFirst = (owner: Component, p: Property): boolean => findProp(owner, p.name) === p;
+
+/** Whether a structured value fits `max` columns of one value each. */
+export function flatParts(p: Property, max: number): boolean {
+  const v = structured(p);
+  return v.length <= max && v.every((c) => !Array.isArray(c) || c.length <= 1);
+}

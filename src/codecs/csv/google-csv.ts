@@ -5,7 +5,7 @@ import type { DecodeOptions, DecodeProblem, DecodeResult } from '../types.js';
 import { messageOf } from '../../core/errors.js';
 import { Columns, decodeCsvText, readCsv, writeCsv } from './rows.js';
 import {
-  customLabel, deriveFn, emptyCard, fnIsDerived, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
+  customLabel, deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
   splitMulti, structured, text, unwrapAppleLabel,
 } from './card.js';
 import { decodeLabel, isCustomLabel, labelForTypes, type DecodedLabel, type LabelKind } from './google-labels.js';
@@ -238,11 +238,6 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
   return writeCsv(header, items.map((i) => encodeRow(i.card, widths)));
 }
 
-const isFirst = (owner: Component, p: Property) => findProp(owner, p.name) === p;
-const flatParts = (p: Property, max: number) => {
-  const v = structured(p);
-  return v.length <= max && v.every((c) => !Array.isArray(c) || c.length <= 1);
-};
 
 /**
  * What a Google CSV keeps. Held: FN (when it is the name the file implies, see `deriveFn`),

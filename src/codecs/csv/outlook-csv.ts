@@ -4,7 +4,7 @@ import type { FormatCapabilities } from '../../model/capabilities.js';
 import type { DecodeOptions, DecodeProblem, DecodeResult } from '../types.js';
 import { messageOf } from '../../core/errors.js';
 import { Columns, decodeCsvText, readCsv, writeCsv } from './rows.js';
-import { deriveFn, emptyCard, fnIsDerived, part, structured, text, validMonthDay } from './card.js';
+import { deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
 
 /**
@@ -175,11 +175,6 @@ export function encodeOutlookCsv(items: ContactItem[]): string {
   return writeCsv(OUTLOOK_HEADER, items.map((i) => encodeRow(i.card)), { quoteAll: true, bom: true });
 }
 
-const isFirst = (owner: Component, p: Property) => findProp(owner, p.name) === p;
-const flatParts = (p: Property, max: number) => {
-  const v = structured(p);
-  return v.length <= max && v.every((c) => !Array.isArray(c) || c.length <= 1);
-};
 
 /**
  * What an Outlook CSV keeps. Held: FN (when it is the name the file implies), the first
