@@ -44,8 +44,17 @@ const asDir = (u: string) => (u.endsWith('/') ? u : `${u}/`);
 export async function discoverCollections(dav: DavRequests, baseUrl: string, kinds: CollectionKind[]): Promise<DavCollection[]> {
   const homes = new Map<string, Set<CollectionKind>>();
   const direct: DavCollection[] = [];
+  const failures: PimError[] = [];
   for (const kind of kinds) {
-    const start = await startingPoint(dav, baseUrl, kind);
+    let start: { url: string; ms: MultiStatus };
+    try {
+      start = await startingPoint(dav, baseUrl, kind);
+    } catch (e) {
+      // A `dav` account may offer only one of the two services (iCloud and Fastmail use two hosts).
+      if (!isPimError(e) || isPimError(e, 'access-denied') || kinds.length === 1) throw e;
+      failures.push(e);
+      continue;
+    }
     const here = start.ms.entries[0];
     if (here && isKind(here.props, kind)) direct.push(toCollection(start.url, here.props, kind));
     const principal = here ? hrefsOf(here.props.currentUserPrincipal)[0] : undefined;
@@ -61,6 +70,7 @@ export async function discoverCollections(dav: DavRequests, baseUrl: string, kin
       homes.set(url, (homes.get(url) ?? new Set()).add(kind));
     }
   }
+  if (failures.length === kinds.length) throw failures[0]!;
   const found = new Map<string, DavCollection>(direct.map((c) => [`${c.kind} ${c.url}`, c]));
   for (const [home, ks] of homes) {
     const ms = dav.ok(await dav.propfind(home, COLLECTION_PROPS, '1'), 'PROPFIND', home);

@@ -49,18 +49,30 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * keep-alive agent (so `caFile` and `insecure` apply), a timeout per request, bounded
  * retries with backoff on 5xx, 429 (Retry-After honoured) and dropped connections, and
  * redirects followed with the same method (RFC 6764 `/.well-known` answers with one).
- * Credentials go only to the configured origin and never into a message.
+ * Credentials go only to the configured origin (or its https sibling hosts) and never into a message.
  */
 export class DavHttp {
   /** Requests sent, retries and redirects included (for `pimhub status` and tests). */
   requests = 0;
-  private readonly agent: http.Agent;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly home: URL;
 
-  constructor(private readonly origin: string, private readonly s: HttpSettings) {
+  constructor(origin: string, private readonly s: HttpSettings) {
     const opts = { keepAlive: true, maxSockets: s.concurrency };
-    this.agent = origin.startsWith('https:')
-      ? new https.Agent({ ...opts, ca: s.ca, rejectUnauthorized: !s.insecure })
-      : new http.Agent(opts);
+    this.agents = { http: new http.Agent(opts), https: new https.Agent({ ...opts, ca: s.ca, rejectUnauthorized: !s.insecure }) };
+    this.home = new URL(origin);
+  }
+
+  /**
+   * Whether credentials may go to `u`: the configured origin, or an https host under the
+   * same parent domain (iCloud moves an account to `p42-contacts.icloud.com`). Never a
+   * host elsewhere a redirect or an href points to.
+   */
+  private trusted(u: URL): boolean {
+    if (u.origin === this.home.origin) return true;
+    const labels = this.home.hostname.split('.');
+    if (u.protocol !== 'https:' || this.home.protocol !== 'https:' || labels.length < 3 || /^[\d.]+$/.test(this.home.hostname)) return false;
+    return u.hostname.endsWith(`.${labels.slice(-2).join('.')}`);
   }
 
   /** A WHATWG-fetch-shaped function for tsdav's request helpers. */
@@ -82,7 +94,8 @@ export class DavHttp {
   };
 
   close(): void {
-    this.agent.destroy();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   private async send(url: string, method: string, headers: Headers, body: Buffer | undefined, manual: boolean): Promise<{ r: Raw; url: string }> {
@@ -141,13 +154,13 @@ export class DavHttp {
     headers.forEach((v, k) => {
       h[k] = v;
     });
-    const auth = u.origin === this.origin ? this.s.authorization() : undefined;
+    const auth = this.trusted(u) ? this.s.authorization() : undefined;
     if (auth !== undefined && h.authorization === undefined) h.authorization = auth;
     if (body !== undefined) h['content-length'] = String(body.length);
-    const lib = u.protocol === 'https:' ? https : http;
+    const secure = u.protocol === 'https:';
     this.requests += 1;
     return new Promise<Raw>((resolve, reject) => {
-      const req = lib.request(u, { method, headers: h, agent: u.origin === this.origin ? this.agent : undefined }, (res) => {
+      const req = (secure ? https : http).request(u, { method, headers: h, agent: secure ? this.agents.https : this.agents.http }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));

@@ -182,3 +182,19 @@ test('caFile trusts a self-signed server; without it the certificate is refused;
   await trusted.close?.();
   await insecure.close?.();
 });
+
+test('redirects are followed with the same method; credentials do not follow to another origin', async () => {
+  const seen: Array<{ method?: string; auth?: string }> = [];
+  const other = await serve((q, _b, res) => {
+    seen.push({ method: q.method, auth: q.headers.authorization });
+    res.writeHead(200).end();
+  });
+  const first = await serve((q, _b, res) => {
+    seen.push({ method: q.method, auth: q.headers.authorization });
+    res.writeHead(301, { Location: q.url === '/away' ? `${other.url}there` : '/here' }).end();
+  });
+  const h = http(first.url, { authorization: () => 'Basic c2VjcmV0' });
+  await h.fetch(`${first.url}away`, { method: 'PROPFIND' });
+  assert.deepEqual(seen, [{ method: 'PROPFIND', auth: 'Basic c2VjcmV0' }, { method: 'PROPFIND', auth: undefined }]);
+  h.close();
+});
