@@ -10,6 +10,7 @@ import { isIncremental, type IncrementalSource } from '../../src/core/connector.
 import { isPimError } from '../../src/core/errors.js';
 import { asHref } from '../../src/core/types.js';
 import { FakeServer, multistatus, response } from './fake-server.js';
+import { INSTALL_HINT, availability } from './servers.js';
 
 const servers: FakeServer[] = [];
 after(async () => {
@@ -197,4 +198,12 @@ test('redirects are followed with the same method; credentials do not follow to 
   await h.fetch(`${first.url}away`, { method: 'PROPFIND' });
   assert.deepEqual(seen, [{ method: 'PROPFIND', auth: 'Basic c2VjcmV0' }, { method: 'PROPFIND', auth: undefined }]);
   h.close();
+});
+
+test('a missing DAV server is skipped with the install hint, and fails under CI=true', () => {
+  const missing = { binary: '/nonexistent/radicale' };
+  assert.equal(availability(missing, {}), 'skip');
+  assert.equal(availability(missing, { CI: 'true' }), 'fail');
+  assert.equal(availability({ binary: process.execPath }, { CI: 'true' }), 'run');
+  assert.equal(INSTALL_HINT, 'apt-get install radicale xandikos');
 });

@@ -148,20 +148,30 @@ export const xandikos: ServerProfile = {
 
 export const PROFILES: ServerProfile[] = [radicale, xandikos];
 
+/** What to do about a profile here: run it, skip it with the hint, or fail (CI=true, not installed). */
+export function availability(profile: Pick<ServerProfile, 'binary'>, env: NodeJS.ProcessEnv = process.env): 'run' | 'skip' | 'fail' {
+  if (installed(profile.binary)) return 'run';
+  return env.CI === 'true' ? 'fail' : 'skip';
+}
+
 /**
  * Runs `body` for each server profile that is installed. A missing server is a skipped
  * test with the install hint; under CI=true it is a failure (shared/SPEC.md §1).
  */
 export function forEachServer(body: (profile: ServerProfile) => void): void {
   for (const p of PROFILES) {
-    if (installed(p.binary)) {
-      body(p);
-    } else if (process.env.CI === 'true') {
-      test(`${p.name} is installed`, () => {
-        throw new Error(`${p.binary} is missing; under CI=true a DAV server test may not be skipped: ${INSTALL_HINT}`);
-      });
-    } else {
-      test(`${p.name} tests`, { skip: `${p.binary} is missing: ${INSTALL_HINT}` }, () => {});
+    switch (availability(p)) {
+      case 'run':
+        body(p);
+        break;
+      case 'fail':
+        test(`${p.name} is installed`, () => {
+          throw new Error(`${p.binary} is missing; under CI=true a DAV server test may not be skipped: ${INSTALL_HINT}`);
+        });
+        break;
+      case 'skip':
+        test(`${p.name} tests`, { skip: `${p.binary} is missing: ${INSTALL_HINT}` }, () => {});
+        break;
     }
   }
 }
