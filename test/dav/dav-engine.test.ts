@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { carddav, dav } from '../../connectors/dav/index.js';
 import { create as createVdir } from '../../connectors/vdir/index.js';
+import { isPimError } from '../../src/core/errors.js';
 import { isIncremental, isWritable, type IncrementalSource, type Source, type WritableSource } from '../../src/core/connector.js';
 import type { CollectionKind } from '../../src/core/types.js';
 import { parsePolicy } from '../../src/merge/policy.js';
@@ -11,7 +13,7 @@ import { createIdentity } from '../../src/normalize/item-identity.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
 import type { CollectionReport, MemberInput } from '../../src/sync/types.js';
-import { freshSource, useServer } from './dav-setup.js';
+import { davOptions, freshName, freshSource, useServer } from './dav-setup.js';
 import { card, getText, putText } from './seed.js';
 import { forEachServer } from './servers.js';
 
@@ -111,6 +113,24 @@ forEachServer((profile) => {
       const props = back.items[0]!.item.kind === 'contact' ? back.items[0]!.item.card.props.map((p) => p.name) : [];
       for (const n of ['gender', 'anniversary', 'related', 'kind', 'lang', 'x-pimhub-keep']) assert.ok(props.includes(n), `${n} read back`);
       await conn.close?.();
+    });
+
+    test('discovery: a member names a collection by URL segment or display name; an unknown one lists what exists', async () => {
+      const s = server();
+      const name = freshName('named');
+      const url = await s.newCollection('contacts', name);
+      const conn = dav.create('cloud', davOptions(s), { baseDir: '/' });
+      const found = await conn.discover();
+      const info = found.find((c) => c.name === name);
+      assert.deepEqual(info && { kind: info.kind, url: info.url, displayName: info.displayName }, { kind: 'contacts', url, displayName: name });
+      assert.ok(found.some((c) => c.kind === 'calendar' && c.components?.includes('VTODO')), JSON.stringify(found));
+      assert.equal(((await conn.source('contacts', name)) as { url?: string }).url, url);
+      await assert.rejects(conn.source('contacts', 'no-such-book'), (e: unknown) =>
+        isPimError(e, 'config') && e.message.includes('no address book "no-such-book"') && e.message.includes(`cloud/${name}`));
+      const cardOnly = carddav.create('cards', { ...davOptions(s), type: 'carddav' }, { baseDir: '/' });
+      await assert.rejects(cardOnly.source('calendar'), (e: unknown) => isPimError(e, 'config') && e.message.includes('not calendar'));
+      await conn.close?.();
+      await cardOnly.close?.();
     });
 
     test('calendar: tasks and notes are read, not only events', async () => {
