@@ -119,6 +119,7 @@ forEachServer((profile) => {
       const s = server();
       const name = freshName('named');
       const url = await s.newCollection('contacts', name);
+      await s.newCollection('calendar', freshName('named-cal'));
       const conn = dav.create('cloud', davOptions(s), { baseDir: '/' });
       const found = await conn.discover();
       const info = found.find((c) => c.name === name);
