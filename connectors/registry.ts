@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Connector } from '../src/core/connector.js';
 import { PimError } from '../src/core/errors.js';
 import type { ConnectorContext } from './shared/connector-options.js';
+import { caldav, carddav, dav } from './dav/index.js';
 import * as googleCsv from './google-csv/index.js';
 import * as icsFile from './ics-file/index.js';
 import * as outlookCsv from './outlook-csv/index.js';
@@ -27,6 +28,9 @@ export const connectorTypes: Record<string, ConnectorType> = {
   'ics-file': icsFile,
   'google-csv': googleCsv,
   'outlook-csv': outlookCsv,
+  carddav,
+  caldav,
+  dav,
 };
 
 export function createConnector(name: string, options: unknown, ctx: ConnectorContext): Connector {

@@ -3,12 +3,23 @@ import { test } from 'node:test';
 import { connectorTypes, createConnector } from '../../connectors/registry.js';
 import { isPimError } from '../../src/core/errors.js';
 
+const DAV_TYPES = ['caldav', 'carddav', 'dav'];
+
 test('registry: the local types, each refusing unknown keys', () => {
-  assert.deepEqual(Object.keys(connectorTypes).sort(), ['google-csv', 'ics-file', 'outlook-csv', 'vcard-file', 'vdir']);
-  for (const [type, t] of Object.entries(connectorTypes)) {
+  assert.deepEqual(Object.keys(connectorTypes).sort(), [...DAV_TYPES, 'google-csv', 'ics-file', 'outlook-csv', 'vcard-file', 'vdir']);
+  for (const [type, t] of Object.entries(connectorTypes).filter(([type]) => !DAV_TYPES.includes(type))) {
     assert.ok(t.optionsSchema.safeParse({ type, path: 'x' }).success, type);
     assert.ok(!t.optionsSchema.safeParse({ type, path: 'x', nonsense: 1 }).success, `${type} refuses unknown keys`);
     assert.ok(!t.optionsSchema.safeParse({ type, path: '' }).success, `${type} needs a path`);
+  }
+});
+
+test('registry: the DAV types take a url, refusing unknown keys', () => {
+  for (const type of DAV_TYPES) {
+    const t = connectorTypes[type]!;
+    assert.ok(t.optionsSchema.safeParse({ type, url: 'https://dav.example.org/' }).success, type);
+    assert.ok(!t.optionsSchema.safeParse({ type, url: 'https://dav.example.org/', path: 'x' }).success, `${type} refuses unknown keys`);
+    assert.ok(!t.optionsSchema.safeParse({ type, url: 'ftp://dav.example.org/' }).success, `${type} needs an http(s) url`);
   }
 });
 

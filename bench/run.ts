@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { davVsVdirsyncer } from './dav-vs-vdirsyncer.js';
+import type { BenchFigure } from './figure.js';
+
+/**
+ * `npm run bench [-- --size N] [--runs R] [--only ID]`: runs the figures of
+ * shared/BENCHMARKS.md and writes one Markdown report to stdout and bench/results/latest.md.
+ * Add a figure by writing a module exporting a BenchFigure and listing it here.
+ */
+const FIGURES: BenchFigure[] = [davVsVdirsyncer];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const size = Number(arg('size') ?? 1000);
+  const runs = Number(arg('runs') ?? 3);
+  const only = arg('only');
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const sections: string[] = [`# pimhub benchmarks\n\n${new Date().toISOString()}, Node ${process.version}, N = ${size}, ${runs} runs each.\n`];
+  for (const f of FIGURES) {
+    if (only && f.id !== only) continue;
+    log(`figure ${f.id}`);
+    sections.push(await f.run({ size, runs, root, log }));
+  }
+  const md = sections.join('\n');
+  process.stdout.write(md);
+  const out = join(root, 'bench', 'results', 'latest.md');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, md);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

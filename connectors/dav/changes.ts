@@ -1,0 +1,81 @@
+import type { Delta, ListedEntry } from '../../src/core/connector.js';
+import type { Href } from '../../src/core/types.js';
+import type { DavSource } from './dav-source.js';
+import type { MultiStatus } from './requests.js';
+import { textOf } from './xml-values.js';
+
+/** Token prefixes: which way the changes were found, so a server that changed its ways is re-listed. */
+const SYNC = 'sync:';
+const CTAG = 'ctag:';
+/** Neither sync-collection nor getctag: every run lists. */
+const LIST = 'list:';
+/** RFC 6578 §3.6: a truncated answer is continued with its token; bounded. */
+const MAX_CONTINUATIONS = 100;
+
+/**
+ * Changes of one collection since a token. RFC 6578 sync-collection where the collection
+ * offers it: one REPORT, changed hrefs with ETags and removed ones. Else getctag
+ * (calendarserver.org): an unchanged ctag is an empty delta, a changed one asks the engine
+ * for a full listing (null). `token` undefined is the first run: everything, plus a token.
+ */
+export async function changesSince(src: DavSource, token: string | undefined): Promise<Delta | null> {
+  if (src.o.collection.syncCollection) {
+    if (token !== undefined && !token.startsWith(SYNC)) return null;
+    return syncCollection(src, token?.slice(SYNC.length));
+  }
+  const ctag = await getCtag(src);
+  if (token !== undefined) {
+    return ctag !== undefined && token === `${CTAG}${ctag}` ? { changed: [], deleted: [], token } : null;
+  }
+  // The ctag is read before the listing: a change made meanwhile shows up next run.
+  return { changed: await src.list(), deleted: [], token: ctag === undefined ? LIST : `${CTAG}${ctag}` };
+}
+
+async function syncCollection(src: DavSource, syncToken: string | undefined): Promise<Delta | null> {
+  const changed = new Map<Href, ListedEntry>();
+  const deleted = new Set<Href>();
+  let t = syncToken;
+  for (let round = 0; round < MAX_CONTINUATIONS; round += 1) {
+    const ms = await src.o.dav.report(src.url, {
+      'd:sync-collection': { 'd:sync-token': t ?? {}, 'd:sync-level': '1', 'd:prop': { 'd:getetag': {} } },
+    }, '0');
+    if (ms.status !== 207) {
+      if (t !== undefined && staleToken(ms)) return null;
+      throw src.o.dav.error(ms.status, 'REPORT', src.url);
+    }
+    const d = src.listed(ms.entries);
+    for (const e of d.changed) {
+      changed.set(e.href, e);
+      deleted.delete(e.href);
+    }
+    for (const h of d.deleted) {
+      deleted.add(h);
+      changed.delete(h);
+    }
+    if (!ms.syncToken) return null;
+    t = ms.syncToken;
+    if (!truncated(src, ms)) break;
+  }
+  return { changed: [...changed.values()], deleted: [...deleted], token: `${SYNC}${t}` };
+}
+
+/**
+ * RFC 6578 §3.2: an expired token is 403 (or 409) with `<DAV:valid-sync-token/>`.
+ * Xandikos 0.2 answers a token it does not know with 500; that too means "list again".
+ */
+function staleToken(ms: MultiStatus): boolean {
+  if (ms.text?.includes('valid-sync-token')) return true;
+  return ms.status === 409 || ms.status === 412 || ms.status === 400 || ms.status >= 500;
+}
+
+/** §3.6: the collection itself listed with 507 means "more to come". */
+function truncated(src: DavSource, ms: MultiStatus): boolean {
+  const path = new URL(src.url).pathname;
+  return ms.entries.some((e) => e.status === 507 && new URL(e.href, src.url).pathname === path);
+}
+
+async function getCtag(src: DavSource): Promise<string | undefined> {
+  const ms = await src.o.dav.propfind(src.url, { 'cs:getctag': {} }, '0');
+  if (ms.status !== 207) throw src.o.dav.error(ms.status, 'PROPFIND', src.url);
+  return textOf(ms.entries[0]?.props.getctag);
+}

@@ -1,0 +1,129 @@
+import type { RemoteCollectionInfo } from '../../src/core/connector.js';
+import { PimError, isPimError } from '../../src/core/errors.js';
+import type { CollectionKind } from '../../src/core/types.js';
+import { safeUrl } from './http.js';
+import type { DavRequests, MultiStatus } from './requests.js';
+import { attributesOf, hasElement, hrefsOf, textOf } from './xml-values.js';
+
+/** What the connector keeps about a remote collection besides what `pimhub check` shows. */
+export interface DavCollection extends RemoteCollectionInfo {
+  /** RFC 6578 sync-collection is in its supported-report-set. */
+  syncCollection: boolean;
+  /** vCard versions from supported-address-data (RFC 6352 §6.2.2); empty when not told. */
+  vcardVersions: string[];
+}
+
+const SERVICE: Record<CollectionKind, 'carddav' | 'caldav'> = { contacts: 'carddav', calendar: 'caldav' };
+const HOME_PROP: Record<CollectionKind, string> = { contacts: 'addressbookHomeSet', calendar: 'calendarHomeSet' };
+
+const PRINCIPAL_PROPS = { 'd:current-user-principal': {}, 'card:addressbook-home-set': {}, 'c:calendar-home-set': {}, 'd:resourcetype': {} };
+const COLLECTION_PROPS = {
+  'd:resourcetype': {}, 'd:displayname': {}, 'ca:calendar-color': {}, 'c:supported-calendar-component-set': {},
+  'd:supported-report-set': {}, 'card:supported-address-data': {},
+};
+
+/** The last path segment of a collection URL, decoded: `cloud/contacts` names it. */
+export function lastSegment(url: string): string {
+  const parts = new URL(url).pathname.split('/').filter((p) => p !== '');
+  const last = parts[parts.length - 1] ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+const asDir = (u: string) => (u.endsWith('/') ? u : `${u}/`);
+
+/**
+ * Finds an account's collections (RFC 6764 §6, RFC 5397, RFC 6352 §7.1, RFC 4791 §6.2):
+ * a bare host starts at `/.well-known/carddav|caldav`, any other URL is asked first;
+ * then current-user-principal, its home sets, and one PROPFIND Depth 1 per home set.
+ * Asks for no getctag or sync-token: those cost a server a walk over every item.
+ */
+export async function discoverCollections(dav: DavRequests, baseUrl: string, kinds: CollectionKind[]): Promise<DavCollection[]> {
+  const homes = new Map<string, Set<CollectionKind>>();
+  const direct: DavCollection[] = [];
+  const failures: PimError[] = [];
+  for (const kind of kinds) {
+    let start: { url: string; ms: MultiStatus };
+    try {
+      start = await startingPoint(dav, baseUrl, kind);
+    } catch (e) {
+      // A `dav` account may offer only one of the two services (iCloud and Fastmail use two hosts).
+      if (!isPimError(e) || isPimError(e, 'access-denied') || kinds.length === 1) throw e;
+      failures.push(e);
+      continue;
+    }
+    const here = start.ms.entries[0];
+    if (here && isKind(here.props, kind)) direct.push(toCollection(start.url, here.props, kind));
+    const principal = here ? hrefsOf(here.props.currentUserPrincipal)[0] : undefined;
+    let homeHrefs = here ? hrefsOf(here.props[HOME_PROP[kind]]) : [];
+    if (principal && homeHrefs.length === 0) {
+      const purl = new URL(principal, start.url).href;
+      const p = dav.ok(await dav.propfind(purl, PRINCIPAL_PROPS, '0'), 'PROPFIND', purl);
+      homeHrefs = hrefsOf(p.entries[0]?.props[HOME_PROP[kind]]);
+    }
+    if (homeHrefs.length === 0 && direct.length === 0) homeHrefs = [start.url];
+    for (const h of homeHrefs) {
+      const url = asDir(new URL(h, start.url).href);
+      homes.set(url, (homes.get(url) ?? new Set()).add(kind));
+    }
+  }
+  if (failures.length === kinds.length) throw failures[0]!;
+  const found = new Map<string, DavCollection>(direct.map((c) => [`${c.kind} ${c.url}`, c]));
+  for (const [home, ks] of homes) {
+    const ms = dav.ok(await dav.propfind(home, COLLECTION_PROPS, '1'), 'PROPFIND', home);
+    for (const e of ms.entries) {
+      if (e.status < 200 || e.status >= 300) continue;
+      const url = asDir(new URL(e.href, home).href);
+      for (const kind of ks) {
+        if (isKind(e.props, kind)) found.set(`${kind} ${url}`, toCollection(url, e.props, kind));
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.url.localeCompare(b.url));
+}
+
+/** The first URL that answers a PROPFIND for the principal: well-known for a bare host, else the URL itself. */
+async function startingPoint(dav: DavRequests, baseUrl: string, kind: CollectionKind): Promise<{ url: string; ms: MultiStatus }> {
+  const base = new URL(baseUrl);
+  const wellKnown = new URL(`/.well-known/${SERVICE[kind]}`, base).href;
+  const tries = base.pathname === '/' || base.pathname === '' ? [wellKnown, base.href] : [base.href, wellKnown];
+  const errors: PimError[] = [];
+  for (const url of tries) {
+    const ms = await dav.propfind(url, PRINCIPAL_PROPS, '0');
+    if (ms.status === 401) throw dav.error(401, 'PROPFIND', url);
+    if (ms.status === 207 && ms.entries.length > 0) {
+      // A redirect (well-known) moves the base: hrefs resolve against where the answer came from.
+      return { url: ms.entries[0]!.href ? new URL(ms.entries[0]!.href, url).href : url, ms };
+    }
+    errors.push(dav.error(ms.status, 'PROPFIND', url));
+  }
+  const denied = errors.find((e) => isPimError(e, 'access-denied'));
+  if (denied) throw denied;
+  throw new PimError('not-found', `${safeUrl(baseUrl)}: no ${SERVICE[kind].toUpperCase()} service found there nor at ${safeUrl(wellKnown)} (${errors.map((e) => e.message).join('; ')}); check the connector's url`, { where: safeUrl(baseUrl) });
+}
+
+function isKind(props: Record<string, unknown>, kind: CollectionKind): boolean {
+  return hasElement(props.resourcetype, kind === 'contacts' ? 'addressbook' : 'calendar');
+}
+
+function toCollection(url: string, props: Record<string, unknown>, kind: CollectionKind): DavCollection {
+  const comps = kind === 'calendar' ? attributesOf(props.supportedCalendarComponentSet, 'comp', 'name').map((c) => c.toUpperCase()) : [];
+  const color = textOf(props.calendarColor);
+  const displayName = textOf(props.displayname);
+  return {
+    name: lastSegment(url),
+    url,
+    kind,
+    ...(displayName ? { displayName } : {}),
+    ...(color ? { color } : {}),
+    ...(kind === 'calendar' ? { components: comps.length > 0 ? comps : ['VEVENT', 'VTODO', 'VJOURNAL'] } : {}),
+    syncCollection: hasElement(props.supportedReportSet, 'syncCollection'),
+    // RFC 6352 names the element address-data-type; Xandikos writes content-type.
+    vcardVersions: kind === 'contacts'
+      ? [...attributesOf(props.supportedAddressData, 'addressDataType', 'version'), ...attributesOf(props.supportedAddressData, 'contentType', 'version')]
+      : [],
+  };
+}

@@ -1,0 +1,177 @@
+import http from 'node:http';
+import https from 'node:https';
+import { PimError, isPimError, messageOf } from '../../src/core/errors.js';
+
+/** How the connector talks HTTP; built from the connector options. */
+export interface HttpSettings {
+  timeoutMs: number;
+  /** Attempts after the first on 5xx, 429 and dropped connections. */
+  retries: number;
+  /** First backoff delay; doubled on every attempt (with jitter). */
+  retryBaseMs: number;
+  /** Longest Retry-After honoured; longer waits are cut to this. */
+  maxRetryAfterMs: number;
+  /** The Authorization header value, read at use time (the secret lives in the environment). */
+  authorization: () => string | undefined;
+  /** Sockets per origin: bounds the requests in flight. */
+  concurrency: number;
+  ca?: string | Buffer;
+  insecure: boolean;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_TIMEOUT', 'UND_ERR_SOCKET']);
+
+/** A URL fit for messages and logs: no user name nor password in it. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+interface Raw {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The connector's one HTTP client, handed to tsdav as its `fetch`: node's http(s) with a
+ * keep-alive agent (so `caFile` and `insecure` apply), a timeout per request, bounded
+ * retries with backoff on 5xx, 429 (Retry-After honoured) and dropped connections, and
+ * redirects followed with the same method (RFC 6764 `/.well-known` answers with one).
+ * Credentials go only to the configured origin (or its https sibling hosts) and never into a message.
+ */
+export class DavHttp {
+  /** Requests sent, retries and redirects included (for `pimhub status` and tests). */
+  requests = 0;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly home: URL;
+
+  constructor(origin: string, private readonly s: HttpSettings) {
+    const opts = { keepAlive: true, maxSockets: s.concurrency };
+    this.agents = { http: new http.Agent(opts), https: new https.Agent({ ...opts, ca: s.ca, rejectUnauthorized: !s.insecure }) };
+    this.home = new URL(origin);
+  }
+
+  /**
+   * Whether credentials may go to `u`: the configured origin, or an https host under the
+   * same parent domain (iCloud moves an account to `p42-contacts.icloud.com`). Never a
+   * host elsewhere a redirect or an href points to.
+   */
+  private trusted(u: URL): boolean {
+    if (u.origin === this.home.origin) return true;
+    const labels = this.home.hostname.split('.');
+    if (u.protocol !== 'https:' || this.home.protocol !== 'https:' || labels.length < 3 || /^[\d.]+$/.test(this.home.hostname)) return false;
+    return u.hostname.endsWith(`.${labels.slice(-2).join('.')}`);
+  }
+
+  /** A WHATWG-fetch-shaped function for tsdav's request helpers. */
+  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers = new Headers(init.headers);
+    const body = init.body == null ? undefined
+      : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8')
+        : Buffer.from(await new Response(init.body).arrayBuffer());
+    const raw = await this.send(url, (init.method ?? 'GET').toUpperCase(), headers, body, init.redirect === 'manual');
+    const out = new Headers();
+    for (const [k, v] of Object.entries(raw.r.headers)) {
+      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
+    }
+    const noBody = raw.r.status === 204 || raw.r.status === 205 || raw.r.status === 304;
+    const res = new Response(noBody ? null : raw.r.body, { status: raw.r.status, statusText: raw.r.statusText, headers: out });
+    Object.defineProperty(res, 'url', { value: raw.url });
+    return res;
+  };
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async send(url: string, method: string, headers: Headers, body: Buffer | undefined, manual: boolean): Promise<{ r: Raw; url: string }> {
+    let current = url;
+    let m = method;
+    let b = body;
+    for (let hop = 0; ; hop += 1) {
+      const r = await this.withRetries(current, m, headers, b);
+      const location = r.headers.location;
+      if (manual || !REDIRECTS.has(r.status) || !location || hop >= MAX_REDIRECTS) return { r, url: current };
+      current = new URL(location, current).href;
+      if (r.status === 303) {
+        m = 'GET';
+        b = undefined;
+      }
+    }
+  }
+
+  private async withRetries(url: string, method: string, headers: Headers, body: Buffer | undefined): Promise<Raw> {
+    for (let attempt = 0; ; attempt += 1) {
+      const last = attempt >= this.s.retries;
+      let r: Raw;
+      try {
+        r = await this.once(url, method, headers, body);
+      } catch (e) {
+        if (isPimError(e)) throw e;
+        const code = (e as { code?: string }).code;
+        if (last || !code || !RETRY_CODES.has(code)) {
+          const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : '';
+          throw new PimError('io', `${method} ${safeUrl(url)}: ${messageOf(e)}${tries}`, { where: safeUrl(url), cause: e });
+        }
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      if (last || !(r.status >= 500 || r.status === 429)) return r;
+      await sleep(this.retryAfter(r.headers['retry-after']) ?? this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const d = this.s.retryBaseMs * 2 ** attempt;
+    return d / 2 + Math.random() * (d / 2);
+  }
+
+  /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), capped. */
+  private retryAfter(h: string | undefined): number | undefined {
+    if (h === undefined) return undefined;
+    const secs = /^\s*\d+\s*$/.test(h) ? Number(h) * 1000 : Date.parse(h) - Date.now();
+    if (!Number.isFinite(secs)) return undefined;
+    return Math.min(Math.max(secs, 0), this.s.maxRetryAfterMs);
+  }
+
+  private once(url: string, method: string, headers: Headers, body: Buffer | undefined): Promise<Raw> {
+    const u = new URL(url);
+    const h: Record<string, string> = {};
+    headers.forEach((v, k) => {
+      h[k] = v;
+    });
+    const auth = this.trusted(u) ? this.s.authorization() : undefined;
+    if (auth !== undefined && h.authorization === undefined) h.authorization = auth;
+    if (body !== undefined) h['content-length'] = String(body.length);
+    const secure = u.protocol === 'https:';
+    this.requests += 1;
+    return new Promise<Raw>((resolve, reject) => {
+      const req = (secure ? https : http).request(u, { method, headers: h, agent: secure ? this.agents.https : this.agents.http }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(Object.assign(new Error('the connection was dropped mid-answer'), { code: 'ECONNRESET' })));
+      });
+      req.setTimeout(this.s.timeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no answer within ${this.s.timeoutMs} ms`), { code: 'ERR_TIMEOUT' }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { dav, carddav } from '../../connectors/dav/index.js';
+import { DavHttp } from '../../connectors/dav/http.js';
+import { isIncremental, type IncrementalSource } from '../../src/core/connector.js';
+import { isPimError } from '../../src/core/errors.js';
+import { asHref } from '../../src/core/types.js';
+import { FakeServer, multistatus, response } from './fake-server.js';
+import { INSTALL_HINT, availability } from './servers.js';
+
+const servers: FakeServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+});
+const serve = async (h: ConstructorParameters<typeof FakeServer>[0], tls?: { key: string; cert: string }) => {
+  const s = await new FakeServer(h, tls).start();
+  servers.push(s);
+  return s;
+};
+const http = (origin: string, over: Partial<ConstructorParameters<typeof DavHttp>[1]> = {}) => new DavHttp(new URL(origin).origin, {
+  timeoutMs: 2000, retries: 3, retryBaseMs: 10, maxRetryAfterMs: 5000, authorization: () => undefined, concurrency: 2, insecure: false, ...over,
+});
+
+test('retries 5xx with backoff, then succeeds', async () => {
+  let n = 0;
+  const s = await serve((_q, _b, res) => {
+    n += 1;
+    res.writeHead(n < 3 ? 503 : 200).end('ok');
+  });
+  const h = http(s.url);
+  const r = await h.fetch(s.url);
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), 'ok');
+  assert.equal(n, 3);
+  h.close();
+});
+
+test('honours Retry-After on 429', async () => {
+  let n = 0;
+  const s = await serve((_q, _b, res) => {
+    n += 1;
+    if (n === 1) res.writeHead(429, { 'Retry-After': '1' }).end();
+    else res.writeHead(200).end();
+  });
+  const h = http(s.url);
+  const t0 = Date.now();
+  assert.equal((await h.fetch(s.url)).status, 200);
+  assert.ok(Date.now() - t0 >= 900, 'waited the second it was told');
+  h.close();
+});
+
+test('a dropped connection is retried; retries are bounded', async () => {
+  let n = 0;
+  const s = await serve((q, _b, res) => {
+    n += 1;
+    if (n === 1 || q.url === '/always') q.socket.destroy();
+    else res.writeHead(200).end();
+  });
+  const h = http(s.url);
+  assert.equal((await h.fetch(s.url)).status, 200);
+  n = 0;
+  await assert.rejects(h.fetch(`${s.url}always`), (e: unknown) => isPimError(e, 'io') && /after 4 attempts/.test(e.message));
+  h.close();
+});
+
+test('a request without an answer times out with a clear error', async () => {
+  const s = await serve(() => { /* never answers */ });
+  const h = http(s.url, { timeoutMs: 200, retries: 0 });
+  await assert.rejects(h.fetch(`${s.url}slow`), (e: unknown) => isPimError(e, 'io') && e.message.includes('no answer within 200 ms') && e.message.includes(`${s.url}slow`));
+  h.close();
+});
+
+test('401 is access-denied naming the URL, never the password; a missing variable is a config error', async () => {
+  const s = await serve((q, _b, res) => {
+    assert.match(q.headers.authorization ?? '', /^Basic /);
+    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();
+  });
+  process.env.PIMHUB_FAKE_PW = 'hunter2-very-secret';
+  const c = dav.create('cloud', { type: 'dav', url: `${s.url}dav/`, username: 'alice', passwordEnv: 'PIMHUB_FAKE_PW', retries: 0 }, { baseDir: '/' });
+  await assert.rejects(c.check(), (e: unknown) => {
+    assert.ok(isPimError(e, 'access-denied'), String(e));
+    assert.ok(e.message.includes(`${s.url}dav/`) && e.message.includes('alice'), e.message);
+    assert.ok(!e.message.includes('hunter2') && !JSON.stringify(e).includes('hunter2') && !String(e.stack).includes('hunter2'));
+    return true;
+  });
+  const missing = dav.create('cloud', { type: 'dav', url: s.url, username: 'alice', passwordEnv: 'PIMHUB_NOT_SET_ANYWHERE' }, { baseDir: '/' });
+  await assert.rejects(missing.check(), (e: unknown) => isPimError(e, 'config') && e.message === 'connectors.cloud.passwordEnv: the environment variable PIMHUB_NOT_SET_ANYWHERE is not set');
+  process.env.PIMHUB_FAKE_TOKEN = 'tok-123';
+  let seen = '';
+  const b = await serve((q, _b, res) => {
+    seen = q.headers.authorization ?? '';
+    res.writeHead(404).end();
+  });
+  await assert.rejects(dav.create('x', { type: 'dav', url: `${b.url}a/`, bearerTokenEnv: 'PIMHUB_FAKE_TOKEN' }, { baseDir: '/' }).check(), (e: unknown) => isPimError(e, 'not-found'));
+  assert.equal(seen, 'Bearer tok-123');
+});
+
+test('options: url must be http(s), credentials stay out of it, unknown keys are named', () => {
+  const bad = (o: Record<string, unknown>, msg: RegExp) => assert.throws(() => dav.create('cloud', { type: 'dav', ...o }, { baseDir: '/' }), (e: unknown) => isPimError(e, 'config') && msg.test(e.message));
+  bad({ url: 'ftp://x.example/' }, /^connectors\.cloud\.url: expected an http\(s\) URL$/);
+  bad({ url: 'not a url' }, /connectors\.cloud\.url: expected an http\(s\) URL/);
+  bad({ url: 'https://bob:pw@x.example/' }, /credentials do not belong in the URL/);
+  bad({ url: 'https://x.example/', passwordEnv: 'P' }, /connectors\.cloud\.username: passwordEnv needs a username/);
+  bad({ url: 'https://x.example/', insecure: 'yes' }, /connectors\.cloud\.insecure/);
+  bad({ url: 'https://x.example/', colour: 1 }, /connectors\.cloud\.colour: unknown key/);
+  assert.equal(carddav.create('c', { type: 'carddav', url: 'https://x.example/' }, { baseDir: '/' }).type, 'carddav');
+});
+
+/** A CardDAV collection with getctag and no sync-collection, one good and one broken card. */
+async function ctagServer() {
+  const state = { ctag: '1' };
+  const cards: Record<string, string> = {
+    'good.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:good\r\nFN:Good\r\nEND:VCARD\r\n',
+    'broken.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:broken\r\nFN:Broken\r\nBDAY;VALUE=date:not-a-date\r\n',
+  };
+  const s = await serve((q, body, res) => {
+    const path = q.url ?? '';
+    if (q.method === 'PROPFIND' && path === '/book/' && q.headers.depth === '0') {
+      multistatus(res, response('/book/', `<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><d:displayname>Book</d:displayname><cs:getctag>${state.ctag}</cs:getctag>`));
+    } else if (q.method === 'PROPFIND' && path === '/book/') {
+      multistatus(res, response('/book/', '<d:resourcetype><d:collection/></d:resourcetype>') + Object.keys(cards).map((n) => response(`/book/${n}`, `<d:getetag>"${n}-${state.ctag}"</d:getetag>`)).join(''));
+    } else if (q.method === 'REPORT' && body.includes('addressbook-multiget')) {
+      const hrefs = [...body.matchAll(/<d:href>([^<]+)<\/d:href>/g)].map((m) => m[1]!);
+      multistatus(res, hrefs.map((h) => response(h, `<d:getetag>"x"</d:getetag><card:address-data>${cards[h.split('/').pop()!]!.replace(/\r/g, '&#13;')}</card:address-data>`)).join(''));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return { s, state };
+}
+
+test('without sync-collection: getctag says whether to list; an unchanged ctag costs one request', async () => {
+  const { s, state } = await ctagServer();
+  const c = carddav.create('cloud', { type: 'carddav', url: `${s.url}book/` }, { baseDir: '/' });
+  const src = await c.source('contacts');
+  assert.ok(isIncremental(src));
+  const inc = src as IncrementalSource;
+  const first = await inc.changesSince(undefined);
+  assert.equal(first?.token, 'ctag:1');
+  assert.deepEqual(first?.changed.map((e) => e.href).sort(), ['broken.vcf', 'good.vcf']);
+  const before = s.requests;
+  assert.deepEqual(await inc.changesSince('ctag:1'), { changed: [], deleted: [], token: 'ctag:1' });
+  assert.equal(s.requests - before, 1);
+  state.ctag = '2';
+  assert.equal(await inc.changesSince('ctag:1'), null, 'a new ctag asks for a full listing');
+  await c.close?.();
+});
+
+test('an undecodable entry is a FetchProblem naming the URL, the others load', async () => {
+  const { s } = await ctagServer();
+  const c = carddav.create('cloud', { type: 'carddav', url: `${s.url}book/` }, { baseDir: '/' });
+  const src = await c.source('contacts');
+  const r = await src.get([asHref('good.vcf'), asHref('broken.vcf')]);
+  assert.deepEqual(r.items.map((i) => i.href), ['good.vcf']);
+  assert.equal(r.problems.length, 1);
+  assert.ok(r.problems[0]!.where.startsWith(`${s.url}book/broken.vcf:`), r.problems[0]!.where);
+  assert.ok(r.problems[0]!.message.length > 0 && r.problems[0]!.raw);
+  await c.close?.();
+});
+
+test('caFile trusts a self-signed server; without it the certificate is refused; insecure accepts it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pimhub-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  } catch {
+    t.skip('openssl is not installed');
+    return;
+  }
+  const tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  const s = await serve((_q, _b, res) => multistatus(res, response('/book/', '<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype>')), tls);
+  const opts = { type: 'carddav', url: `${s.url}book/`, retries: 0 };
+  await assert.rejects(carddav.create('c', opts, { baseDir: '/' }).check(), (e: unknown) => isPimError(e, 'io') && /certificate/i.test(e.message));
+  const trusted = carddav.create('c', { ...opts, caFile: 'cert.pem' }, { baseDir: dir });
+  assert.deepEqual((await trusted.discover()).map((x) => x.name), ['book']);
+  const insecure = carddav.create('c', { ...opts, insecure: true }, { baseDir: '/' });
+  await insecure.check();
+  await trusted.close?.();
+  await insecure.close?.();
+});
+
+test('redirects are followed with the same method; credentials do not follow to another origin', async () => {
+  const seen: Array<{ method?: string; auth?: string }> = [];
+  const other = await serve((q, _b, res) => {
+    seen.push({ method: q.method, auth: q.headers.authorization });
+    res.writeHead(200).end();
+  });
+  const first = await serve((q, _b, res) => {
+    seen.push({ method: q.method, auth: q.headers.authorization });
+    res.writeHead(301, { Location: q.url === '/away' ? `${other.url}there` : '/here' }).end();
+  });
+  const h = http(first.url, { authorization: () => 'Basic c2VjcmV0' });
+  await h.fetch(`${first.url}away`, { method: 'PROPFIND' });
+  assert.deepEqual(seen, [{ method: 'PROPFIND', auth: 'Basic c2VjcmV0' }, { method: 'PROPFIND', auth: undefined }]);
+  h.close();
+});
+
+test('a missing DAV server is skipped with the install hint, and fails under CI=true', () => {
+  const missing = { binary: '/nonexistent/radicale' };
+  assert.equal(availability(missing, {}), 'skip');
+  assert.equal(availability(missing, { CI: 'true' }), 'fail');
+  assert.equal(availability({ binary: process.execPath }, { CI: 'true' }), 'run');
+  assert.equal(INSTALL_HINT, 'apt-get install radicale xandikos');
+});
