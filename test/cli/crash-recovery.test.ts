@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { once } from 'node:events';
 import { Scenario } from './cli-harness.js';
 import { count, edit, read } from './files.js';
-import { generateContacts } from '../support/contact-generator.js';
+import { contacts as generateContacts } from '../../bench/generate.js';
 
 const N = 3000;
 
@@ -44,7 +44,7 @@ test(`a sync of ${N} contacts killed with SIGKILL at many points converges with 
     mkdirSync(s.path('a'));
     mkdirSync(s.path('b'));
     const contacts = generateContacts(N, 7);
-    writeFileSync(s.path('all.vcf'), contacts.map((c) => c.vcard).join(''));
+    writeFileSync(s.path('all.vcf'), contacts.map((c) => c.text).join(''));
     s.config(`
 connectors:
   file: { type: vcard-file, path: ./all.vcf }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { carddav, dav } from '../../connectors/dav/index.js';
 import { create as createVdir } from '../../connectors/vdir/index.js';
 import { isPimError } from '../../src/core/errors.js';
