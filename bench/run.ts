@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { davVsVdirsyncer } from './dav-vs-vdirsyncer.js';
+import { localScale } from './local-scale.js';
+import { mergeEngine } from './merge-engine.js';
 import type { BenchFigure } from './figure.js';
 
 /**
@@ -9,7 +11,7 @@ import type { BenchFigure } from './figure.js';
  * shared/BENCHMARKS.md and writes one Markdown report to stdout and bench/results/latest.md.
  * Add a figure by writing a module exporting a BenchFigure and listing it here.
  */
-const FIGURES: BenchFigure[] = [davVsVdirsyncer];
+const FIGURES: BenchFigure[] = [davVsVdirsyncer, localScale, mergeEngine];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
