@@ -16,7 +16,8 @@ export interface MemberRead {
   present(href: string): boolean;
 }
 
-const FETCH_BATCH = 100;
+// Large enough for a source to split it into several requests in flight (DAV multigets of ~100).
+const FETCH_BATCH = 500;
 
 /**
  * Finds what changed at a member since the last run: a delta from the source's token where
