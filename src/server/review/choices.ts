@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../core/store.js';
+import type { FieldDecision, LogEntry } from '../../core/store.js';
 
 /**
  * The "keep this value" buttons of a log entry: the `--keep` arguments `pimhub resolve`
@@ -19,7 +19,12 @@ export function resolvableFields(e: LogEntry): NonNullable<LogEntry['fields']> {
   return (e.fields ?? []).filter((f) => f.conflict || e.action !== 'conflict');
 }
 
-export function keepChoices(e: LogEntry): KeepChoice[] {
+/** The choice in force for a field: the latest resolution's if the decision was changed since. */
+export function chosenIndexOf(f: FieldDecision, resolution: LogEntry | undefined): number {
+  return resolution?.fields?.find((r) => r.field === f.field)?.chosenIndex ?? f.chosenIndex;
+}
+
+export function keepChoices(e: LogEntry, resolution?: LogEntry): KeepChoice[] {
   const fields = resolvableFields(e);
   if (!e.itemId || fields.length === 0 || fields.every((f) => f.values.length < 2)) return [];
   const connectors = [...new Set(fields.flatMap((f) => f.values.map((v) => v.connector)))];
@@ -28,13 +33,13 @@ export function keepChoices(e: LogEntry): KeepChoice[] {
     return byConnector.map((c) => ({
       keep: c,
       label: c,
-      current: fields.every((f) => f.values[f.chosenIndex]?.connector === c),
+      current: fields.every((f) => f.values[chosenIndexOf(f, resolution)]?.connector === c),
     }));
   }
   const n = Math.min(...fields.map((f) => f.values.length));
   return Array.from({ length: n }, (_, i) => ({
     keep: String(i),
     label: `value ${i}${fields.length === 1 ? ` (${fields[0]!.values[i]!.connector})` : ''}`,
-    current: fields.every((f) => f.chosenIndex === i),
+    current: fields.every((f) => chosenIndexOf(f, resolution) === i),
   }));
 }

@@ -23,8 +23,8 @@ export interface ReviewQuery {
 export interface EntryView {
   entry: LogEntry;
   label: string;
-  /** The `resolved` entry that later changed this decision, if any. */
-  resolvedBy?: number;
+  /** The latest `resolved` entry that changed this decision, if any: its choices are the ones in force. */
+  resolution?: LogEntry;
   choices: KeepChoice[];
 }
 
@@ -92,12 +92,12 @@ export async function loadReview(opts: { store: Store; config: PimhubConfig; use
   };
 
   let entries: LogEntry[] = [];
-  const resolvedBy = new Map<number, number>();
+  const resolutions = new Map<number, LogEntry>();
   for (const c of shown) {
     const depth = query.q ? SEARCH_DEPTH : query.limit + 1;
     entries.push(...(await store.listLog({ collection: c.name, actions: query.action ? [query.action] : undefined, limit: depth })));
     for (const r of await store.listLog({ collection: c.name, actions: ['resolved'], limit: 1000 })) {
-      if (r.resolves !== undefined && !resolvedBy.has(r.resolves)) resolvedBy.set(r.resolves, r.id);
+      if (r.resolves !== undefined && !resolutions.has(r.resolves)) resolutions.set(r.resolves, r);
     }
   }
   entries.sort((a, b) => b.id - a.id);
@@ -113,7 +113,8 @@ export async function loadReview(opts: { store: Store; config: PimhubConfig; use
   const more = entries.length > query.limit;
   const views: EntryView[] = [];
   for (const e of entries.slice(0, query.limit)) {
-    views.push({ entry: e, label: await labelOf(e), resolvedBy: resolvedBy.get(e.id), choices: keepChoices(e) });
+    const resolution = resolutions.get(e.id);
+    views.push({ entry: e, label: await labelOf(e), ...(resolution ? { resolution } : {}), choices: keepChoices(e, resolution) });
   }
 
   const collections: CollectionView[] = [];

@@ -1,5 +1,5 @@
-import type { FieldDecision } from '../../core/store.js';
-import { resolvableFields } from './choices.js';
+import type { FieldDecision, LogEntry } from '../../core/store.js';
+import { chosenIndexOf, resolvableFields } from './choices.js';
 import { marked, sameValue } from './diff.js';
 import { html, type Html } from './escape.js';
 import type { EntryView } from './load.js';
@@ -22,20 +22,22 @@ export function renderEntry(v: EntryView, form: FormContext): Html {
 ${v.label !== e.uid ? html`<div class="uid">${e.uid}</div>` : ''}
 ${e.message ? html`<p class="small">${e.message}</p>` : ''}
 ${e.resolves !== undefined ? html`<p class="small">changes the decision of <a href="#entry-${e.resolves}">#${e.resolves}</a></p>` : ''}
-${v.resolvedBy !== undefined ? html`<p class="small">decision changed later by <a href="#entry-${v.resolvedBy}">#${v.resolvedBy}</a></p>` : ''}
+${v.resolution ? html`<p class="small">decision changed later by <a href="#entry-${v.resolution.id}">#${v.resolution.id}</a></p>` : ''}
 ${fields.length === 0 ? '' : isConflict
-    ? html`${fields.map(renderField)}${renderChoices(v, form)}`
-    : html`<details><summary>${fields.length} field${fields.length === 1 ? '' : 's'}</summary>${fields.map(renderField)}${renderChoices(v, form)}</details>`}
+    ? html`${fields.map((f) => renderField(f, v.resolution))}${renderChoices(v, form)}`
+    : html`<details><summary>${fields.length} field${fields.length === 1 ? '' : 's'}</summary>${fields.map((f) => renderField(f, v.resolution))}${renderChoices(v, form)}</details>`}
 </article>`;
 }
 
 /** Base, each member's value and the kept one, side by side (wrapping on a phone), changes marked. */
-function renderField(f: FieldDecision): Html {
+function renderField(f: FieldDecision, resolution: LogEntry | undefined): Html {
   const cells: Html[] = [html`<div class="cell base"><span class="who">base</span>${marked(f.base, f.base)}</div>`];
+  const inForce = chosenIndexOf(f, resolution);
   f.values.forEach((val, i) => {
-    const chosen = i === f.chosenIndex;
+    const chosen = i === inForce;
+    const note = chosen ? (resolution && inForce !== f.chosenIndex ? ` · kept (#${resolution.id})` : ' · kept') : i === f.chosenIndex ? ' · chosen first' : '';
     const cls = `cell${chosen ? ' chosen' : ''}${sameValue(val.value, f.base) ? '' : ' changed'}`;
-    cells.push(html`<div class="${cls}"><span class="who">${val.connector}${chosen ? ' · kept' : ''}</span>${marked(val.value, f.base)}</div>`);
+    cells.push(html`<div class="${cls}"><span class="who">${val.connector}${note}</span>${marked(val.value, f.base)}</div>`);
   });
   if (f.chosenIndex < 0) {
     cells.push(html`<div class="cell chosen"><span class="who">result</span>${marked(f.chosen, f.base)}</div>`);

@@ -41,10 +41,10 @@ export function filtersOf(q: ReviewQuery): Record<string, string> {
 export function renderPage(p: PageInput): string {
   const d = p.data;
   const form: FormContext = { token: p.token, filters: filtersOf(d.query) };
-  const conflicts = d.entries.filter((e) => e.entry.action === 'conflict' && e.resolvedBy === undefined).length;
+  const conflicts = d.entries.filter((e) => e.entry.action === 'conflict' && !e.resolution).length;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>pimhub — merge log</title><style>${new Html(CSS)}</style></head>
+<title>pimhub — merge log</title><link rel="icon" href="data:,"><style>${new Html(CSS)}</style></head>
 <body>
 <header><h1>pimhub · merge log</h1><span class="who">signed in as ${d.user}</span></header>
 <main>
@@ -72,8 +72,8 @@ function renderSync(s: SyncInfo | undefined): Html {
 
 function renderStatus(c: CollectionView): Html {
   return html`<section class="card"><strong>${c.col.displayName ?? c.col.name}</strong> <span class="muted small">${c.col.kind === 'contacts' ? 'address book' : 'calendar'} · ${c.items} item${c.items === 1 ? '' : 's'} · last sync ${c.lastSync ? short(c.lastSync) : 'never'}</span>
-<table><thead><tr><th>member</th><th class="num">items</th><th>last sync</th><th class="num">errors</th></tr></thead><tbody>
-${c.members.map((m) => html`<tr><td>${m.member}</td><td class="num">${m.items}</td><td>${m.lastSync ? short(m.lastSync) : 'never'}</td><td class="num${m.errors ? ' err' : ''}">${m.errors}${m.quarantined ? html` · ${m.quarantined}q` : ''}</td></tr>
+<table><thead><tr><th>member</th><th class="num">items</th><th>last sync (UTC)</th><th class="num">errors</th></tr></thead><tbody>
+${c.members.map((m) => html`<tr><td>${m.member}</td><td class="num">${m.items}</td><td class="nowrap">${m.lastSync ? html`<time datetime="${m.lastSync}">${m.lastSync.slice(5, 16).replace('T', ' ')}</time>` : 'never'}</td><td class="num${m.errors ? ' err' : ''}">${m.errors}${m.quarantined ? html` · ${m.quarantined}q` : ''}</td></tr>
 ${m.lastError ? html`<tr><td colspan="4" class="err small">${m.lastError}</td></tr>` : ''}`)}
 </tbody></table></section>`;
 }
@@ -124,5 +124,5 @@ ${daemon ? 'A sync is scheduled in a few seconds; it writes this to every member
 }
 
 function short(iso: string): string {
-  return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+  return `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 }

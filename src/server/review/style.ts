@@ -20,10 +20,10 @@ form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg)}
 button{cursor:pointer;background:var(--accent);color:#fff;border-color:var(--accent)}
 button.secondary{background:#fff;color:var(--accent)}
-.status{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.5rem}
+.status{display:grid;grid-template-columns:repeat(auto-fill,minmax(19rem,1fr));gap:.5rem}
 .status table{width:100%;border-collapse:collapse;font-size:.88rem}
 .status th,.status td{text-align:left;padding:.15rem .3rem;border-bottom:1px solid var(--line)}
-.num{text-align:right!important;font-variant-numeric:tabular-nums}
+.num{text-align:right!important;font-variant-numeric:tabular-nums}.nowrap{white-space:nowrap}
 .err{color:var(--bad)}.muted{color:var(--muted)}.small{font-size:.82rem}
 article header{all:unset;display:flex;flex-wrap:wrap;gap:.2rem .7rem;align-items:baseline}
 .badge{display:inline-block;font-size:.75rem;font-weight:600;padding:.05rem .45rem;border-radius:999px;background:#eef0f4;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
