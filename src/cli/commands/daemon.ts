@@ -41,7 +41,25 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
   }
   const logger = createLogger({ level: opts.logLevel });
   const log = logger.child({ module: 'daemon' });
-  const app = await openContext(opts.config);
+  // Signals are caught from the start: one arriving while the daemon starts up stops it
+  // cleanly once it is up; a second one exits at once.
+  let received: string | undefined;
+  let wake: ((sig: string) => void) | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (received) {
+      log.warn({ signal: sig }, 'second signal: exiting without waiting (the next start finishes any interrupted sync)');
+      process.exit(1);
+    }
+    received = sig;
+    wake?.(sig);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const app = await openContext(opts.config).catch((e: unknown) => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    throw e;
+  });
   let task: ScheduledTask | undefined;
   let server: Server | undefined;
   try {
@@ -80,16 +98,9 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
     task = cron.schedule(app.config.schedule, () => void runner.request('schedule'), { name: 'pimhub-sync', logger: cronLogger(log) });
     if (opts.initialSync !== false) void runner.request('start');
 
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
-    const force = (sig: string) => {
-      log.warn({ signal: sig }, 'second signal: exiting without waiting (the next start finishes any interrupted sync)');
-      process.exit(1);
-    };
-    process.once('SIGTERM', () => force('SIGTERM'));
-    process.once('SIGINT', () => force('SIGINT'));
+    const signal = received ?? (await new Promise<string>((resolve) => {
+      wake = resolve;
+    }));
     log.info({ signal, syncing: runner.busy }, runner.busy ? 'stopping: finishing the running sync' : 'stopping');
     await task.destroy();
     const closed = closeServer(server);
@@ -103,6 +114,8 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
     await task?.destroy();
     if (server) await closeServer(server);
     await app.close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   }
 }
 
