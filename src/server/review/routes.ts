@@ -93,7 +93,9 @@ async function login(deps: ReviewDeps, req: Request, res: Response): Promise<str
 
 async function sendPage(deps: ReviewDeps, req: Request, res: Response, user: string, raw: Record<string, unknown>, csrf: CsrfTokens, notice?: Notice): Promise<void> {
   const data = await loadReview({ store: deps.store, config: deps.config, user, raw });
-  const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  // Behind a TLS proxy the browser came by https: the client URLs shown should say so.
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim();
+  const origin = `${forwarded === 'https' || forwarded === 'http' ? forwarded : req.protocol}://${req.get('x-forwarded-host')?.split(',')[0]?.trim() || req.get('host') || 'localhost'}`;
   const page = renderPage({ data, token: csrf.issue(user, deps.now().getTime()), origin, sync: deps.syncInfo?.(), notice });
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   res.type('text/html; charset=utf-8').send(req.method === 'HEAD' ? '' : page);
