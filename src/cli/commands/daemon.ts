@@ -86,7 +86,10 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
     };
     server = await listen(app, { onWrite, syncInfo, log: (line) => log.error(line) });
     const urls = await serverUrls(app, server);
-    log.info({ url: urls.review, carddav: urls.carddav, caldav: urls.caldav, config: app.config.file, schedule: app.config.schedule, debounceMs }, 'listening');
+    const listening = { url: urls.review, carddav: urls.carddav, caldav: urls.caldav, config: app.config.file, schedule: app.config.schedule, debounceMs };
+    // On a terminal the block of URLs below says it better than the log line.
+    if (process.stdout.isTTY) log.debug(listening, 'listening');
+    else log.info(listening, 'listening');
     if (process.stdout.isTTY) {
       for (const line of formatUrls(urls, 'daemon')) process.stdout.write(`${line}\n`);
       if (opts.loginHint) process.stdout.write(`  ${opts.loginHint}\n`);
