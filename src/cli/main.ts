@@ -45,8 +45,12 @@ function program(setExit: (code: number) => void): Command {
     .action((col, o) => run(() => exportCommand(col, { config: cfg(), ...o }))());
   p.command('serve').description('the CardDAV/CalDAV endpoint for the users in server.users')
     .action(() => run(() => serveCommand({ config: cfg() }))());
-  p.command('daemon').description('scheduled syncs (the endpoint joins when it is built)')
-    .action(() => run(() => daemonCommand({ config: cfg() }))());
+  p.command('daemon').description('the endpoint and review page, plus scheduled syncs and a sync soon after each change through them')
+    .option('--debounce <seconds>', 'quiet time after a change through the endpoint before its sync starts (default 2)')
+    .option('--no-initial-sync', 'do not sync at start (the schedule and writes still do)')
+    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace (default info, or $PIMHUB_LOG_LEVEL)')
+    .option('--login-hint <text>', 'a line printed with the URLs (npm start names the demo login)')
+    .action((o) => run(() => daemonCommand({ config: cfg(), ...o }))());
   p.command('passwd').argument('<user>').description('print a password hash for the config')
     .action((user) => run(() => passwdCommand(user))());
   return p;

@@ -14,3 +14,14 @@ export interface DavContext {
   /** The request's User-Agent (a few clients need a tailored status, see report-sync.ts). */
   userAgent: string;
 }
+
+/**
+ * A change made through this server: a PUT or DELETE of an object, or a decision changed on
+ * the review page. `pimhub daemon` answers with a sync soon after (src/schedule/).
+ */
+export interface WriteEvent {
+  source: 'dav' | 'review';
+  method: string;
+  user: string;
+  collection: string;
+}

@@ -1,11 +1,11 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { PimhubConfig } from '../config/load-config.js';
 import { isPimError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import type { Identity } from '../sync/types.js';
 import { Authenticator } from './auth.js';
 import { readBody } from './body.js';
-import type { DavContext } from './context.js';
+import type { DavContext, WriteEvent } from './context.js';
 import { DavError, sendError } from './dav-error.js';
 import { del } from './dav/delete.js';
 import { get } from './dav/get.js';
@@ -17,6 +17,8 @@ import { put } from './dav/put.js';
 import { report } from './dav/report.js';
 import type { DavHandler, DavRequest } from './dav/request.js';
 import { DAV_ROOT, parsePath } from './paths.js';
+import type { SyncInfo } from './review/render-page.js';
+import { reviewRoutes } from './review/routes.js';
 
 export interface ServerOptions {
   store: Store;
@@ -27,6 +29,13 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per failed request (500s), without secrets. */
   log?: (line: string) => void;
+  /**
+   * Called after a change through this server (an object PUT or DELETE, a decision changed
+   * on the review page), once it is committed: `pimhub daemon` schedules a sync from it.
+   */
+  onWrite?: (e: WriteEvent) => void;
+  /** What the scheduler says, for the review page and /healthz (`pimhub daemon` only). */
+  syncInfo?: () => SyncInfo;
 }
 
 /** One handler per HTTP method (architecture principle 9). */
@@ -50,6 +59,20 @@ export function createServer(opts: ServerOptions): Express {
   const deps = { store: opts.store, identity: opts.identity, policy: opts.config.conflict, now };
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
+  // For load balancers, systemd and monitoring: no authentication, nothing private.
+  app.get('/healthz', async (_req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      await opts.store.listCollections();
+    } catch {
+      res.status(503).json({ status: 'error', store: 'unavailable' });
+      return;
+    }
+    const sync = opts.syncInfo?.();
+    res.status(200).json({ status: 'ok', store: 'ok', ...(sync ? { sync } : {}) });
+  });
+  app.use(reviewRoutes({ store: opts.store, config: opts.config, identity: opts.identity, auth, now, onWrite: opts.onWrite, syncInfo: opts.syncInfo }));
+
   app.use(async (req: Request, res: Response) => {
     try {
       res.setHeader('DAV', DAV_HEADER);
@@ -70,6 +93,9 @@ export function createServer(opts: ServerOptions): Express {
       const r: DavRequest = { method: req.method, path, body, raw: req, header: (n) => headerOf(req, n) };
       const ctx: DavContext = { store: opts.store, config: opts.config, identity: opts.identity, deps, user, now, userAgent: req.headers['user-agent'] ?? '' };
       await handler(r, res, ctx);
+      if ((req.method === 'PUT' || req.method === 'DELETE') && path.type === 'object' && res.statusCode < 300) {
+        opts.onWrite?.({ source: 'dav', method: req.method, user, collection: path.collection });
+      }
     } catch (e) {
       if (e instanceof DavError) return sendError(res, e);
       if (isPimError(e, 'precondition-failed')) return sendError(res, new DavError(412, 'the resource changed meanwhile'));
@@ -77,6 +103,13 @@ export function createServer(opts: ServerOptions): Express {
       log(`pimhub serve: ${req.method} failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendError(res, new DavError(500, 'internal error'));
     }
+  });
+  // Errors of the routes above the DAV handler (the review page).
+  app.use((e: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (e instanceof DavError) return sendError(res, e);
+    if (isPimError(e, 'busy')) return sendError(res, new DavError(503, 'the store is busy; try again', undefined, { 'Retry-After': '5' }));
+    log(`pimhub serve: ${req.method} ${req.path} failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (!res.headersSent) sendError(res, new DavError(500, 'internal error'));
   });
   return app;
 }

@@ -1,7 +1,9 @@
 import { PimError } from '../../core/errors.js';
-import type { LogAction, LogEntry } from '../../core/store.js';
+import type { FieldDecision, LogAction, LogEntry, Store } from '../../core/store.js';
+import { itemLabel } from '../../sync/item-info.js';
 import { openContext } from '../context.js';
 import { createOutput } from '../output.js';
+import { displayWidth, fit, pad, painter, renderTable, STYLE, type Paint } from '../table.js';
 
 export interface LogOptions {
   config?: string;
@@ -30,23 +32,80 @@ export async function logCommand(opts: LogOptions): Promise<number> {
       out.result({ entries });
       return 0;
     }
-    if (entries.length === 0) out.line('no entries');
-    const colour = process.stdout.isTTY === true;
-    for (const e of entries) out.line(formatEntry(e, colour));
+    if (entries.length === 0) {
+      out.line('no entries');
+      return 0;
+    }
+    const tty = process.stdout.isTTY === true;
+    const colour = tty && !process.env.NO_COLOR;
+    for (const line of await formatLog(app.store, entries, { paint: painter(colour), width: tty ? process.stdout.columns || 100 : 120 })) out.line(line);
     return 0;
   } finally {
     await app.close();
   }
 }
 
-const COLOURS: Partial<Record<LogAction, string>> = { conflict: '\x1b[31m', deleted: '\x1b[33m', quarantined: '\x1b[35m', created: '\x1b[32m', resolved: '\x1b[36m' };
+const ACTION_STYLE: Partial<Record<LogAction, string>> = {
+  conflict: `${STYLE.bold};${STYLE.red}`, deleted: STYLE.yellow, quarantined: STYLE.magenta, created: STYLE.green, resolved: STYLE.cyan, merged: STYLE.blue,
+};
 
-function formatEntry(e: LogEntry, colour: boolean): string {
-  const action = colour && COLOURS[e.action] ? `${COLOURS[e.action]}${e.action.padEnd(11)}\x1b[0m` : e.action.padEnd(11);
-  const lines = [`#${String(e.id).padEnd(5)} ${e.time.replace('T', ' ').slice(0, 19)}  ${action} ${e.collection}  ${e.uid || '-'}  from ${e.connector}${e.message ? `  ${e.message}` : ''}`];
-  for (const f of e.fields ?? []) {
-    const values = f.values.map((v, i) => `[${i}] ${v.connector}: ${JSON.stringify(v.value)}`).join('   ');
-    lines.push(`        ${f.conflict ? '!' : ' '} ${f.field}: base ${JSON.stringify(f.base)}   ${values}   → kept ${JSON.stringify(f.chosen)}`);
+interface Row {
+  e: LogEntry;
+  label: string;
+}
+
+/**
+ * The merge log as a table for people: one line per entry (number, time, action in colour,
+ * collection, the item's name, where the change came from), then for merges and conflicts
+ * one line per field: the base, each member's value, the kept one marked; conflicts end with
+ * the `pimhub resolve` command that would change them.
+ */
+export async function formatLog(store: Store, entries: LogEntry[], opts: { paint: Paint; width: number }): Promise<string[]> {
+  const { paint, width } = opts;
+  const labels = new Map<string, string>();
+  const rows: Row[] = [];
+  for (const e of entries) {
+    let label = e.uid || '-';
+    if (e.itemId) {
+      if (!labels.has(e.itemId)) {
+        const item = await store.getItem(e.itemId);
+        labels.set(e.itemId, item ? itemLabel(item.item) : label);
+      }
+      label = labels.get(e.itemId)!;
+    }
+    rows.push({ e, label });
   }
-  return lines.join('\n');
+  const table = renderTable<Row>(rows, [
+    { title: '#', value: (r) => String(r.e.id), align: 'right' },
+    { title: 'time (UTC)', value: (r) => r.e.time.replace('T', ' ').slice(0, 16), style: () => STYLE.dim },
+    { title: 'action', value: (r) => r.e.action, style: (r) => ACTION_STYLE[r.e.action] },
+    { title: 'collection', value: (r) => r.e.collection, flexible: true, min: 8 },
+    { title: 'item', value: (r) => r.label, flexible: true, min: 12 },
+    { title: 'from', value: (r) => r.e.connector, flexible: true, min: 6 },
+  ], paint, width);
+  const indent = ' '.repeat(Math.max(2, String(rows[rows.length - 1]?.e.id ?? '').length + 2, String(rows[0]?.e.id ?? '').length + 2));
+  const out = [table.header];
+  rows.forEach((r, i) => {
+    out.push(table.lines[i]!);
+    const valueWidth = Math.max(16, Math.floor((width - indent.length - 20) / Math.max(2, (r.e.fields?.[0]?.values.length ?? 1) + 1)));
+    if (r.label !== r.e.uid && r.e.uid && (r.e.action === 'conflict' || r.e.action === 'quarantined')) out.push(`${indent}${paint(STYLE.dim, `uid ${r.e.uid}`)}`);
+    if (r.e.message) out.push(`${indent}${paint(STYLE.dim, fit(r.e.message, width - indent.length))}`);
+    const nameWidth = Math.max(0, ...(r.e.fields ?? []).map((f) => displayWidth(f.field)));
+    for (const f of r.e.fields ?? []) out.push(`${indent}${fieldLine(f, paint, valueWidth, nameWidth)}`);
+    const conflicting = r.e.action === 'conflict' ? r.e.fields?.find((f) => f.conflict) : undefined;
+    const other = conflicting?.values.find((_v, k) => k !== conflicting.chosenIndex);
+    if (other) out.push(`${indent}${paint(STYLE.dim, `to keep ${other.connector}'s value: pimhub resolve ${r.e.id} --keep ${other.connector}`)}`);
+  });
+  return out;
+}
+
+function fieldLine(f: FieldDecision, paint: Paint, max: number, nameWidth: number): string {
+  const show = (v: unknown) => fit(v === null || v === undefined ? '(none)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v), max);
+  const mark = f.conflict ? paint(`${STYLE.bold};${STYLE.red}`, '!') : ' ';
+  const values = f.values.map((v, i) => {
+    const text = `[${i}] ${v.connector} ${show(v.value)}`;
+    return i === f.chosenIndex ? paint(`${STYLE.bold};${STYLE.green}`, `${text} ✓`) : text;
+  });
+  const kept = f.chosenIndex < 0 ? `  → ${paint(`${STYLE.bold};${STYLE.green}`, show(f.chosen))}` : '';
+  return `${mark} ${paint(STYLE.bold, pad(f.field, nameWidth))}  ${paint(STYLE.dim, `base ${show(f.base)}`)}  ${values.join('  ')}${kept}`;
 }

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { PimError, messageOf } from '../../core/errors.js';
-import { createServer } from '../../server/create-server.js';
+import { createServer, type ServerOptions } from '../../server/create-server.js';
 import { collectionHref, DAV_ROOT, principalHref } from '../../server/paths.js';
 import { openContext, type AppContext } from '../context.js';
 
@@ -28,9 +28,12 @@ export async function serveCommand(opts: { config?: string }): Promise<number> {
   }
 }
 
-export async function listen(app: AppContext): Promise<Server> {
+/** Hooks the daemon adds to the server app (sync after writes, scheduler status, logging). */
+export type ServerHooks = Pick<ServerOptions, 'onWrite' | 'syncInfo' | 'log'>;
+
+export async function listen(app: AppContext, hooks: ServerHooks = {}): Promise<Server> {
   const { server: cfg, baseDir } = app.config;
-  const handler = createServer({ store: app.store, config: app.config, identity: app.identity });
+  const handler = createServer({ store: app.store, config: app.config, identity: app.identity, ...hooks });
   let server: Server;
   if (cfg.tls) {
     const read = (p: string, key: string) => {
@@ -51,19 +54,44 @@ export async function listen(app: AppContext): Promise<Server> {
   return server;
 }
 
-async function printUrls(app: AppContext, server: Server): Promise<void> {
+export interface ServerUrls {
+  /** `http://127.0.0.1:5233` (no trailing slash). */
+  base: string;
+  review: string;
+  carddav: string;
+  caldav: string;
+  users: Array<{ user: string; principal: string; collections: Array<{ name: string; kind: string; url: string }> }>;
+}
+
+/** Where clients and people should go, with the port actually bound (`listen: 127.0.0.1:0` picks one). */
+export async function serverUrls(app: AppContext, server: Server): Promise<ServerUrls> {
   const { port } = server.address() as AddressInfo;
   const host = app.config.server.host.includes(':') ? `[${app.config.server.host}]` : app.config.server.host;
   const base = `${app.config.server.tls ? 'https' : 'http'}://${host}:${port}`;
-  const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`pimhub serve: listening on ${base}/`);
-  out(`  discovery: ${base}/.well-known/carddav  ${base}/.well-known/caldav  (or just ${base}${DAV_ROOT})`);
   const cols = await app.store.listCollections();
-  for (const user of Object.keys(app.config.server.users)) {
-    out(`  ${user}: principal ${base}${principalHref(user)}`);
-    for (const c of cols.filter((x) => x.owner === user)) {
-      out(`    ${c.kind === 'contacts' ? 'address book' : 'calendar    '} ${c.name}: ${base}${collectionHref(user, c.name)}`);
-    }
+  return {
+    base, review: `${base}/`, carddav: `${base}/.well-known/carddav`, caldav: `${base}/.well-known/caldav`,
+    users: Object.keys(app.config.server.users).map((user) => ({
+      user,
+      principal: `${base}${principalHref(user)}`,
+      collections: cols.filter((x) => x.owner === user).map((c) => ({ name: c.name, kind: c.kind, url: `${base}${collectionHref(user, c.name)}` })),
+    })),
+  };
+}
+
+/** The human block `serve` prints and `daemon` prints on a terminal. */
+export function formatUrls(u: ServerUrls, command: string): string[] {
+  const lines = [`pimhub ${command}: listening on ${u.base}/`];
+  lines.push(`  review page: ${u.review}  (log in with a user from server.users)`);
+  lines.push(`  discovery: ${u.carddav}  ${u.caldav}  (or just ${u.base}${DAV_ROOT})`);
+  for (const x of u.users) {
+    lines.push(`  ${x.user}: principal ${x.principal}`);
+    for (const c of x.collections) lines.push(`    ${c.kind === 'contacts' ? 'address book' : 'calendar    '} ${c.name}: ${c.url}`);
   }
-  if (Object.keys(app.config.server.users).length === 0) out('  no users under server.users: every request will get 401');
+  if (u.users.length === 0) lines.push('  no users under server.users: every request will get 401');
+  return lines;
+}
+
+async function printUrls(app: AppContext, server: Server): Promise<void> {
+  for (const line of formatUrls(await serverUrls(app, server), 'serve')) process.stdout.write(`${line}\n`);
 }
