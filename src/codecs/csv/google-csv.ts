@@ -1,9 +1,8 @@
 import type { ContactItem } from '../../model/item.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../model/property.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
-import type { DecodeOptions, DecodeProblem, DecodeResult } from '../types.js';
-import { messageOf } from '../../core/errors.js';
-import { Columns, decodeCsvText, readCsv, writeCsv } from './rows.js';
+import type { DecodeOptions, DecodeResult } from '../types.js';
+import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import {
   customLabel, deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
   splitMulti, structured, text, unwrapAppleLabel,
@@ -147,28 +146,9 @@ function decodeRow(cols: Columns, cells: string[]): Component {
 
 export function decodeGoogleCsv(input: string | Uint8Array, _opts: DecodeOptions = {}): DecodeResult<ContactItem> {
   const table = readCsv(decodeCsvText(input));
-  const cols = new Columns(normaliseHeader(table.header));
-  if (!isGoogleHeader(cols)) {
-    return {
-      items: [],
-      problems: [{
-        line: 1,
-        message: 'not a Google Contacts CSV: expected a header with "First Name"/"Last Name" (or "Name", "Given Name") and "E-mail 1 - Value", "Phone 1 - Value" or "Labels" columns',
-        raw: table.header.join(','),
-      }, ...table.problems],
-    };
-  }
-  const items: ContactItem[] = [];
-  const problems: DecodeProblem[] = [...table.problems];
-  for (const r of table.rows) {
-    try {
-      items.push({ kind: 'contact', uid: '', card: decodeRow(cols, r.cells) });
-    } catch (e) {
-      problems.push({ line: r.row, message: `row ${r.row}: ${messageOf(e)}`, raw: r.cells.join(',') });
-    }
-  }
-  problems.sort((a, b) => a.line - b.line);
-  return { items, problems };
+  return decodeTable(table, new Columns(normaliseHeader(table.header)), isGoogleHeader,
+    'not a Google Contacts CSV: expected a header with "First Name"/"Last Name" (or "Name", "Given Name") and "E-mail 1 - Value", "Phone 1 - Value" or "Labels" columns',
+    decodeRow);
 }
 
 /** The label cell of a labelled property: its custom label, else the built-in one for its TYPEs; `* ` when preferred. */

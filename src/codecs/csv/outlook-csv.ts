@@ -1,9 +1,8 @@
 import type { ContactItem } from '../../model/item.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../model/property.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
-import type { DecodeOptions, DecodeProblem, DecodeResult } from '../types.js';
-import { messageOf } from '../../core/errors.js';
-import { Columns, decodeCsvText, readCsv, writeCsv } from './rows.js';
+import type { DecodeOptions, DecodeResult } from '../types.js';
+import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import { deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
 
@@ -103,28 +102,9 @@ function decodeRow(cols: Columns, cells: string[]): Component {
 
 export function decodeOutlookCsv(input: string | Uint8Array, _opts: DecodeOptions = {}): DecodeResult<ContactItem> {
   const table = readCsv(decodeCsvText(input));
-  const cols = new Columns(table.header);
-  if (!isOutlookHeader(cols)) {
-    return {
-      items: [],
-      problems: [{
-        line: 1,
-        message: 'not an Outlook CSV: expected a header with "First Name"/"Last Name" and "E-mail Address", "Business Phone" or "Mobile Phone" columns (the English export)',
-        raw: table.header.join(','),
-      }, ...table.problems],
-    };
-  }
-  const items: ContactItem[] = [];
-  const problems: DecodeProblem[] = [...table.problems];
-  for (const r of table.rows) {
-    try {
-      items.push({ kind: 'contact', uid: '', card: decodeRow(cols, r.cells) });
-    } catch (e) {
-      problems.push({ line: r.row, message: `row ${r.row}: ${messageOf(e)}`, raw: r.cells.join(',') });
-    }
-  }
-  problems.sort((a, b) => a.line - b.line);
-  return { items, problems };
+  return decodeTable(table, new Columns(table.header), isOutlookHeader,
+    'not an Outlook CSV: expected a header with "First Name"/"Last Name" and "E-mail Address", "Business Phone" or "Mobile Phone" columns (the English export)',
+    decodeRow);
 }
 
 function encodeRow(card: Component): string[] {

@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
-import type { DecodeProblem } from '../types.js';
+import type { DecodeProblem, DecodeResult } from '../types.js';
+import type { ContactItem } from '../../model/item.js';
+import type { Component } from '../../model/property.js';
 import { messageOf } from '../../core/errors.js';
 
 /**
@@ -160,4 +162,31 @@ export class Columns {
     const i = this.index.get(name.toLowerCase());
     return i === undefined ? '' : (cells[i] ?? '').trim();
   }
+}
+
+/**
+ * Decodes every row of a table whose header `isFormat` recognises; a row that fails is a
+ * problem naming its row, and the others still decode.
+ */
+export function decodeTable(
+  table: CsvTable,
+  cols: Columns,
+  isFormat: (cols: Columns) => boolean,
+  notFormat: string,
+  decodeRow: (cols: Columns, cells: string[]) => Component,
+): DecodeResult<ContactItem> {
+  if (!isFormat(cols)) {
+    return { items: [], problems: [{ line: 1, message: notFormat, raw: table.header.join(',') }, ...table.problems] };
+  }
+  const items: ContactItem[] = [];
+  const problems: DecodeProblem[] = [...table.problems];
+  for (const r of table.rows) {
+    try {
+      items.push({ kind: 'contact', uid: '', card: decodeRow(cols, r.cells) });
+    } catch (e) {
+      problems.push({ line: r.row, message: `row ${r.row}: ${messageOf(e)}`, raw: r.cells.join(',') });
+    }
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { items, problems };
 }
