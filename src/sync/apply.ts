@@ -31,6 +31,7 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
     }
     done += 1;
     ctx.input.progress?.({ collection: ctx.input.collection, phase: 'write', member, done, total: tasks.length });
+    await ctx.heartbeat();
   };
   // Writes to one member overlap a little: file syncs and network round trips dominate.
   const queue = [...tasks];
@@ -101,7 +102,9 @@ async function retryAfterConflict(
     const item = await ctx.ws.getItem(task.item.id);
     const link = (await ctx.ws.linksOf(member)).get(href);
     if (!item || !link || link.agreedVersion >= item.version) return;
-    await writeOne(ctx, member, source, { write: task.write, item, link }, later);
+    // The re-merge decides anew: an edit at the member restores an item deleted elsewhere.
+    const op = item.deleted ? 'delete' : 'update';
+    await writeOne(ctx, member, source, { write: { ...task.write, op }, item, link }, later);
   } catch (e) {
     reportError(ctx, member, href, e);
   }

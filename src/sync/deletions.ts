@@ -28,8 +28,12 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
         decisions.push({ kind: 'forget', link });
         continue;
       }
+      // Unchanged elsewhere since the member's base: its agreed version is the current one. A
+      // member that never agreed (a read-only export with less than the store) compares content.
       const keyOf = ctx.input.identity.keyOf;
-      const unchanged = itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
+      const unchanged = link.agreedVersion > 0
+        ? item.version <= link.agreedVersion
+        : itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
       if (unchanged) {
         deleting.add(item.id);
         decisions.push({ kind: 'delete', link, item });

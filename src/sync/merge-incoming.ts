@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FetchedItem, Source } from '../core/connector.js';
+import { PimError } from '../core/errors.js';
 import type { FieldDecision, LinkRecord, LogAction, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
 import { mergeItem } from '../merge/merge-item.js';
@@ -32,7 +33,7 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     stored = await ws.getItem(link.itemId);
     base = link.base;
   } else {
-    stored = await identify(ctx, member, f.item);
+    stored = await identify(ctx, member, f.href, f.item);
     action = 'matched';
   }
 
@@ -54,7 +55,8 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
 
   const restored = stored.deleted;
   const r = mergeItem({
-    base: restored ? undefined : base,
+    // A restore still merges against what this member last agreed to: its removals count.
+    base,
     current: stored.item,
     incoming: f.item,
     caps,
@@ -81,10 +83,12 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     );
   }
   await linkMember(ctx, member, source, f, result);
-  if (action === 'matched') {
-    record(ctx, 'matched', result, member, r.decisions, `matched ${f.href} to an existing item`);
-  } else if (restored) {
-    record(ctx, 'updated', result, member, r.decisions, `restored: edited at ${member} after it was deleted elsewhere`, 'restored');
+  if (action === 'matched' || restored) {
+    if (action === 'matched') record(ctx, 'matched', result, member, r.decisions, `matched ${f.href} to an existing item`);
+    else record(ctx, 'updated', result, member, r.decisions, `restored: edited at ${member} after it was deleted elsewhere`, 'restored');
+    // Conflicts decided on the way are listed with the others (log --conflicts, review page, resolve).
+    const conflicts = r.decisions.filter((d) => d.conflict);
+    if (conflicts.length > 0) record(ctx, 'conflict', result, member, conflicts, action === 'matched' ? 'while matching' : 'while restoring');
   } else if (changed || r.conflicts > 0) {
     // A conflict the store's value won changes nothing in the store, but is logged all the same.
     const a: LogAction = r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated';
@@ -104,26 +108,35 @@ async function linkMember(ctx: RunContext, member: string, source: Source, f: Fe
 }
 
 /** UID first; failing that, the same person (or event) by normalised identity keys. */
-async function identify(ctx: RunContext, member: string, item: Item): Promise<StoredItem | undefined> {
+async function identify(ctx: RunContext, member: string, href: string, item: Item): Promise<StoredItem | undefined> {
   const { ws, input } = ctx;
   if (item.uid) {
     const byUid = await ws.getItemByUid(item.uid);
-    if (byUid && !(await claimedBy(ctx, member, byUid.id))) return byUid;
+    if (byUid && !byUid.deleted && (await claimedBy(ctx, member, byUid.id)) === 'present') {
+      // Two entries of one member with one UID: which is the item is anybody's guess.
+      throw new PimError('invalid-data', `UID ${item.uid} is used by another entry of ${member} as well; give one of them a UID of its own`, { where: href });
+    }
+    if (byUid) return byUid;
   }
   const keys = input.identity.identityKeys(item);
   if (keys.length === 0) return undefined;
   for (const candidate of await ws.findByIdentity(keys)) {
-    if (candidate.deleted || !input.identity.sameIdentity(candidate.item, item)) continue;
-    if (await claimedBy(ctx, member, candidate.id)) continue;
-    return candidate;
+    if (candidate.deleted) continue;
+    const claim = await claimedBy(ctx, member, candidate.id);
+    if (claim === 'present') continue;
+    // An entry that left this member in this run and shares an email or phone with the new
+    // one moved (a CSV row renamed): the same item even when the name changed.
+    if (claim === 'moved' || input.identity.sameIdentity(candidate.item, item)) return candidate;
   }
   return undefined;
 }
 
-/** An item this member already holds under another (still present) href is not the same entry. */
-async function claimedBy(ctx: RunContext, member: string, itemId: string): Promise<boolean> {
+/** Whether this member holds the item under a present href, held it under one gone in this run, or not at all. */
+async function claimedBy(ctx: RunContext, member: string, itemId: string): Promise<'present' | 'moved' | 'none'> {
   const gone = ctx.goneHrefs.get(member);
-  return (await ctx.ws.linksOfItem(itemId)).some((l) => l.member === member && !gone?.has(l.href));
+  const own = (await ctx.ws.linksOfItem(itemId)).filter((l) => l.member === member);
+  if (own.some((l) => !gone?.has(l.href))) return 'present';
+  return own.length > 0 ? 'moved' : 'none';
 }
 
 function record(

@@ -14,4 +14,6 @@ export interface RunContext {
   /** Per member: hrefs gone from the source in this run (their items may move to a new href). */
   goneHrefs: Map<string, Set<string>>;
   sources: Map<string, Source>;
+  /** Keeps the run's lock alive; call between items of long loops. */
+  heartbeat(): Promise<void>;
 }

@@ -24,7 +24,7 @@ function holderIsDead(holder: string): boolean {
  * left by a killed process on this machine is taken over at once; a live holder is waited
  * for a little, then reported. The lock is renewed while `fn` runs.
  */
-export async function withLock<T>(store: Store, name: string, what: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(store: Store, name: string, what: string, fn: (heartbeat: () => Promise<void>) => Promise<T>): Promise<T> {
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   const deadline = Date.now() + WAIT_MS;
   while (!(await store.tryLock(name, owner, TTL_MS))) {
@@ -40,8 +40,18 @@ export async function withLock<T>(store: Store, name: string, what: string, fn: 
   }
   const renew = setInterval(() => void store.tryLock(name, owner, TTL_MS).catch(() => undefined), RENEW_MS);
   renew.unref();
+  // Long CPU-bound stretches (merging thousands of items over a synchronous SQLite) starve
+  // the timer: the run calls this between items, and it renews when due.
+  let renewed = Date.now();
+  const heartbeat = async () => {
+    if (Date.now() - renewed < RENEW_MS) return;
+    renewed = Date.now();
+    if (!(await store.tryLock(name, owner, TTL_MS))) {
+      throw new PimError('busy', `${what}: lost the sync lock to another process; this run stops, the next one finishes its work`);
+    }
+  };
   try {
-    return await fn();
+    return await fn(heartbeat);
   } finally {
     clearInterval(renew);
     await store.unlock(name, owner);

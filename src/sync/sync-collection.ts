@@ -16,10 +16,10 @@ import { Workspace } from './workspace.js';
  * it lacks. A dry run does all the deciding and none of the writing.
  */
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
-  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, () => run(input));
+  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => run(input, heartbeat));
 }
 
-async function run(input: CollectionSyncInput): Promise<CollectionReport> {
+async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
   const { store, collection } = input;
   const ws = new Workspace(store, collection, input.dryRun);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
@@ -30,7 +30,7 @@ async function run(input: CollectionSyncInput): Promise<CollectionReport> {
     s.add(q.href);
   }
   const ctx: RunContext = {
-    input, ws, report, now: input.now().toISOString(), quarantined, goneHrefs: new Map(), sources: new Map(),
+    input, ws, report, now: input.now().toISOString(), quarantined, goneHrefs: new Map(), sources: new Map(), heartbeat,
   };
   const liveBefore = await store.countItems(collection);
   report.recovered = (await store.listOutbox(collection)).length;
@@ -55,7 +55,13 @@ async function run(input: CollectionSyncInput): Promise<CollectionReport> {
   let done = 0;
   for (const read of reads) {
     for (const f of read.fetched) {
-      await mergeIncoming(ctx, read.member, read.source, f);
+      try {
+        await mergeIncoming(ctx, read.member, read.source, f);
+      } catch (e) {
+        if (!isPimError(e, 'invalid-data')) throw e;
+        quarantine(ctx, read.member, { href: f.href, where: e.where ?? f.href, message: e.message });
+      }
+      await ctx.heartbeat();
       done += 1;
       if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
     }

@@ -17,6 +17,8 @@ export class Workspace {
   private readonly memberLinks = new Map<string, Map<string, LinkRecord>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
+  /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
+  private pendingLinks = new Map<string, { member: string; href: string; link: LinkRecord | null }>();
 
   constructor(
     readonly store: Store,
@@ -115,9 +117,10 @@ export class Workspace {
   }
 
   async putLink(link: LinkRecord): Promise<void> {
-    this.stageLink(linkKey(link.member, link.href), link);
+    const key = linkKey(link.member, link.href);
+    this.stageLink(key, link);
     this.memberLinks.get(link.member)?.set(link.href, link);
-    this.pending.links.push(link);
+    this.pendingLinks.set(key, { member: link.member, href: link.href, link });
     await this.maybeFlush();
   }
 
@@ -126,7 +129,7 @@ export class Workspace {
     const previous = this.links.get(key) ?? (await this.linksOf(member)).get(href);
     this.stageLink(key, null, previous?.itemId);
     this.memberLinks.get(member)?.delete(href);
-    this.pending.removeLinks.push({ collection: this.collection, member, href });
+    this.pendingLinks.set(key, { member, href, link: null });
     await this.maybeFlush();
   }
 
@@ -151,14 +154,19 @@ export class Workspace {
   }
 
   private async maybeFlush(): Promise<void> {
-    if (this.pending.items.length + this.pending.links.length >= this.batchSize) await this.flush();
+    if (this.pending.items.length + this.pendingLinks.size >= this.batchSize) await this.flush();
   }
 
   /** Commits everything staged (nothing in a dry run). */
   async flush(extra: StoreChange = {}): Promise<void> {
     const p = this.pending;
+    for (const { member, href, link } of this.pendingLinks.values()) {
+      if (link) p.links.push(link);
+      else p.removeLinks.push({ collection: this.collection, member, href });
+    }
     this.pending = Workspace.empty();
     this.pendingIds = new Set();
+    this.pendingLinks = new Map();
     if (this.dryRun) return;
     const change: StoreChange = {
       items: p.items, links: p.links, removeLinks: p.removeLinks, log: p.log, quarantine: p.quarantine,

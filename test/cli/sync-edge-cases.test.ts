@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { Scenario } from './cli-harness.js';
+import { count, edit, onlyFile, read } from './files.js';
+
+const card = (uid: string, ...lines: string[]) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\n${lines.join('\r\n')}\r\nEND:VCARD\r\n`;
+
+function vdirs(name: string, members: string, extra = ''): Scenario {
+  const s = new Scenario(name);
+  mkdirSync(s.path('a'));
+  mkdirSync(s.path('b'));
+  s.write('a/u1.vcf', card('u1', 'FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:+44 20 7946 0001'));
+  s.write('a/u2.vcf', card('u2', 'FN:Alan Turing', 'N:Turing;Alan;;;', 'EMAIL:alan@example.org'));
+  s.write('a/u3.vcf', card('u3', 'FN:Grace Hopper', 'N:Hopper;Grace;;;', 'EMAIL:grace@example.org'));
+  s.config(`connectors:\n  a: { type: vdir, path: ./a }\n  b: { type: vdir, path: ./b }\n${extra}collections:\n  contacts: { kind: contacts, members: [${members}] }\n`);
+  assert.equal(s.run(['sync']).code, 0);
+  return s;
+}
+
+test('an item deleted elsewhere and edited at a member comes back with that member\'s edit, removals included', () => {
+  const s = vdirs('restore-edit', 'a, b');
+  try {
+    // b is away (its drive unmounted) while u1 is deleted at a.
+    const both = 'connectors:\n  a: { type: vdir, path: ./a }\n  b: { type: vdir, path: ./b }\ncollections:\n  contacts: { kind: contacts, members: [a, b] }\n';
+    renameSync(s.path('b'), s.path('b-away'));
+    unlinkSync(s.path('a', 'u1.vcf'));
+    const r1 = s.run(['sync']);
+    assert.equal(r1.code, 1, 'b is reported missing');
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 2);
+    // b comes back with u1 edited: a new name and the email removed.
+    renameSync(s.path('b-away'), s.path('b'));
+    const f = onlyFile(s.path('b'), /UID:u1/);
+    edit(f, 'FN:Ada Lovelace', 'FN:Ada King');
+    edit(f, /EMAIL:ada@example\.org\r\n/, '');
+    s.config(both);
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const back = read(onlyFile(s.path('a'), /UID:u1/));
+    assert.match(back, /FN:Ada King/);
+    assert.doesNotMatch(back, /ada@example\.org/);
+    assert.match(read(f), /FN:Ada King/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a deletion at a CSV member does not propagate when another member changed what the CSV cannot hold', () => {
+  const s = vdirs('csv-delete', 'a, g', '  g: { type: google-csv, path: ./g.csv }\n');
+  try {
+    assert.match(read(s.path('g.csv')), /Ada/);
+    edit(s.path('g.csv'), /\r?\nAda,[^\r\n]*/, '');
+    edit(s.path('a', 'u1.vcf'), 'END:VCARD', 'X-MASTODON:@ada@social.example\r\nEND:VCARD');
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(read(s.path('a', 'u1.vcf')), /X-MASTODON:@ada@social\.example/);
+    assert.match(read(s.path('g.csv')), /Ada/, 'the contact is written back to the CSV');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a person renamed in a CSV is the same item (matched by email), not a delete and a create', () => {
+  const s = vdirs('csv-rename', 'a, g', '  g: { type: google-csv, path: ./g.csv }\n');
+  try {
+    edit(s.path('a', 'u2.vcf'), 'END:VCARD', 'X-KEEP:me\r\nEND:VCARD');
+    assert.equal(s.run(['sync']).code, 0);
+    edit(s.path('g.csv'), /Alan,,Turing/, 'Alan Mathison,,Turing-Smith');
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const actions = r.json().collections[0].changes.map((c: { action: string }) => c.action);
+    assert.ok(!actions.includes('deleted') && !actions.includes('created'), actions.join(','));
+    const u2 = read(s.path('a', 'u2.vcf'));
+    assert.match(u2, /Turing-Smith/);
+    assert.match(u2, /X-KEEP:me/);
+    assert.equal(readdirSync(s.path('a')).length, 3);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('two entries of one member with the same UID: the second is quarantined, never a second item', () => {
+  const s = vdirs('dup-uid', 'a, b');
+  try {
+    s.write('a/copy-of-u3.vcf', card('u3', 'FN:Grace Copy', 'N:Copy;Grace;;;'));
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 1);
+    assert.ok(r.json().errors.some((e: { where: string; message: string }) => /copy-of-u3/.test(e.where) && /UID u3/.test(e.message)));
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 3);
+    assert.equal(count(read(onlyFile(s.path('b'), /UID:u3/)), /FN:Grace Hopper/), 1);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('conflicts decided while matching the same person from two sources are listed with the conflicts', () => {
+  const s = new Scenario('match-conflict');
+  try {
+    mkdirSync(s.path('a'));
+    mkdirSync(s.path('b'));
+    s.write('a/x.vcf', card('x1', 'FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TITLE:Analyst'));
+    s.write('b/y.vcf', card('y1', 'FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ADA@example.org', 'TITLE:Countess'));
+    s.config('connectors:\n  a: { type: vdir, path: ./a }\n  b: { type: vdir, path: ./b }\ncollections:\n  contacts: { kind: contacts, members: [a, b] }\n');
+    assert.equal(s.run(['sync']).code, 0);
+    const entries = s.run(['log', '--conflicts', '--json']).json().entries;
+    assert.equal(entries.length, 1);
+    assert.ok(entries[0].fields.some((f: { field: string }) => f.field === 'title'));
+    assert.equal(s.run(['log', '--json']).json().entries.filter((e: { action: string }) => e.action === 'matched').length, 1);
+  } finally {
+    s.cleanup();
+  }
+});
