@@ -1,4 +1,4 @@
-import type { FormatCapabilities } from '../model/capabilities.js';
+import { heldPart, type FormatCapabilities } from '../model/capabilities.js';
 import { ICAL_RULES, VCARD_RULES, type FieldRule } from '../model/field-rules.js';
 import type { Item } from '../model/item.js';
 import type { Component } from '../model/property.js';
@@ -32,6 +32,5 @@ export function componentFingerprint(c: Component, table: Record<string, FieldRu
 
 /** The component as a format with these capabilities would hold it. */
 export function restrict(c: Component, caps?: FormatCapabilities): Component {
-  if (!caps) return c;
-  return { ...c, props: c.props.filter((p) => caps.holds(p, c)) };
+  return caps ? heldPart(c, caps) : c;
 }

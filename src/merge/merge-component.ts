@@ -36,9 +36,11 @@ function decide<T>(
   i: T | undefined,
   eq: (x: T | undefined, y: T | undefined) => boolean,
   pick: () => 'current' | 'incoming',
+  /** The current value as the incoming member's format would hold it, for comparing. */
+  cv: T | undefined = c,
 ): Outcome<T> {
-  if (eq(c, i)) return { value: c, side: 'both', conflict: false };
-  if (eq(b, c)) return { value: i, side: 'incoming', conflict: false };
+  if (eq(cv, i)) return { value: c, side: 'both', conflict: false };
+  if (eq(b, cv)) return { value: i, side: 'incoming', conflict: false };
   if (eq(b, i)) return { value: c, side: 'current', conflict: false };
   const side = pick();
   return { value: side === 'current' ? c : i, side, conflict: true };
@@ -51,9 +53,12 @@ export function mergeComponent(
   incoming: Component,
   compKey: string,
   ctx: MergeContext,
+  /** `current` as the incoming member's format holds it (when that format drops parameters). */
+  currentView: Component = current,
 ): ComponentMerge {
   const sb = base ? splitComponent(base, ctx.table, ctx.keyOf) : undefined;
   const sc = splitComponent(current, ctx.table, ctx.keyOf);
+  const sv = currentView === current ? sc : splitComponent(currentView, ctx.table, ctx.keyOf);
   const si = splitComponent(incoming, ctx.table, ctx.keyOf);
   const out: FieldMap = new Map();
   const decisions: FieldDecision[] = [];
@@ -65,6 +70,7 @@ export function mergeComponent(
   for (const field of fieldNames) {
     const bf = sb?.fields.get(field);
     const cf = sc.fields.get(field);
+    const vf = sv.fields.get(field);
     const inf = si.fields.get(field);
     const srcKey = `${compKey}/${field}`;
     const currentSource = ctx.fieldSources[srcKey] ?? ctx.currentFallback;
@@ -74,7 +80,7 @@ export function mergeComponent(
       const b = bf?.get(key);
       const c = cf?.get(key);
       const i = inf?.get(key);
-      const o = decide(b, c, i, sameProps, () => chooseSide(ctx.policy, currentSource, ctx.incoming));
+      const o = decide(b, c, i, sameProps, () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
       if (o.value && o.value.length > 0) merged.set(key, o.value);
       if (o.side === 'incoming' || o.conflict) incomingChanged = true;
       if (o.side === 'current' || o.conflict) currentChanged = true;

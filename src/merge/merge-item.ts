@@ -82,9 +82,12 @@ function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Arr
 function mergeContact(input: ItemMergeInput<ContactItem>): ItemMergeResult<ContactItem> {
   const cur = input.current.card;
   const uidProps = cur.props.filter((p) => p.name === 'uid');
-  const incoming = withoutUid(fillUnheld(input.incoming.card, cur, input.caps));
-  const base = input.base ? withoutUid(fillUnheld(input.base.card, cur, input.caps)) : undefined;
-  const m = mergeComponent(base, withoutUid(cur), incoming, '', context(input, VCARD_RULES));
+  // Both sides as the member's format holds them: what it cannot keep is no edit of its.
+  const project = (c: Component) => (input.caps.project ? input.caps.project(c) : c);
+  const incoming = withoutUid(fillUnheld(project(input.incoming.card), cur, input.caps));
+  const base = input.base ? withoutUid(fillUnheld(project(input.base.card), cur, input.caps)) : undefined;
+  const view = input.caps.project ? withoutUid(fillUnheld(project(cur), cur, input.caps)) : undefined;
+  const m = mergeComponent(base, withoutUid(cur), incoming, '', context(input, VCARD_RULES), view);
   const card: Component = { ...m.component, props: [...uidProps, ...m.component.props] };
   return finish({ kind: 'contact', uid: input.current.uid, card }, input, [m]);
 }

@@ -10,6 +10,18 @@ export interface FormatCapabilities {
   readonly format: string;
   /** Whether a property (in the component that owns it) survives a write and read back. */
   holds(p: Property, owner: Component): boolean;
+  /**
+   * The component as this format stores it (written and read back), for formats that keep
+   * a property but not all of its parameters or groups (CSV labels, vCard 2.1). Comparisons
+   * and merges look at this, so what the format drops is never taken for an edit.
+   */
+  project?(c: Component): Component;
+}
+
+/** A component as a format holds it: projected where the format says how, then only the properties it holds. */
+export function heldPart(c: Component, caps: FormatCapabilities): Component {
+  const pc = caps.project ? caps.project(c) : c;
+  return { ...pc, props: pc.props.filter((p) => caps.holds(p, pc)) };
 }
 
 export const FULL_CAPABILITIES: FormatCapabilities = {

@@ -110,3 +110,29 @@ test('conflicts decided while matching the same person from two sources are list
     s.cleanup();
   }
 });
+
+test('an edit in a CSV keeps the parameters and groups the CSV cannot hold on every other member', () => {
+  for (const [type, file] of [['google-csv', 'g.csv'], ['outlook-csv', 'o.csv']] as const) {
+    const s = new Scenario(`csv-params-${type}`);
+    try {
+      mkdirSync(s.path('a'));
+      s.write('a/u1.vcf', card('u1', 'FN:Ann Example', 'N:Example;Ann;;;', 'TEL;TYPE=CELL,X-PRIVATE;X-SYNC=1:+49 170 1234567',
+        'EMAIL;TYPE=INTERNET,WORK;PREF=2:ann@example.com', 'item1.URL;TYPE=X-BLOG:https://blog.example.com', 'item1.X-ABLabel:Blog',
+        'ADR;TYPE=WORK;X-APPLE-ABUID=1:;;Street 1;City;;12345;DE', 'NOTE:old'));
+      s.config(`connectors:\n  a: { type: vdir, path: ./a }\n  c: { type: ${type}, path: ./${file} }\ncollections:\n  contacts: { kind: contacts, members: [a, c] }\n`);
+      assert.equal(s.run(['sync']).code, 0);
+      const before = read(s.path('a', 'u1.vcf'));
+      edit(s.path(file), 'old', 'new note');
+      const r = s.run(['sync']);
+      assert.equal(r.code, 0, r.stderr);
+      const after = read(s.path('a', 'u1.vcf'));
+      assert.match(after, /NOTE:new note/, type);
+      for (const line of before.split('\r\n').filter((l) => /^(TEL|EMAIL|ITEM1|ADR)/i.test(l))) {
+        assert.ok(after.toLowerCase().includes(line.toLowerCase()), `${type}: ${line} kept\n${after}`);
+      }
+      assert.equal(s.run(['sync', '--json']).json().collections[0].writes.length, 0, `${type}: nothing left to write`);
+    } finally {
+      s.cleanup();
+    }
+  }
+});

@@ -227,6 +227,8 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
  */
 export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
   format: 'google-csv',
+  // A row keeps values and labels, not every parameter or group: compare what comes back.
+  project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
     switch (p.name) {
       case 'fn': {

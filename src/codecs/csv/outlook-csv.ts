@@ -167,6 +167,8 @@ export function encodeOutlookCsv(items: ContactItem[]): string {
  */
 export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
   format: 'outlook-csv',
+  // A row keeps values and labels, not every parameter or group: compare what comes back.
+  project: (c) => decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
     switch (p.name) {
       case 'fn': {

@@ -5,14 +5,22 @@
  * the sync engine must not read their absence from a 2.1 file as a deletion.
  */
 import type { FormatCapabilities } from '../../model/capabilities.js';
+import type { Component } from '../../model/property.js';
+import { decodeVCards } from './decode-file.js';
 import type { VCardVersion } from './design.js';
+import { encodeVCard } from './encode-card.js';
+
+/** A 2.1 card keeps its properties but not every parameter (no quotes, no line breaks in them). */
+function projectThrough21(c: Component): Component {
+  return decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, '2.1')).items[0]?.card ?? c;
+}
 
 export const VCARD_40_ONLY: ReadonlySet<string> = new Set([
   'kind', 'gender', 'anniversary', 'member', 'related', 'lang', 'clientpidmap', 'xml', 'caladruri', 'caluri',
 ]);
 
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) },
+  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name), project: projectThrough21 },
   '3.0': { format: 'vcard-3.0', holds: () => true },
   '4.0': { format: 'vcard-4.0', holds: () => true },
 };
