@@ -4,6 +4,7 @@
  * content lines at 75 octets without splitting a UTF-8 sequence.
  */
 import iconv from 'iconv-lite';
+import { joinSplitUtf8Folds } from '../utf8-folds.js';
 
 /** One unfolded content line and the 1-based physical lines it spans. */
 export interface ContentLine {
@@ -34,7 +35,7 @@ export function toText(input: string | Uint8Array): string {
     text = input;
   } else {
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(joinSplitUtf8Folds(input));
     } catch {
       text = iconv.decode(Buffer.from(input), 'win1252');
     }

@@ -36,11 +36,13 @@ export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
   // understood in every version anyway).
   const version = versionText === undefined ? '3.0' : VERSIONS[versionText];
   if (version === undefined) return problem(`unsupported VERSION ${JSON.stringify(versionText)} (expected 2.1, 3.0 or 4.0)`);
-  const defaultCharset = isValidUtf8(bytesOf(inner.map((l) => l.text).join('\n'))) ? 'utf-8' : FALLBACK_CHARSET;
+  // Checked on unfolded lines: a writer may fold in the middle of a UTF-8 sequence.
+  const logical = logicalLines(inner, version === '2.1');
+  const defaultCharset = isValidUtf8(bytesOf(logical.map((l) => l.text).join('\n'))) ? 'utf-8' : FALLBACK_CHARSET;
 
   const props: Property[] = [];
   const errors: string[] = [];
-  for (const ll of logicalLines(inner, version === '2.1')) {
+  for (const ll of logical) {
     try {
       const cl = parseContentLine(ll.text);
       if (cl.name === 'VERSION') continue;
