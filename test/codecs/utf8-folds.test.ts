@@ -45,3 +45,12 @@ test('joinSplitUtf8Folds leaves folds between whole characters alone', () => {
   const split = foldBytesAt('A:€uro', 3);
   assert.equal(Buffer.from(joinSplitUtf8Folds(split)).toString('utf8'), 'A:€uro');
 });
+
+test('vCard 2.1: TYPE values that read as an ENCODING are written as TYPE=…', async () => {
+  const { encodeVCard } = await import('../../src/codecs/vcard/index.js');
+  const item = { kind: 'contact' as const, uid: 'x', card: { name: 'vcard', components: [], props: [
+    { name: 'x-custom', params: { type: ['a', 'b', 'base64'] }, type: 'unknown', values: ['v'] },
+  ] } };
+  const back = decodeVCards(encodeVCard(item, '2.1')).items[0]!.card.props;
+  assert.deepEqual(back, item.card.props);
+});

@@ -66,12 +66,15 @@ function build(p: Property, version: VCardVersion): Out {
     for (const one of Array.isArray(v) ? v : [v]) rest.push(`${name.toUpperCase()}=${paramText(one, version)}`);
   }
   if (types.length > 0) {
-    if (version === '2.1') head.push(...types.map((t) => t.toUpperCase()));
+    // Bare 2.1 types, except words a 2.1 reader takes for an ENCODING (or a value type).
+    if (version === '2.1') head.push(...types.map((t) => (BARE_21_CLASH.has(t.toUpperCase()) || !/^[A-Za-z0-9-]+$/.test(t) ? `TYPE=${paramText(t.toUpperCase(), version)}` : t.toUpperCase())));
     else head.push(`TYPE=${types.map((t) => paramText(up(t), version)).join(',')}`);
   }
   if (valueType !== undefined) rest.push(`VALUE=${version === '2.1' && valueType === 'uri' ? 'URL' : up(valueType)}`);
   return { params: [...head, ...rest], value, base64 };
 }
+
+const BARE_21_CLASH = new Set(['B', 'BASE64', '7BIT', '8BIT', 'QUOTED-PRINTABLE', 'INLINE', 'URL', 'CONTENT-ID', 'CID']);
 
 /** The physical lines (without line ends) of one property in one version. */
 export function encodeProperty(p: Property, version: VCardVersion): string[] {
