@@ -1,7 +1,7 @@
 import type { RemoteCollectionInfo } from '../../src/core/connector.js';
 import { PimError, isPimError } from '../../src/core/errors.js';
 import type { CollectionKind } from '../../src/core/types.js';
-import { safeUrl } from './http.js';
+import { credentialsMayGo, safeUrl } from './http.js';
 import type { DavRequests, MultiStatus } from './requests.js';
 import { attributesOf, hasElement, hrefsOf, textOf } from './xml-values.js';
 
@@ -57,16 +57,17 @@ export async function discoverCollections(dav: DavRequests, baseUrl: string, kin
     }
     const here = start.ms.entries[0];
     if (here && isKind(here.props, kind)) direct.push(toCollection(start.url, here.props, kind));
+    // Hrefs resolve against the URL that answered (after redirects), not the URL asked.
     const principal = here ? hrefsOf(here.props.currentUserPrincipal)[0] : undefined;
-    let homeHrefs = here ? hrefsOf(here.props[HOME_PROP[kind]]) : [];
-    if (principal && homeHrefs.length === 0) {
-      const purl = new URL(principal, start.url).href;
+    let homeUrls = here ? hrefsOf(here.props[HOME_PROP[kind]]).map((h) => new URL(h, start.ms.url).href) : [];
+    if (principal && homeUrls.length === 0) {
+      const purl = new URL(principal, start.ms.url).href;
       const p = dav.ok(await dav.propfind(purl, PRINCIPAL_PROPS, '0'), 'PROPFIND', purl);
-      homeHrefs = hrefsOf(p.entries[0]?.props[HOME_PROP[kind]]);
+      homeUrls = hrefsOf(p.entries[0]?.props[HOME_PROP[kind]]).map((h) => new URL(h, p.url).href);
     }
-    if (homeHrefs.length === 0 && direct.length === 0) homeHrefs = [start.url];
-    for (const h of homeHrefs) {
-      const url = asDir(new URL(h, start.url).href);
+    if (homeUrls.length === 0 && direct.length === 0) homeUrls = [start.url];
+    for (const h of homeUrls) {
+      const url = asDir(h);
       homes.set(url, (homes.get(url) ?? new Set()).add(kind));
     }
   }
@@ -76,7 +77,7 @@ export async function discoverCollections(dav: DavRequests, baseUrl: string, kin
     const ms = dav.ok(await dav.propfind(home, COLLECTION_PROPS, '1'), 'PROPFIND', home);
     for (const e of ms.entries) {
       if (e.status < 200 || e.status >= 300) continue;
-      const url = asDir(new URL(e.href, home).href);
+      const url = asDir(new URL(e.href, ms.url).href);
       for (const kind of ks) {
         if (isKind(e.props, kind)) found.set(`${kind} ${url}`, toCollection(url, e.props, kind));
       }
@@ -93,16 +94,25 @@ async function startingPoint(dav: DavRequests, baseUrl: string, kind: Collection
   const errors: PimError[] = [];
   for (const url of tries) {
     const ms = await dav.propfind(url, PRINCIPAL_PROPS, '0');
-    if (ms.status === 401) throw dav.error(401, 'PROPFIND', url);
+    if (ms.status === 401) throw unauthorized(dav, url, ms.url);
     if (ms.status === 207 && ms.entries.length > 0) {
-      // A redirect (well-known) moves the base: hrefs resolve against where the answer came from.
-      return { url: ms.entries[0]!.href ? new URL(ms.entries[0]!.href, url).href : url, ms };
+      // A redirect (well-known) moves the base: hrefs resolve against the URL that answered.
+      return { url: ms.entries[0]!.href ? new URL(ms.entries[0]!.href, ms.url).href : ms.url, ms };
     }
     errors.push(dav.error(ms.status, 'PROPFIND', url));
   }
   const denied = errors.find((e) => isPimError(e, 'access-denied'));
   if (denied) throw denied;
   throw new PimError('not-found', `${safeUrl(baseUrl)}: no ${SERVICE[kind].toUpperCase()} service found there nor at ${safeUrl(wellKnown)} (${errors.map((e) => e.message).join('; ')}); check the connector's url`, { where: safeUrl(baseUrl) });
+}
+
+/** A 401; when a redirect took the request to another origin, says that credentials stay with the configured one. */
+function unauthorized(dav: DavRequests, asked: string, answered: string): PimError {
+  const e = dav.error(401, 'PROPFIND', asked);
+  if (credentialsMayGo(new URL(asked), new URL(answered))) return e;
+  const from = new URL(asked).origin;
+  const to = new URL(answered).origin;
+  return new PimError('access-denied', `${e.message}; it was redirected to ${safeUrl(to)}, and credentials are sent only to the configured origin ${safeUrl(from)}: set the connector's url to ${safeUrl(answered)}`, { where: e.where });
 }
 
 function isKind(props: Record<string, unknown>, kind: CollectionKind): boolean {

@@ -35,6 +35,21 @@ export function safeUrl(url: string): string {
   }
 }
 
+const underICloud = (host: string) => host === 'icloud.com' || host.endsWith('.icloud.com');
+
+/**
+ * Whether credentials for the configured origin `home` may go to `target`: only the same
+ * origin (scheme, host and port). Never a host a redirect or an href points elsewhere,
+ * not even a sibling under the same parent domain (`evil.co.uk` for `cloud.example.co.uk`,
+ * `bob.github.io` for `alice.github.io`). The one exception: an account configured under
+ * `icloud.com` trusts https hosts under `icloud.com`, because iCloud moves an account to a
+ * partition host (`p42-contacts.icloud.com`) by redirect.
+ */
+export function credentialsMayGo(home: URL, target: URL): boolean {
+  if (target.origin === home.origin) return true;
+  return home.protocol === 'https:' && target.protocol === 'https:' && underICloud(home.hostname) && underICloud(target.hostname);
+}
+
 interface Raw {
   status: number;
   statusText: string;
@@ -49,7 +64,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * keep-alive agent (so `caFile` and `insecure` apply), a timeout per request, bounded
  * retries with backoff on 5xx, 429 (Retry-After honoured) and dropped connections, and
  * redirects followed with the same method (RFC 6764 `/.well-known` answers with one).
- * Credentials go only to the configured origin (or its https sibling hosts) and never into a message.
+ * Credentials go only to the configured origin (see `credentialsMayGo`) and never into a message.
  */
 export class DavHttp {
   /** Requests sent, retries and redirects included (for `pimhub status` and tests). */
@@ -63,16 +78,8 @@ export class DavHttp {
     this.home = new URL(origin);
   }
 
-  /**
-   * Whether credentials may go to `u`: the configured origin, or an https host under the
-   * same parent domain (iCloud moves an account to `p42-contacts.icloud.com`). Never a
-   * host elsewhere a redirect or an href points to.
-   */
   private trusted(u: URL): boolean {
-    if (u.origin === this.home.origin) return true;
-    const labels = this.home.hostname.split('.');
-    if (u.protocol !== 'https:' || this.home.protocol !== 'https:' || labels.length < 3 || /^[\d.]+$/.test(this.home.hostname)) return false;
-    return u.hostname.endsWith(`.${labels.slice(-2).join('.')}`);
+    return credentialsMayGo(this.home, u);
   }
 
   /** A WHATWG-fetch-shaped function for tsdav's request helpers. */

@@ -16,6 +16,8 @@ export interface DavEntry {
 export interface MultiStatus {
   /** The HTTP status of the whole answer. */
   status: number;
+  /** The URL that answered, after redirects: relative hrefs in the answer resolve against it. */
+  url: string;
   entries: DavEntry[];
   /** RFC 6578: the multistatus's `<sync-token>`. */
   syncToken?: string;
@@ -92,9 +94,11 @@ export class DavRequests {
 
   private async multistatus(url: string, method: 'PROPFIND' | 'REPORT', depth: '0' | '1' | undefined, body: Record<string, unknown>): Promise<MultiStatus> {
     let status = 0;
+    let answered = url;
     const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const r = await this.http.fetch(input, init);
       status = r.status;
+      if (r.url) answered = r.url;
       return r;
     };
     const answer: DAVResponse[] = await davRequest({
@@ -104,12 +108,12 @@ export class DavRequests {
     });
     const raw = answer[0]?.raw as { multistatus?: { syncToken?: unknown } } | string | undefined;
     if (status !== 207 && status !== 200) {
-      return { status, entries: [], text: typeof raw === 'string' ? raw : undefined };
+      return { status, url: answered, entries: [], text: typeof raw === 'string' ? raw : undefined };
     }
     const entries: DavEntry[] = answer
       .filter((a) => typeof a.href === 'string' && a.href !== '')
       .map((a) => ({ href: a.href!, status: a.status, props: ((a as { props?: Record<string, unknown> }).props ?? {}) }));
     const syncToken = typeof raw === 'object' ? textOf(raw.multistatus?.syncToken) : undefined;
-    return { status, entries, syncToken };
+    return { status, url: answered, entries, syncToken };
   }
 }

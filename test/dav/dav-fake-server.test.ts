@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import dns from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { dav, carddav } from '../../connectors/dav/index.js';
-import { DavHttp } from '../../connectors/dav/http.js';
+import { DavHttp, credentialsMayGo } from '../../connectors/dav/http.js';
 import { isIncremental, type IncrementalSource } from '../../src/core/connector.js';
 import { isPimError } from '../../src/core/errors.js';
 import { asHref } from '../../src/core/types.js';
@@ -198,6 +199,147 @@ test('redirects are followed with the same method; credentials do not follow to 
   await h.fetch(`${first.url}away`, { method: 'PROPFIND' });
   assert.deepEqual(seen, [{ method: 'PROPFIND', auth: 'Basic c2VjcmV0' }, { method: 'PROPFIND', auth: undefined }]);
   h.close();
+});
+
+test('credentials go only to the configured origin; iCloud partition hosts are the one exception', () => {
+  const may = (home: string, target: string) => credentialsMayGo(new URL(home), new URL(target));
+  assert.equal(may('https://cloud.example.co.uk/dav/', 'https://cloud.example.co.uk/other'), true);
+  assert.equal(may('https://cloud.example.co.uk/', 'https://evil.co.uk/'), false, 'a public suffix is no parent domain');
+  assert.equal(may('https://cloud.example.co.uk/', 'https://other.example.co.uk/'), false);
+  assert.equal(may('https://alice.github.io/', 'https://bob.github.io/'), false);
+  assert.equal(may('https://dav.example.com/', 'https://example.com/'), false);
+  assert.equal(may('https://example.com/', 'https://cloud.example.com/'), false);
+  assert.equal(may('https://dav.example.com/', 'http://dav.example.com/'), false, 'never downgraded to http');
+  assert.equal(may('https://dav.example.com/', 'https://dav.example.com:8443/'), false, 'another port is another origin');
+  assert.equal(may('http://127.0.0.1:8000/', 'http://127.0.0.1:8001/'), false);
+  assert.equal(may('https://contacts.icloud.com/', 'https://p42-contacts.icloud.com/123/carddavhome/'), true);
+  assert.equal(may('https://caldav.icloud.com/', 'https://p07-caldav.icloud.com/'), true);
+  assert.equal(may('https://contacts.icloud.com/', 'http://p42-contacts.icloud.com/'), false);
+  assert.equal(may('https://contacts.icloud.com/', 'https://icloud.com.evil.example/'), false);
+  assert.equal(may('https://contacts.icloud.com/', 'https://evilicloud.com/'), false);
+  assert.equal(may('https://cloud.example.com/', 'https://p42-contacts.icloud.com/'), false, 'iCloud trust needs an iCloud account');
+});
+
+test('a redirect to a sibling domain gets no Authorization header (over https, names routed to loopback)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pimhub-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const names = ['cloud.example.co.uk', 'evil.co.uk', 'other.example.co.uk', 'alice.github.io', 'bob.github.io', 'contacts.icloud.com', 'p42-contacts.icloud.com'];
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      '-days', '2', '-subj', '/CN=pimhub-test', '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`], { stdio: 'ignore' });
+  } catch {
+    t.skip('openssl is not installed');
+    return;
+  }
+  // These names resolve to the loopback fake servers for this test only.
+  const original = dns.lookup;
+  const patched = (host: string, opts: unknown, cb?: unknown): void => {
+    const callback = (typeof opts === 'function' ? opts : cb) as (...a: unknown[]) => void;
+    const o = (typeof opts === 'object' && opts !== null ? opts : {}) as { all?: boolean };
+    if (!names.includes(host)) return void (original as (...a: unknown[]) => void)(host, opts, cb);
+    if (o.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+  };
+  (dns as { lookup: unknown }).lookup = patched;
+  t.after(() => {
+    (dns as { lookup: unknown }).lookup = original;
+  });
+  const tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  const seen: Array<{ host?: string; auth?: string }> = [];
+  const target = await serve((q, _b, res) => {
+    seen.push({ host: q.headers.host?.replace(/:\d+$/, ''), auth: q.headers.authorization });
+    res.writeHead(200).end();
+  }, tls);
+  const targetPort = new URL(target.url).port;
+  const first = await serve((q, _b, res) => {
+    const to = (q.url ?? '/').slice(1);
+    res.writeHead(301, { Location: `https://${to}:${targetPort}/there` }).end();
+  }, tls);
+  const firstPort = new URL(first.url).port;
+  const ca = tls.cert;
+  const through = async (home: string, to: string) => {
+    seen.length = 0;
+    const h = http(`https://${home}:${firstPort}/`, { authorization: () => 'Basic c2VjcmV0', ca, retries: 0 });
+    try {
+      const res = await h.fetch(`https://${home}:${firstPort}/${to}`, { method: 'PROPFIND' });
+      assert.equal(res.status, 200);
+      assert.equal(new URL(res.url).hostname, to, 'the answer names the URL after redirects');
+    } finally {
+      h.close();
+    }
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.host, to);
+    return seen[0]!.auth;
+  };
+  assert.equal(await through('cloud.example.co.uk', 'evil.co.uk'), undefined);
+  assert.equal(await through('cloud.example.co.uk', 'other.example.co.uk'), undefined);
+  assert.equal(await through('alice.github.io', 'bob.github.io'), undefined);
+  // Another port is another origin, even on the same host.
+  assert.equal(await through('cloud.example.co.uk', 'cloud.example.co.uk'), undefined);
+  // iCloud moves an account to a partition host: the credentials follow.
+  assert.equal(await through('contacts.icloud.com', 'p42-contacts.icloud.com'), 'Basic c2VjcmV0');
+});
+
+/** Server B of a Nextcloud-like pair: a DAV root, a principal and a home set, all with path-absolute or relative hrefs. */
+function nextcloudLike(seen: Array<{ method?: string; path?: string; auth?: string }>, requireAuth = false) {
+  return (q: import('node:http').IncomingMessage, _b: string, res: import('node:http').ServerResponse) => {
+    seen.push({ method: q.method, path: q.url, auth: q.headers.authorization });
+    if (requireAuth && !q.headers.authorization) return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();
+    if (q.method !== 'PROPFIND') return void res.writeHead(405).end();
+    switch (q.url) {
+      case '/remote.php/dav/':
+        return multistatus(res, response('/remote.php/dav/', '<d:resourcetype><d:collection/></d:resourcetype><d:current-user-principal><d:href>/remote.php/dav/principals/users/alice/</d:href></d:current-user-principal>'));
+      case '/remote.php/dav/principals/users/alice/':
+        return multistatus(res, response('/remote.php/dav/principals/users/alice/', '<card:addressbook-home-set><d:href>/remote.php/dav/addressbooks/users/alice/</d:href></card:addressbook-home-set>'));
+      case '/remote.php/dav/addressbooks/users/alice/':
+        return multistatus(res, response('/remote.php/dav/addressbooks/users/alice/', '<d:resourcetype><d:collection/></d:resourcetype>')
+          + response('contacts/', '<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><d:displayname>Contacts</d:displayname>'));
+      default:
+        return void res.writeHead(404).end();
+    }
+  };
+}
+
+test('discovery after a /.well-known redirect to another host asks that host for the principal and home set', async () => {
+  const seenA: Array<{ method?: string; path?: string; auth?: string }> = [];
+  const seenB: Array<{ method?: string; path?: string; auth?: string }> = [];
+  const b = await serve(nextcloudLike(seenB));
+  const a = await serve((q, _b, res) => {
+    seenA.push({ method: q.method, path: q.url, auth: q.headers.authorization });
+    if (q.url === '/.well-known/carddav') return void res.writeHead(301, { Location: `${b.url}remote.php/dav/` }).end();
+    res.writeHead(404).end();
+  });
+  const c = carddav.create('cloud', { type: 'carddav', url: a.url, username: 'alice', retries: 0 }, { baseDir: '/' });
+  const found = await c.discover();
+  await c.close?.();
+  assert.deepEqual(found.map((x) => [x.url, x.displayName]), [[`${b.url}remote.php/dav/addressbooks/users/alice/contacts/`, 'Contacts']]);
+  assert.deepEqual(seenA.map((r) => r.path), ['/.well-known/carddav']);
+  assert.deepEqual(seenB.map((r) => `${r.method} ${r.path}`), [
+    'PROPFIND /remote.php/dav/',
+    'PROPFIND /remote.php/dav/principals/users/alice/',
+    'PROPFIND /remote.php/dav/addressbooks/users/alice/',
+  ]);
+  // The credentials went to the configured origin A only, never to B.
+  assert.match(seenA[0]!.auth ?? '', /^Basic /);
+  assert.ok(seenB.every((r) => r.auth === undefined));
+});
+
+test('a 401 after a redirect to another origin says the credentials stay with the configured one', async () => {
+  const seenB: Array<{ method?: string; path?: string; auth?: string }> = [];
+  const b = await serve(nextcloudLike(seenB, true));
+  const a = await serve((q, _b, res) => {
+    if (q.url === '/.well-known/carddav') return void res.writeHead(301, { Location: `${b.url}remote.php/dav/` }).end();
+    res.writeHead(404).end();
+  });
+  const c = carddav.create('cloud', { type: 'carddav', url: a.url, username: 'alice', retries: 0 }, { baseDir: '/' });
+  await assert.rejects(c.discover(), (e: unknown) => isPimError(e, 'access-denied')
+    && e.message.includes(`set the connector's url to ${b.url}remote.php/dav/`) && !e.message.includes('alice:'));
+  await c.close?.();
+  assert.ok(seenB.length > 0 && seenB.every((r) => r.auth === undefined));
+  // Configured with B's URL, the credentials reach B and discovery works.
+  const direct = carddav.create('cloud', { type: 'carddav', url: `${b.url}remote.php/dav/`, username: 'alice', retries: 0 }, { baseDir: '/' });
+  assert.deepEqual((await direct.discover()).map((x) => x.name), ['contacts']);
+  await direct.close?.();
 });
 
 test('a missing DAV server is skipped with the install hint, and fails under CI=true', () => {
