@@ -58,6 +58,23 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal((await t.req('PUT', '/dav/home/alice/nope/e.vcf', { body: vcard('x', ['FN:X']), headers: CARD })).status, 409);
   });
 
+  test('a PUT to a live object\'s href with another UID is 409 no-uid-conflict and overwrites nothing', async () => {
+    assert.equal((await t.req('PUT', `${C}keep.vcf`, { body: vcard('keep-uid', ['FN:Keep Me']), headers: CARD })).status, 201);
+    const other = await t.req('PUT', `${C}keep.vcf`, { body: vcard('intruder-uid', ['FN:Intruder']), headers: CARD });
+    assert.equal(other.status, 409);
+    assert.match(other.text, /no-uid-conflict/);
+    const get = await t.req('GET', `${C}keep.vcf`);
+    assert.match(get.text, /UID:keep-uid/);
+    assert.match(get.text, /FN:Keep Me/);
+    assert.equal(await t.store.getItemByUid('contacts', 'intruder-uid'), undefined);
+    const ev = '/dav/home/alice/personal/keep.ics';
+    assert.equal((await t.req('PUT', ev, { body: vevent('ev-keep', ['SUMMARY:Keep', 'DTSTART:20240105T120000Z']), headers: ICS })).status, 201);
+    const evOther = await t.req('PUT', ev, { body: vevent('ev-other', ['SUMMARY:Other', 'DTSTART:20240105T120000Z']), headers: ICS });
+    assert.equal(evOther.status, 409);
+    assert.match(evOther.text, /no-uid-conflict/);
+    assert.match((await t.req('GET', ev)).text, /SUMMARY:Keep/);
+  });
+
   test('hrefs and UIDs with spaces, unicode, @, +, %-escapes and slashes round-trip', async () => {
     const cases = [
       { name: 'a b@c+d.vcf', uid: 'uid with space@host+x' },
