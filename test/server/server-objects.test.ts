@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseXml } from '../../src/server/xml.js';
 import { hrefsOf, TestServer, vcard, vevent } from './server-harness.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };
@@ -73,6 +74,23 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal(evOther.status, 409);
     assert.match(evOther.text, /no-uid-conflict/);
     assert.match((await t.req('GET', ev)).text, /SUMMARY:Keep/);
+  });
+
+  test('DAV error bodies are well-formed XML with every prefix declared', async () => {
+    const bad = await t.req('PUT', `${C}wf.vcf`, { body: 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN Broken\r\n', headers: CARD });
+    assert.equal(bad.status, 400);
+    assert.equal(await t.req('PUT', `${C}wf-1.vcf`, { body: vcard('wf', ['FN:Well Formed']), headers: CARD }).then((x) => x.status), 201);
+    const dup = await t.req('PUT', `${C}wf-2.vcf`, { body: vcard('wf', ['FN:Well Formed']), headers: CARD });
+    assert.equal(dup.status, 409);
+    const ev = await t.req('PUT', '/dav/home/alice/personal/wf.ics', { body: 'BEGIN:VCALENDAR\r\nBROKEN', headers: ICS });
+    assert.equal(ev.status, 400);
+    for (const [res, ns, name] of [[bad, 'urn:ietf:params:xml:ns:carddav', 'valid-address-data'], [dup, 'urn:ietf:params:xml:ns:carddav', 'no-uid-conflict'], [ev, 'urn:ietf:params:xml:ns:caldav', 'valid-calendar-data']] as const) {
+      // parseXml refuses malformed XML and undeclared prefixes.
+      const root = parseXml(res.text);
+      assert.equal(root.ns, 'DAV:');
+      assert.equal(root.name, 'error');
+      assert.ok(root.children.some((c) => c.ns === ns && c.name === name), `${name} in ${res.text}`);
+    }
   });
 
   test('hrefs and UIDs with spaces, unicode, @, +, %-escapes and slashes round-trip', async () => {
