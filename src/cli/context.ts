@@ -55,6 +55,13 @@ export async function openContext(option: string | undefined): Promise<AppContex
     await store.close();
     throw e;
   }
+  // A collection removed from the config file is kept (still served to its owner) as if a
+  // client had made it: the owner can now delete it through the endpoint.
+  for (const col of await store.listCollections()) {
+    if (col.origin !== 'config' || config.collections[col.name]) continue;
+    await store.upsertCollection({ ...col, origin: 'endpoint' });
+    process.stderr.write(`pimhub: warning: collection "${col.name}" is no longer in ${config.file}; it is kept in the store${col.owner ? ` and served to ${col.owner}, who can delete it through the endpoint` : ' (it has no owner)'}\n`);
+  }
   // Collections of the config file are kept in the store so the endpoint can serve them.
   for (const col of Object.values(config.collections)) {
     const existing = await store.getCollection(col.name);
