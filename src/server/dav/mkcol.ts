@@ -32,8 +32,9 @@ export const mkcol: DavHandler = async (r, res, ctx) => {
   if (!kind) throw new DavError(403, 'only address books and calendars can be created', { ns: NS.dav, name: 'valid-resourcetype' });
   const existing = await ctx.store.getCollection(p.collection);
   // A name of the config file is the config's: a client-made collection under it would be
-  // taken over (or clash) when pimhub next starts.
-  if (!existing && ctx.config.collections[p.collection]) throw forbidden('this name is reserved for a collection of the config file');
+  // taken over (or clash) when pimhub next starts. Another user's name gets the same answer,
+  // which does not tell whether it exists (a user never learns another's collections).
+  if ((existing && existing.owner !== ctx.user) || (!existing && ctx.config.collections[p.collection])) throw forbidden('this name cannot be used for a new collection');
   if (existing) throw new DavError(405, 'a collection of that name exists', undefined, { Allow: 'PROPFIND, PROPPATCH, DELETE, REPORT' });
   const now = ctx.now().toISOString();
   const rec: CollectionRecord = { name: p.collection, kind, owner: ctx.user, origin: 'endpoint', createdAt: now, displayName: p.collection };
