@@ -120,6 +120,20 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal((await t.req('GET', href)).status, 200);
   });
 
+  test('an item whose UID holds a backslash or a control character is served under its id, and that href works', async () => {
+    for (const uid of ['back\\slash', 'bell\u0007uid']) {
+      const seeded = await t.seed('contacts', vcard('placeholder-uid', [`FN:Odd ${uid.length}`]));
+      // The UID as another member delivered it (a codec need not refuse these characters).
+      await t.store.commit({ items: [{ id: seeded.id, collection: 'contacts', uid, item: { ...seeded.item, uid }, meta: seeded.meta, expectVersion: seeded.version, identityKeys: [] }] });
+      const list = await t.req('PROPFIND', C, { headers: { depth: '1' } });
+      const href = hrefsOf(list.text).find((h) => h.includes(seeded.id));
+      assert.equal(href, `${C}${seeded.id}.vcf`, JSON.stringify(uid));
+      const get = await t.req('GET', href!);
+      assert.equal(get.status, 200, JSON.stringify(uid));
+      assert.match(get.text, new RegExp(`FN:Odd ${uid.length}`));
+    }
+  });
+
   test('DELETE tombstones the item; a stale If-Match is 412; a missing object 404', async () => {
     const put = await t.req('PUT', `${C}gone.vcf`, { body: vcard('gone', ['FN:Gone Soon']), headers: CARD });
     assert.equal((await t.req('DELETE', `${C}gone.vcf`, { headers: { 'if-match': '"nope-1"' } })).status, 412);
