@@ -47,6 +47,21 @@ export async function openContext(option: string | undefined): Promise<AppContex
     }
     return c;
   };
+  // A name the store already holds for a client-made collection, or for another owner or
+  // kind, is not taken over: its items would change hands silently.
+  try {
+    await checkConfigCollections(config, store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  // A collection removed from the config file is kept (still served to its owner) as if a
+  // client had made it: the owner can now delete it through the endpoint.
+  for (const col of await store.listCollections()) {
+    if (col.origin !== 'config' || config.collections[col.name]) continue;
+    await store.upsertCollection({ ...col, origin: 'endpoint' });
+    process.stderr.write(`pimhub: warning: collection "${col.name}" is no longer in ${config.file}; it is kept in the store${col.owner ? ` and served to ${col.owner}, who can delete it through the endpoint` : ' (it has no owner)'}\n`);
+  }
   // Collections of the config file are kept in the store so the endpoint can serve them.
   for (const col of Object.values(config.collections)) {
     const existing = await store.getCollection(col.name);
@@ -75,4 +90,25 @@ export async function openContext(option: string | undefined): Promise<AppContex
       await store.close();
     },
   };
+}
+
+/**
+ * Refuses (config error, exit 2) a config collection whose name the store holds for a
+ * collection created through the endpoint, or for another owner or kind.
+ */
+async function checkConfigCollections(config: PimhubConfig, store: Store): Promise<void> {
+  const problems: string[] = [];
+  for (const col of Object.values(config.collections)) {
+    const existing = await store.getCollection(col.name);
+    if (!existing) continue;
+    const where = `${config.file}: collections.${col.name}`;
+    if (existing.origin === 'endpoint') {
+      problems.push(`${where}: the store holds a collection of that name created through the endpoint${existing.owner ? ` by ${existing.owner}` : ''}; choose another name (or delete that collection through the endpoint first)`);
+    } else if (existing.owner !== col.owner) {
+      problems.push(`${where}: the store holds this collection for ${existing.owner ? `owner ${existing.owner}` : 'no owner'}, not ${col.owner ? `owner ${col.owner}` : 'no owner'}; its items would change hands: choose another name or restore the owner`);
+    } else if (existing.kind !== col.kind) {
+      problems.push(`${where}: the store holds a ${existing.kind} collection of that name, not ${col.kind}; choose another name`);
+    }
+  }
+  if (problems.length > 0) throw new PimError('config', problems.join('\n'), { where: config.file });
 }

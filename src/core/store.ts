@@ -206,7 +206,11 @@ export interface Store {
   upsertCollection(c: CollectionRecord): Promise<void>;
   getCollection(name: string): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;
-  /** Removes a collection with its items, links, states and quarantine (log entries stay). */
+  /**
+   * Removes a collection with its items, item history, links, states, quarantine, outbox and
+   * log entries: a collection later created under the same name (perhaps by another user)
+   * starts with no history. Its change sequence is kept so sync tokens are never reused.
+   */
   deleteCollection(name: string): Promise<void>;
 
   getItem(id: string): Promise<StoredItem | undefined>;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { escapeXml, NS, qname, type QName } from './xml.js';
+import { escapeXml, qname, ROOT_NS_DECL, XML_HEAD, type QName } from './xml.js';
 
 /**
  * An HTTP error with an optional DAV precondition element (RFC 4918 §16): the body is
@@ -22,7 +22,8 @@ export class DavError extends Error {
 export function sendError(res: Response, e: DavError): void {
   for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
   if (e.precondition) {
-    const body = `<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="${NS.dav}">${qname(e.precondition, e.detail)}<D:responsedescription>${escapeXml(e.message)}</D:responsedescription></D:error>`;
+    // The root declares every prefix the precondition (C:, CR:…) and its detail may use.
+    const body = `${XML_HEAD}<D:error ${ROOT_NS_DECL}>${qname(e.precondition, e.detail)}<D:responsedescription>${escapeXml(e.message)}</D:responsedescription></D:error>`;
     res.status(e.status).type('application/xml; charset=utf-8').send(body);
     return;
   }

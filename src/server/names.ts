@@ -2,10 +2,12 @@
  * Which name (the last path segment) each item of a collection is served under. An item
  * the endpoint has served before keeps the href recorded in its `endpoint` link (a client
  * that PUT `a b@c.vcf` finds it there); any other item is `UID.vcf` / `UID.ics`, or
- * `ID.vcf` when another item of the collection already answers to that UID.
+ * `ID.vcf` when another item of the collection already answers to that UID or when the UID
+ * cannot be a path segment (control characters, backslashes: the server refuses such hrefs).
  */
 import type { CollectionRecord, LinkRecord, Store, StoredItem } from '../core/store.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';
+import { isServableName } from './paths.js';
 
 export interface Entry {
   name: string;
@@ -43,8 +45,11 @@ export function entriesOf(col: CollectionRecord, items: StoredItem[], links: Lin
   return out;
 }
 
+/** Whether an item that owns its UID is served as `UID.ext` (else as `ID.ext`). */
+const uidNamed = (col: CollectionRecord, uid: string): boolean => uid !== '' && isServableName(`${uid}${extensionOf(col)}`);
+
 function defaultName(col: CollectionRecord, item: StoredItem, ownsUid: boolean): string {
-  return ownsUid && item.uid ? `${item.uid}${extensionOf(col)}` : `${item.id}${extensionOf(col)}`;
+  return ownsUid && uidNamed(col, item.uid) ? `${item.uid}${extensionOf(col)}` : `${item.id}${extensionOf(col)}`;
 }
 
 /** The item a name answers to (live or tombstone), without listing the collection. */
@@ -62,7 +67,7 @@ export async function resolveName(store: Store, col: CollectionRecord, name: str
   const byUid = await unlinked(await store.getItemByUid(col.name, stem));
   if (byUid) return byUid;
   const byId = await unlinked(await store.getItem(stem));
-  return byId && (await store.getItemByUid(col.name, byId.uid))?.id !== byId.id ? byId : undefined;
+  return byId && (!uidNamed(col, byId.uid) || (await store.getItemByUid(col.name, byId.uid))?.id !== byId.id) ? byId : undefined;
 }
 
 /** The names of one item (all its endpoint links, or its default name). */

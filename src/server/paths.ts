@@ -65,6 +65,16 @@ function decodeSegment(s: string): string {
   return d;
 }
 
+/** True when `name` can be served as one path segment: its href passes the server's own checks. */
+export function isServableName(name: string): boolean {
+  try {
+    return decodeSegment(encodeSegment(name)) === name;
+  } catch {
+    // Control characters, backslashes, `.`/`..`, lone surrogates (encodeURIComponent throws).
+    return false;
+  }
+}
+
 /** Percent-encodes one segment, keeping what RFC 3986 allows in a path segment (`@`, `+`, `:` …). */
 export function encodeSegment(s: string): string {
   return encodeURIComponent(s).replace(/%(2B|40|3A|24|26|2C|3B|3D)/g, (m) => decodeURIComponent(m));

@@ -51,8 +51,11 @@ export type EndpointPutResult =
     /** True when the stored item equals what the client sent (as far as its format holds): the ETag may be returned. */
     agrees: boolean;
   }
-  /** Another resource of the collection holds this UID (RFC 6352 §6.3.2.1, RFC 4791 §5.3.2.1). */
-  | { outcome: 'uid-conflict'; itemId: string };
+  /**
+   * Another resource of the collection holds this UID, or the PUT would change the UID of the
+   * live object at this href (`itemId` is then that object) (RFC 6352 §6.3.2.1, RFC 4791 §5.3.2.1).
+   */
+  | { outcome: 'uid-conflict'; itemId: string; uidChanged?: true };
 
 const RETRIES = 3;
 
@@ -80,6 +83,9 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
   let target = req.target;
   // A tombstone's href reused for a different UID is a new item, not a restore.
   if (target?.deleted && req.incoming.uid && target.uid !== req.incoming.uid) target = undefined;
+  // A live object's UID cannot change: a PUT naming another UID would overwrite one contact
+  // or event with another (RFC 6352 §6.3.2.1, RFC 4791 §5.3.2.1).
+  if (target && !target.deleted && req.incoming.uid && target.uid !== req.incoming.uid) return { outcome: 'uid-conflict', itemId: target.id, uidChanged: true };
   const removeLinks: StoreChange['removeLinks'] = [];
   if (!target && req.incoming.uid) {
     const byUid = await store.getItemByUid(req.collection, req.incoming.uid);

@@ -53,6 +53,36 @@ describe('endpoint: collections made and managed by clients', () => {
     assert.equal((await t.req('MKCOL', '/dav/home/bob/mine/', { body: ab })).status, 403);
   });
 
+  test('MKCOL and MKCALENDAR refuse (403) the name of a config collection, even when the store does not hold it', async () => {
+    const ab = `<d:mkcol ${NSS}><d:set><d:prop><d:resourcetype><d:collection/><cr:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`;
+    const other = await TestServer.start();
+    try {
+      // As before `pimhub serve` first put the config's collections in the store.
+      await other.store.deleteCollection('bobs');
+      await other.store.deleteCollection('personal');
+      assert.equal((await other.req('MKCOL', `${H}bobs/`, { body: ab })).status, 403);
+      assert.equal((await other.req('MKCOL', '/dav/home/bob/bobs/', { user: 'bob', body: ab })).status, 403);
+      assert.equal((await other.req('MKCALENDAR', `${H}personal/`)).status, 403);
+      assert.equal(await other.store.getCollection('bobs'), undefined);
+      assert.equal(await other.store.getCollection('personal'), undefined);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('MKCOL of a name another user owns is 403 and does not say that it exists', async () => {
+    const ab = `<d:mkcol ${NSS}><d:set><d:prop><d:resourcetype><d:collection/><cr:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`;
+    assert.equal((await t.req('MKCOL', '/dav/home/bob/bob-made/', { user: 'bob', body: ab })).status, 201);
+    const taken = await t.req('MKCOL', `${H}bob-made/`, { body: ab });
+    const config = await t.req('MKCOL', `${H}bobs/`, { body: ab });
+    assert.equal(taken.status, 403);
+    assert.equal(config.status, 403);
+    assert.doesNotMatch(taken.text, /exist/i);
+    assert.equal(taken.text, config.text);
+    assert.equal(taken.headers.get('allow'), null);
+    assert.equal((await t.store.getCollection('bob-made'))?.owner, 'bob');
+  });
+
   test('MKCALENDAR creates a calendar with its color; PROPPATCH sets name, color and description', async () => {
     const body = `<c:mkcalendar ${NSS}><d:set><d:prop><d:displayname>Sport</d:displayname><a:calendar-color>#FF8800FF</a:calendar-color><c:calendar-timezone>ignored</c:calendar-timezone></d:prop></d:set></c:mkcalendar>`;
     assert.equal((await t.req('MKCALENDAR', `${H}sport/`, { body })).status, 201);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseXml } from '../../src/server/xml.js';
 import { hrefsOf, TestServer, vcard, vevent } from './server-harness.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };
@@ -58,6 +59,40 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal((await t.req('PUT', '/dav/home/alice/nope/e.vcf', { body: vcard('x', ['FN:X']), headers: CARD })).status, 409);
   });
 
+  test('a PUT to a live object\'s href with another UID is 409 no-uid-conflict and overwrites nothing', async () => {
+    assert.equal((await t.req('PUT', `${C}keep.vcf`, { body: vcard('keep-uid', ['FN:Keep Me']), headers: CARD })).status, 201);
+    const other = await t.req('PUT', `${C}keep.vcf`, { body: vcard('intruder-uid', ['FN:Intruder']), headers: CARD });
+    assert.equal(other.status, 409);
+    assert.match(other.text, /no-uid-conflict/);
+    const get = await t.req('GET', `${C}keep.vcf`);
+    assert.match(get.text, /UID:keep-uid/);
+    assert.match(get.text, /FN:Keep Me/);
+    assert.equal(await t.store.getItemByUid('contacts', 'intruder-uid'), undefined);
+    const ev = '/dav/home/alice/personal/keep.ics';
+    assert.equal((await t.req('PUT', ev, { body: vevent('ev-keep', ['SUMMARY:Keep', 'DTSTART:20240105T120000Z']), headers: ICS })).status, 201);
+    const evOther = await t.req('PUT', ev, { body: vevent('ev-other', ['SUMMARY:Other', 'DTSTART:20240105T120000Z']), headers: ICS });
+    assert.equal(evOther.status, 409);
+    assert.match(evOther.text, /no-uid-conflict/);
+    assert.match((await t.req('GET', ev)).text, /SUMMARY:Keep/);
+  });
+
+  test('DAV error bodies are well-formed XML with every prefix declared', async () => {
+    const bad = await t.req('PUT', `${C}wf.vcf`, { body: 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN Broken\r\n', headers: CARD });
+    assert.equal(bad.status, 400);
+    assert.equal(await t.req('PUT', `${C}wf-1.vcf`, { body: vcard('wf', ['FN:Well Formed']), headers: CARD }).then((x) => x.status), 201);
+    const dup = await t.req('PUT', `${C}wf-2.vcf`, { body: vcard('wf', ['FN:Well Formed']), headers: CARD });
+    assert.equal(dup.status, 409);
+    const ev = await t.req('PUT', '/dav/home/alice/personal/wf.ics', { body: 'BEGIN:VCALENDAR\r\nBROKEN', headers: ICS });
+    assert.equal(ev.status, 400);
+    for (const [res, ns, name] of [[bad, 'urn:ietf:params:xml:ns:carddav', 'valid-address-data'], [dup, 'urn:ietf:params:xml:ns:carddav', 'no-uid-conflict'], [ev, 'urn:ietf:params:xml:ns:caldav', 'valid-calendar-data']] as const) {
+      // parseXml refuses malformed XML and undeclared prefixes.
+      const root = parseXml(res.text);
+      assert.equal(root.ns, 'DAV:');
+      assert.equal(root.name, 'error');
+      assert.ok(root.children.some((c) => c.ns === ns && c.name === name), `${name} in ${res.text}`);
+    }
+  });
+
   test('hrefs and UIDs with spaces, unicode, @, +, %-escapes and slashes round-trip', async () => {
     const cases = [
       { name: 'a b@c+d.vcf', uid: 'uid with space@host+x' },
@@ -83,6 +118,20 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     const href = hrefsOf(again.text).find((h) => h.includes('seeded'))!;
     assert.equal(href, `${C}seeded%2Fwith%20slash.vcf`);
     assert.equal((await t.req('GET', href)).status, 200);
+  });
+
+  test('an item whose UID holds a backslash or a control character is served under its id, and that href works', async () => {
+    for (const uid of ['back\\slash', 'bell\u0007uid']) {
+      const seeded = await t.seed('contacts', vcard('placeholder-uid', [`FN:Odd ${uid.length}`]));
+      // The UID as another member delivered it (a codec need not refuse these characters).
+      await t.store.commit({ items: [{ id: seeded.id, collection: 'contacts', uid, item: { ...seeded.item, uid }, meta: seeded.meta, expectVersion: seeded.version, identityKeys: [] }] });
+      const list = await t.req('PROPFIND', C, { headers: { depth: '1' } });
+      const href = hrefsOf(list.text).find((h) => h.includes(seeded.id));
+      assert.equal(href, `${C}${seeded.id}.vcf`, JSON.stringify(uid));
+      const get = await t.req('GET', href!);
+      assert.equal(get.status, 200, JSON.stringify(uid));
+      assert.match(get.text, new RegExp(`FN:Odd ${uid.length}`));
+    }
   });
 
   test('DELETE tombstones the item; a stale If-Match is 412; a missing object 404', async () => {

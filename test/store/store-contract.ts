@@ -298,13 +298,13 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
     });
 
-    it('deleteCollection removes its data and keeps the log', async (s) => {
+    it('deleteCollection removes its data, its item history and its log; other collections keep theirs', async (s) => {
       await s.upsertCollection(coll('c'));
       await s.upsertCollection(coll('other'));
       await s.commit({
         items: [write('i1', 'A', 0, { identityKeys: ['k'] }), { ...write('o1', 'O', 0, { identityKeys: ['k'] }), collection: 'other' }],
         links: [link('i1', 'a.vcf', 1), link('o1', 'o.vcf', 1, 'm1', 'other')],
-        log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z')],
+        log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z'), { ...logEntry('uid-o1', 'created', '2024-01-01T00:00:00.000Z'), collection: 'other' }],
         quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'x', time: '2024-01-01T00:00:00.000Z' }],
         outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'create', version: 1, createdAt: '2024-01-01T00:00:00.000Z' }],
         memberStates: [{ collection: 'c', member: 'm1', errors: 0 }, { collection: 'other', member: 'm1', errors: 0 }],
@@ -320,7 +320,9 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual(await s.listMemberStates('c'), []);
       assert.deepEqual(await s.listQuarantine('c'), []);
       assert.deepEqual(await s.listOutbox('c'), []);
-      assert.equal((await s.listLog({ collection: 'c' })).length, 1);
+      // A re-created collection of that name (perhaps another user's) must not show this log.
+      assert.deepEqual(await s.listLog({ collection: 'c' }), []);
+      assert.deepEqual((await s.listLog({})).map((e) => e.collection), ['other']);
       assert.ok((await s.currentSeq('c')) >= seq, 'a re-created collection never reuses a sync token');
       // The other collection is untouched.
       assert.ok(await s.getCollection('other'));
@@ -328,6 +330,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual(await s.findByIdentity('other', ['k']), ['o1']);
       assert.equal((await s.linksForMember('other', 'm1')).length, 1);
       assert.equal((await s.listMemberStates()).length, 1);
+      assert.equal((await s.listLog({ collection: 'other' })).length, 1);
       // A re-created collection starts empty and keeps working.
       await s.commit({ items: [write('i1', 'A again')] });
       assert.equal((await s.getItem('i1'))?.version, 1);

@@ -10,14 +10,15 @@ import { checkPreconditions, type DavHandler } from './request.js';
 /**
  * DELETE (RFC 4918 §9.6). An object is tombstoned through the engine (the next sync deletes
  * it at the other members). A collection created through the endpoint is removed with its
- * items; one defined in the config file is refused with 403.
+ * items; one defined in the config file is refused with 403. One removed from the config
+ * file became a client-made one when pimhub started (src/cli/context.ts): its owner may delete it.
  */
 export const del: DavHandler = async (r, res, ctx) => {
   if (r.path.type === 'collection') {
     if (r.path.user !== ctx.user) throw forbidden('this belongs to another user');
     const col = await ownCollection(ctx, r.path.collection);
     if (!col) throw notFound('no such collection');
-    if (col.origin === 'config') throw forbidden('this collection is defined in the config file; remove it there');
+    if (col.origin === 'config' || ctx.config.collections[col.name]) throw forbidden('this collection is defined in the config file; remove it there');
     checkPreconditions(r, undefined);
     await ctx.store.deleteCollection(col.name);
     res.status(204).end();

@@ -13,7 +13,8 @@ import { xmlBody, type DavHandler } from './request.js';
  * kept in the store. displayname, description and calendar-color in the body are applied;
  * other properties (calendar-timezone, calendar-order…) are accepted and not kept. A plain
  * MKCOL without a body makes an address book; a body whose resourcetype is neither an
- * address book nor a calendar is refused (403 DAV:valid-resourcetype).
+ * address book nor a calendar is refused (403 DAV:valid-resourcetype). Names of the config
+ * file's collections are refused (403).
  */
 export const mkcol: DavHandler = async (r, res, ctx) => {
   const ct = r.header('content-type');
@@ -29,7 +30,12 @@ export const mkcol: DavHandler = async (r, res, ctx) => {
   // A plain MKCOL (no body) makes an address book: pimhub holds nothing else that a bare collection could be.
   const kind = calendar ? 'calendar' : body ? kindOf(props.find((x) => is(x, NS.dav, 'resourcetype'))) : 'contacts';
   if (!kind) throw new DavError(403, 'only address books and calendars can be created', { ns: NS.dav, name: 'valid-resourcetype' });
-  if (await ctx.store.getCollection(p.collection)) throw new DavError(405, 'a collection of that name exists', undefined, { Allow: 'PROPFIND, PROPPATCH, DELETE, REPORT' });
+  const existing = await ctx.store.getCollection(p.collection);
+  // A name of the config file is the config's: a client-made collection under it would be
+  // taken over (or clash) when pimhub next starts. Another user's name gets the same answer,
+  // which does not tell whether it exists (a user never learns another's collections).
+  if ((existing && existing.owner !== ctx.user) || (!existing && ctx.config.collections[p.collection])) throw forbidden('this name cannot be used for a new collection');
+  if (existing) throw new DavError(405, 'a collection of that name exists', undefined, { Allow: 'PROPFIND, PROPPATCH, DELETE, REPORT' });
   const now = ctx.now().toISOString();
   const rec: CollectionRecord = { name: p.collection, kind, owner: ctx.user, origin: 'endpoint', createdAt: now, displayName: p.collection };
   for (const prop of props) {

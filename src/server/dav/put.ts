@@ -25,7 +25,8 @@ export const put: DavHandler = async (r, res, ctx) => {
     const names = other ? await namesOf(ctx.store, col, other) : [];
     const pre = col.kind === 'contacts' ? { ns: NS.carddav, name: 'no-uid-conflict' } : { ns: NS.caldav, name: 'no-uid-conflict' };
     const detail = names[0] ? davText('href', objectHref(ctx.user, col.name, names[0])) : '';
-    throw new DavError(409, 'another object of this collection has that UID', pre, {}, detail);
+    const msg = result.uidChanged ? 'the UID of an existing object cannot be changed' : 'another object of this collection has that UID';
+    throw new DavError(409, msg, pre, {}, detail);
   }
   if (result.agrees) res.setHeader('ETag', endpointEtag(result.item));
   res.status(live ? 204 : 201).end();

@@ -59,6 +59,8 @@ export class MemoryStore implements Store {
       for (const [k, v] of m) if (v.collection === name) m.delete(k);
     }
     for (const [id, o] of this.outbox) if (o.collection === name) this.outbox.delete(id);
+    // The log goes too: whoever re-creates the name must not see the old collection's merges.
+    this.log = this.log.filter((e) => e.collection !== name);
     // The collection's seq stays, so a re-created collection never reuses a sync token.
   }
 

@@ -99,8 +99,9 @@ export class SqliteStore implements Store {
 
   async deleteCollection(name: string): Promise<void> {
     this.write(() => {
-      // item_versions and identity_keys follow items through ON DELETE CASCADE.
-      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'collections']) {
+      // item_versions and identity_keys follow items through ON DELETE CASCADE. The log goes
+      // too: whoever re-creates the name must not see (or reverse) the old collection's merges.
+      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'collections']) {
         this.stmt(`DELETE FROM ${table} WHERE ${table === 'collections' ? 'name' : 'collection'} = ?`).run(name);
       }
     });
