@@ -6,7 +6,7 @@
  */
 import type { Response } from 'express';
 import type { CollectionRecord, StoredItem } from '../core/store.js';
-import { recordServed } from '../sync/endpoint-write.js';
+import { clientMember, recordServed } from '../sync/endpoint-write.js';
 import type { DavContext } from './context.js';
 import { propertyDef, PROPERTIES } from './properties.js';
 import { render, type CardVersion, type PropSelection } from './render.js';
@@ -43,7 +43,7 @@ export class Served {
   }
   /** One commit per collection per request. */
   async record(ctx: DavContext): Promise<void> {
-    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now());
+    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now(), clientMember(ctx.user, ctx.userAgent));
   }
 }
 

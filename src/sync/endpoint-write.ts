@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PimError, isPimError } from '../core/errors.js';
 import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, Store, StoreChange, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
@@ -18,6 +18,17 @@ import type { Identity } from './types.js';
  * Pure engine logic: the Store interface only, no HTTP.
  */
 export const ENDPOINT_MEMBER = 'endpoint';
+
+/**
+ * Each client keeps its own base: a phone and a desktop of one user read different versions,
+ * and a PUT without If-Match (Thunderbird) must be merged against what *that* client read.
+ * Clients are told apart by user and User-Agent (versions left out, so an update of the app
+ * keeps its key). These links only hold bases; hrefs are the `endpoint` member's.
+ */
+export function clientMember(user: string, userAgent: string): string {
+  const ua = userAgent.replace(/[\d.]+/g, '').trim();
+  return `${ENDPOINT_MEMBER}~${createHash('sha1').update(`${user}\n${ua}`).digest('hex').slice(0, 12)}`;
+}
 
 /** The strong ETag of a stored version: the item and its version (RFC 7232 §2.3). */
 export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): string {
@@ -42,6 +53,8 @@ export interface EndpointPutRequest {
   target?: StoredItem;
   /** The client sent If-Match naming the current version: its base is that version. */
   ifMatched: boolean;
+  /** This client's base-keeping member (`clientMember`), when known. */
+  client?: string;
 }
 
 export type EndpointPutResult =
@@ -80,6 +93,7 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
   const { store, identity } = deps;
   const now = deps.now().toISOString();
   const link = await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
+  const own = req.client ? await store.getLink(req.collection, req.client, req.href) : undefined;
   let target = req.target;
   // A tombstone's href reused for a different UID is a new item, not a restore.
   if (target?.deleted && req.incoming.uid && target.uid !== req.incoming.uid) target = undefined;
@@ -102,7 +116,8 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
   if (!target) return create(deps, req, now);
 
   const restored = target.deleted;
-  const base = restored ? undefined : req.ifMatched ? target.item : link && link.itemId === target.id ? link.base : undefined;
+  const served = own && own.itemId === target.id ? own : link && link.itemId === target.id ? link : undefined;
+  const base = restored ? undefined : req.ifMatched ? target.item : served?.base;
   const r = mergeItem({
     base, current: target.item, incoming: req.incoming, caps: req.caps, keyOf: identity.keyOf, policy: deps.policy,
     incomingSource: { connector: ENDPOINT_MEMBER, time: itemTime(req.incoming) ?? now },
@@ -130,7 +145,7 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
   const agrees = sameAsHeld(deps, req.incoming, result.item, req.caps);
   await store.commit({
     items, log, removeLinks,
-    links: [linkFor(req, result, agrees, now)],
+    links: linksFor(req, result, agrees, now),
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
   return { outcome: changed ? 'updated' : 'unchanged', item: (await store.getItem(result.id)) ?? result, agrees };
@@ -145,19 +160,20 @@ async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string):
   };
   await deps.store.commit({
     items: [{ id, collection: req.collection, uid, item, meta: stored.meta, expectVersion: 0, identityKeys: deps.identity.identityKeys(item) }],
-    links: [linkFor(req, stored, true, now)],
+    links: linksFor(req, stored, true, now),
     log: [{ time: now, collection: req.collection, uid, itemId: id, action: 'created', connector: ENDPOINT_MEMBER }],
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
   return { outcome: 'created', item: (await deps.store.getItem(id)) ?? stored, agrees: true };
 }
 
-/** The client now holds what it sent: that is its base for its next write. */
-function linkFor(req: EndpointPutRequest, item: StoredItem, agrees: boolean, now: string): LinkRecord {
-  return {
-    collection: req.collection, member: ENDPOINT_MEMBER, href: req.href, itemId: item.id, etag: endpointEtag(item),
+/** The client now holds what it sent: that is its base for its next write (its own, and the shared one). */
+function linksFor(req: EndpointPutRequest, item: StoredItem, agrees: boolean, now: string): LinkRecord[] {
+  const link = (member: string): LinkRecord => ({
+    collection: req.collection, member, href: req.href, itemId: item.id, etag: endpointEtag(item),
     base: req.incoming, agreedVersion: agrees ? item.version : 0, updatedAt: now,
-  };
+  });
+  return req.client ? [link(ENDPOINT_MEMBER), link(req.client)] : [link(ENDPOINT_MEMBER)];
 }
 
 function sameAsHeld(deps: EndpointDeps, incoming: Item, stored: Item, caps: FormatCapabilities): boolean {
@@ -171,16 +187,19 @@ export async function recordServed(
   collection: string,
   served: Array<{ href: string; item: StoredItem }>,
   now: Date,
+  client?: string,
 ): Promise<void> {
   const links: LinkRecord[] = [];
   const time = now.toISOString();
-  for (const { href, item } of served) {
-    const existing = await store.getLink(collection, ENDPOINT_MEMBER, href);
-    if (existing && existing.itemId === item.id && existing.agreedVersion === item.version) continue;
-    links.push({
-      collection, member: ENDPOINT_MEMBER, href, itemId: item.id, etag: endpointEtag(item), base: item.item,
-      agreedVersion: item.version, updatedAt: time,
-    });
+  for (const member of client ? [ENDPOINT_MEMBER, client] : [ENDPOINT_MEMBER]) {
+    for (const { href, item } of served) {
+      const existing = await store.getLink(collection, member, href);
+      if (existing && existing.itemId === item.id && existing.agreedVersion === item.version) continue;
+      links.push({
+        collection, member, href, itemId: item.id, etag: endpointEtag(item), base: item.item,
+        agreedVersion: item.version, updatedAt: time,
+      });
+    }
   }
   if (links.length > 0) await store.commit({ links });
 }
@@ -195,12 +214,13 @@ export type EndpointDeleteResult = { outcome: 'deleted' } | { outcome: 'restored
  */
 export async function endpointDelete(
   deps: EndpointDeps,
-  req: { collection: string; href: string; target: StoredItem; ifMatched: boolean; caps: FormatCapabilities },
+  req: { collection: string; href: string; target: StoredItem; ifMatched: boolean; caps: FormatCapabilities; client?: string },
 ): Promise<EndpointDeleteResult> {
   const { store } = deps;
   const now = deps.now().toISOString();
   const t = req.target;
-  const link = await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
+  const own = req.client ? await store.getLink(req.collection, req.client, req.href) : undefined;
+  const link = own && own.itemId === t.id ? own : await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
   const changedSince = !req.ifMatched && link !== undefined && link.itemId === t.id
     && !sameAsHeld(deps, link.base, t.item, req.caps);
   const write: ItemWrite = {

@@ -32,6 +32,24 @@ describe('endpoint writes are merged like a member\'s', () => {
     assert.equal(entry!.connector, 'endpoint');
   });
 
+  test('two clients of one user: a PUT without If-Match is merged against what that client read, not what the other one wrote', async () => {
+    const TB = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0' };
+    const PHONE = { 'user-agent': 'DAVx5/4.4.2-ose (2024/09/01; dav4jvm; okhttp/4.12.0) Android/14' };
+    await t.seed('contacts', vcard('two-1', ['FN:Nina Zwei', 'N:Zwei;Nina;;;', 'TEL;TYPE=cell:+49 170 1111111', 'NOTE:first']));
+    const tbRead = await t.req('GET', `${C}two-1.vcf`, { headers: TB });
+    const phoneRead = await t.req('GET', `${C}two-1.vcf`, { headers: PHONE });
+    const etag = phoneRead.headers.get('etag')!;
+    const phoneEdit = phoneRead.text.replace('+49 170 1111111', '+49 170 2222222');
+    assert.equal((await t.req('PUT', `${C}two-1.vcf`, { body: phoneEdit, headers: { ...CARD, ...PHONE, 'if-match': etag } })).status, 204);
+    // Thunderbird saves its older copy with a new note, without If-Match.
+    const tbEdit = tbRead.text.replace('NOTE:first', 'NOTE:edited in thunderbird');
+    assert.equal((await t.req('PUT', `${C}two-1.vcf`, { body: tbEdit, headers: { ...CARD, ...TB } })).status, 204);
+    const after = await t.req('GET', `${C}two-1.vcf`);
+    assert.match(after.text, /NOTE:edited in thunderbird/);
+    assert.match(after.text, /2222222/, 'the phone\'s number survives');
+    assert.ok(!after.text.includes('1111111'));
+  });
+
   test('a conflict is decided by the policy and logged with every value', async () => {
     const s = await t.seed('contacts', vcard('cf-1', ['FN:Carla Frei', 'NOTE:base', 'REV:20240101T000000Z']));
     const read = await t.req('GET', `${C}cf-1.vcf`);

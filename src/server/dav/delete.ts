@@ -1,5 +1,5 @@
 import { isPimError } from '../../core/errors.js';
-import { endpointDelete, endpointEtag } from '../../sync/endpoint-write.js';
+import { clientMember, endpointDelete, endpointEtag } from '../../sync/endpoint-write.js';
 import { FULL_CAPABILITIES } from '../../model/capabilities.js';
 import { DavError, forbidden, notFound } from '../dav-error.js';
 import { LEGACY_MASK } from '../render.js';
@@ -31,6 +31,7 @@ export const del: DavHandler = async (r, res, ctx) => {
   try {
     await endpointDelete(ctx.deps, {
       collection: col.name, href: name, target: item, ifMatched, caps: col.kind === 'contacts' ? LEGACY_MASK : FULL_CAPABILITIES,
+      client: clientMember(ctx.user, ctx.userAgent),
     });
   } catch (e) {
     if (isPimError(e, 'precondition-failed') && ifMatched) throw new DavError(412, 'the object changed meanwhile');

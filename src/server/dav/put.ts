@@ -1,4 +1,4 @@
-import { endpointEtag, endpointPut } from '../../sync/endpoint-write.js';
+import { clientMember, endpointEtag, endpointPut } from '../../sync/endpoint-write.js';
 import { DavError } from '../dav-error.js';
 import { namesOf } from '../names.js';
 import { objectHref } from '../paths.js';
@@ -19,7 +19,10 @@ export const put: DavHandler = async (r, res, ctx) => {
   const live = item && !item.deleted ? item : undefined;
   const ifMatched = checkPreconditions(r, live ? endpointEtag(live) : undefined);
   const parsed = parseBody(col, r.header('content-type'), r.body);
-  const result = await endpointPut(ctx.deps, { collection: col.name, href: name, incoming: parsed.item, caps: parsed.caps, target: item, ifMatched });
+  const result = await endpointPut(ctx.deps, {
+    collection: col.name, href: name, incoming: parsed.item, caps: parsed.caps, target: item, ifMatched,
+    client: clientMember(ctx.user, ctx.userAgent),
+  });
   if (result.outcome === 'uid-conflict') {
     const other = await ctx.store.getItem(result.itemId);
     const names = other ? await namesOf(ctx.store, col, other) : [];
