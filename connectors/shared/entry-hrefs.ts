@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { asHref, type Href } from '../../src/core/types.js';
 import type { Item } from '../../src/model/item.js';
 import { findProp, textOf, type Component } from '../../src/model/property.js';
@@ -20,6 +21,23 @@ export function baseHrefOf(item: Item): string {
       return c ? `name:${nameKey(textOf(c, 'summary'))}@${textOf(c, 'dtstart')}` : 'name:';
     }
   }
+}
+
+/**
+ * What tells namesakes apart: the first email (lower-cased) or phone (digits) of a contact,
+ * the first location/description words of an event; a short hash of the whole entry when
+ * it has none of those.
+ */
+export function discriminatorOf(item: Item): string {
+  const c = item.kind === 'contact' ? item.card : item.master ?? item.overrides[0];
+  if (!c) return '';
+  const email = textOf(c, 'email').trim().toLowerCase();
+  if (email) return email;
+  const tel = textOf(c, 'tel').replace(/[^0-9+]/g, '');
+  if (tel) return tel;
+  const where = textOf(c, 'location') || textOf(c, 'description');
+  if (where) return nameKey(where).slice(0, 40);
+  return createHash('sha1').update(JSON.stringify(c.props.filter((p) => p.name !== 'rev' && p.name !== 'dtstamp'))).digest('hex').slice(0, 10);
 }
 
 /** FN, else the parts of N. */

@@ -9,7 +9,7 @@ import type { DecodeProblem, DecodeResult } from '../../src/codecs/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { allocateHref, baseHrefOf, baseOfHref, isUidHref } from './entry-hrefs.js';
+import { allocateHref, baseHrefOf, baseOfHref, discriminatorOf, isUidHref } from './entry-hrefs.js';
 import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
 import { fileSignature, itemEtag, sha1 } from './signatures.js';
 import { fsCall } from './fs-errors.js';
@@ -191,8 +191,13 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     const entries = new Map<Href, Entry<T>>();
     // The codec does not say where good items start, so broken entries follow the good
     // ones (and are appended after them on a rewrite).
-    for (const item of file.items) {
-      const href = allocateHref(baseHrefOf(item), (h) => entries.has(h));
+    const bases = file.items.map(baseHrefOf);
+    const shared = new Set(bases.filter((b, i) => bases.indexOf(b) !== i));
+    for (const [i, item] of file.items.entries()) {
+      // Namesakes without UID are told apart by what they hold, not by their place in the
+      // file: deleting the first of two must not hand its href to the second.
+      const base = shared.has(bases[i]!) && !isUidHref(bases[i]!) ? `${bases[i]}~${discriminatorOf(item)}` : bases[i]!;
+      const href = allocateHref(base, (h) => entries.has(h));
       entries.set(href, { kind: 'item', seq: this.nextSeq++, etag: itemEtag(item), item });
     }
     for (const problem of file.problems) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FetchedItem, Source } from '../core/connector.js';
+import { isWritable, type FetchedItem, type Source } from '../core/connector.js';
 import { PimError } from '../core/errors.js';
 import type { FieldDecision, LinkRecord, LogAction, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
@@ -100,9 +100,11 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
 async function linkMember(ctx: RunContext, member: string, source: Source, f: FetchedItem, item: StoredItem): Promise<void> {
   const keyOf = ctx.input.identity.keyOf;
   const agrees = itemFingerprint(f.item, keyOf, source.capabilities) === itemFingerprint(item.item, keyOf, source.capabilities);
+  // A read-only member is never written, so its agreed version records the version it last
+  // reported at: a later change elsewhere then keeps its deletion from propagating.
   const link: LinkRecord = {
     collection: ctx.input.collection, member, href: f.href, itemId: item.id, etag: f.etag, base: f.item,
-    agreedVersion: agrees ? item.version : 0, updatedAt: ctx.now,
+    agreedVersion: agrees || !isWritable(source) ? item.version : 0, updatedAt: ctx.now,
   };
   await ctx.ws.putLink(link);
 }

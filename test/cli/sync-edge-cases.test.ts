@@ -136,3 +136,26 @@ test('an edit in a CSV keeps the parameters and groups the CSV cannot hold on ev
     }
   }
 });
+
+test('two UID-less namesakes in a phone export: deleting the first does not merge the second into it', () => {
+  const s = new Scenario('namesakes');
+  try {
+    mkdirSync(s.path('b'));
+    const john = (tel: string, note: string) => `BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;John;;;\r\nFN:John Smith\r\nTEL;CELL:${tel}\r\nNOTE:${note}\r\nEND:VCARD\r\n`;
+    s.write('phone.vcf', john('+49 170 1000001', 'John from work') + john('+49 170 2000002', 'John the neighbour'));
+    s.config('connectors:\n  phone: { type: vcard-file, path: ./phone.vcf, readOnly: true }\n  b: { type: vdir, path: ./b }\ncollections:\n  contacts: { kind: contacts, members: [phone, b] }\n');
+    assert.equal(s.run(['sync']).code, 0);
+    assert.equal(readdirSync(s.path('b')).length, 2);
+    s.write('phone.vcf', john('+49 170 2000002', 'John the neighbour'));
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const files = readdirSync(s.path('b'));
+    assert.equal(files.length, 1);
+    const left = read(s.path('b', files[0]!));
+    assert.match(left, /John the neighbour/);
+    assert.match(left, /2000002/);
+    assert.doesNotMatch(left, /John from work|1000001/);
+  } finally {
+    s.cleanup();
+  }
+});
