@@ -31,7 +31,7 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
   let base: Item | undefined;
   if (link) {
     stored = await ws.getItem(link.itemId);
-    base = link.base;
+    base = (await interruptedWrite(ctx, member, source, link.itemId, f.item)) ?? link.base;
   } else {
     stored = await identify(ctx, member, f.href, f.item);
     action = 'matched';
@@ -107,6 +107,19 @@ async function linkMember(ctx: RunContext, member: string, source: Source, f: Fe
     agreedVersion: agrees || !isWritable(source) ? item.version : 0, updatedAt: ctx.now,
   };
   await ctx.ws.putLink(link);
+}
+
+/**
+ * The version an interrupted run wrote to this member, when the member holds exactly that:
+ * the write happened, only its record was lost, so that version is the member's base.
+ */
+async function interruptedWrite(ctx: RunContext, member: string, source: Source, itemId: string, held: Item): Promise<Item | undefined> {
+  const version = ctx.interrupted.get(`${member}\n${itemId}`);
+  if (version === undefined) return undefined;
+  const keyOf = ctx.input.identity.keyOf;
+  const written = (await ctx.input.store.history(itemId, 50)).find((h) => h.version === version);
+  if (!written) return undefined;
+  return itemFingerprint(written.item, keyOf, source.capabilities) === itemFingerprint(held, keyOf, source.capabilities) ? written.item : undefined;
 }
 
 /** UID first; failing that, the same person (or event) by normalised identity keys. */

@@ -14,6 +14,8 @@ export interface RunContext {
   /** Per member: hrefs gone from the source in this run (their items may move to a new href). */
   goneHrefs: Map<string, Set<string>>;
   sources: Map<string, Source>;
+  /** `member\nitemId` → the version an interrupted earlier run was writing there. */
+  interrupted: Map<string, number>;
   /** Keeps the run's lock alive; call between items of long loops. */
   heartbeat(): Promise<void>;
 }

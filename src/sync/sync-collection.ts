@@ -31,9 +31,15 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   }
   const ctx: RunContext = {
     input, ws, report, now: input.now().toISOString(), quarantined, goneHrefs: new Map(), sources: new Map(), heartbeat,
+    interrupted: new Map(),
   };
   const liveBefore = await store.countItems(collection);
-  report.recovered = (await store.listOutbox(collection)).length;
+  // Writes an interrupted run planned: a member found holding exactly such a version is
+  // linked to it instead of being merged against its older base (no spurious conflicts).
+  for (const o of await store.listOutbox(collection)) {
+    if (o.op !== 'delete') ctx.interrupted.set(`${o.member}\n${o.itemId}`, o.version);
+    report.recovered += 1;
+  }
 
   const reads: MemberRead[] = [];
   const failed = new Set<string>();

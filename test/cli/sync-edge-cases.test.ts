@@ -159,3 +159,38 @@ test('two UID-less namesakes in a phone export: deleting the first does not merg
     s.cleanup();
   }
 });
+
+test('a write an interrupted run made but did not record is recognised from the outbox: no spurious conflict', async () => {
+  const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+  const s = vdirs('outbox-recovery', 'a, b');
+  try {
+    const before = openSqliteStore(s.path('pimhub.db'));
+    await before.init();
+    const item = (await before.getItemByUid('contacts', 'u1'))!;
+    const oldLink = (await before.linksForItem(item.id)).find((l) => l.member === 'b')!;
+    const oldBase = structuredClone(oldLink.base);
+    await before.close();
+
+    edit(s.path('a', 'u1.vcf'), 'END:VCARD', 'NOTE:x\r\nEND:VCARD');
+    assert.equal(s.run(['sync']).code, 0);
+    assert.match(read(s.path('b', 'u1.vcf')), /NOTE:x/);
+    // As if the run had been killed after writing b but before recording it.
+    const db = openSqliteStore(s.path('pimhub.db'));
+    await db.init();
+    const written = (await db.getItemByUid('contacts', 'u1'))!;
+    await db.commit({
+      links: [{ ...oldLink, base: oldBase }],
+      outbox: [{ collection: 'contacts', member: 'b', itemId: written.id, op: 'update', href: oldLink.href, etag: oldLink.etag, version: written.version, createdAt: new Date().toISOString() }],
+    });
+    await db.close();
+    // Meanwhile the same field changes again elsewhere.
+    edit(s.path('a', 'u1.vcf'), 'NOTE:x', 'NOTE:y');
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json().collections[0].recovered, 1);
+    assert.equal(s.run(['log', '--conflicts', '--json']).json().entries.length, 0, 'b held what was written: no conflict');
+    assert.match(read(s.path('b', 'u1.vcf')), /NOTE:y/);
+  } finally {
+    s.cleanup();
+  }
+});
