@@ -1,3 +1,4 @@
+import { PimError, isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
 
 const linkKey = (member: string, href: string) => `${member}\n${href}`;
@@ -173,6 +174,16 @@ export class Workspace {
       unquarantine: p.unquarantine, memberStates: p.memberStates, outbox: p.outbox, ...extra,
     };
     const empty = Object.values(change).every((v) => !Array.isArray(v) || v.length === 0);
-    if (!empty) await this.store.commit(change);
+    if (empty) return;
+    try {
+      await this.store.commit(change);
+    } catch (e) {
+      // Not a member's 412: the store itself moved (the endpoint or another process wrote an
+      // item this run had merged). Nothing of the batch was applied; the next run redoes it.
+      if (isPimError(e, 'precondition-failed')) {
+        throw new PimError('busy', `collection ${this.collection}: the store changed while this run was merging (${e.message}); run sync again`, { cause: e });
+      }
+      throw e;
+    }
   }
 }
