@@ -121,3 +121,20 @@ export function flatParts(p: Property, max: number): boolean {
   const v = structured(p);
   return v.length <= max && v.every((c) => !Array.isArray(c) || c.length <= 1);
 }
+
+/**
+ * What both CSV formats hold of the name and organisation: FN when it is the name the row
+ * implies (or there is no name), the first N in five columns, the first ORG in two.
+ * Undefined for other properties.
+ */
+export function holdsNameParts(p: Property, owner: Component): boolean | undefined {
+  switch (p.name) {
+    case 'fn': {
+      const n = structured(findProp(owner, 'n'));
+      return isFirst(owner, p) && (fnIsDerived(owner) || !n.some((c) => part(c)));
+    }
+    case 'n': return isFirst(owner, p) && flatParts(p, 5);
+    case 'org': return isFirst(owner, p) && flatParts(p, 2);
+    default: return undefined;
+  }
+}

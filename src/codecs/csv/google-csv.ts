@@ -4,7 +4,7 @@ import type { FormatCapabilities } from '../../model/capabilities.js';
 import type { DecodeOptions, DecodeResult } from '../types.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import {
-  customLabel, deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
+  customLabel, deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
   splitMulti, structured, text, unwrapAppleLabel,
 } from './card.js';
 import { decodeLabel, isCustomLabel, labelForTypes, type DecodedLabel, type LabelKind } from './google-labels.js';
@@ -230,13 +230,9 @@ export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
   // A row keeps values and labels, not every parameter or group: compare what comes back.
   project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
+    const name = holdsNameParts(p, owner);
+    if (name !== undefined) return name;
     switch (p.name) {
-      case 'fn': {
-        const n = structured(findProp(owner, 'n'));
-        return isFirst(owner, p) && (fnIsDerived(owner) || !n.some((c) => part(c)));
-      }
-      case 'n': return isFirst(owner, p) && flatParts(p, 5);
-      case 'org': return isFirst(owner, p) && flatParts(p, 2);
       case 'title': case 'note': return isFirst(owner, p);
       case 'bday': return isFirst(owner, p) && (p.type === 'date' || p.type === 'text');
       case 'anniversary': return isFirst(owner, p) && p.type === 'date';

@@ -3,7 +3,7 @@ import { findProp, findProps, prop, type Component, type Property } from '../../
 import type { FormatCapabilities } from '../../model/capabilities.js';
 import type { DecodeOptions, DecodeResult } from '../types.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
-import { deriveFn, emptyCard, flatParts, fnIsDerived, isFirst, part, structured, text, validMonthDay } from './card.js';
+import { deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
 
 /**
@@ -170,13 +170,9 @@ export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
   // A row keeps values and labels, not every parameter or group: compare what comes back.
   project: (c) => decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
+    const name = holdsNameParts(p, owner);
+    if (name !== undefined) return name;
     switch (p.name) {
-      case 'fn': {
-        const n = structured(findProp(owner, 'n'));
-        return isFirst(owner, p) && (fnIsDerived(owner) || !n.some((c) => part(c)));
-      }
-      case 'n': return isFirst(owner, p) && flatParts(p, 5);
-      case 'org': return isFirst(owner, p) && flatParts(p, 2);
       case 'title': case 'role': case 'note': return isFirst(owner, p);
       case 'bday': case 'anniversary': return isFirst(owner, p) && formatOutlookDate(p) !== '';
       case 'categories': return p.values.every((v) => !text(v).includes(';'));
