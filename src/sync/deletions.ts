@@ -41,7 +41,7 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
     }
   }
   const guard = ctx.input.deleteGuard;
-  if (!ctx.input.allowMassDelete && deleting.size >= 2 && deleting.size > guard * liveBefore) {
+  if (!ctx.input.allowMassDelete && deleting.size > guard * liveBefore) {
     throw new PimError(
       'guard',
       `collection ${ctx.input.collection}: this run would delete ${deleting.size} of ${liveBefore} items (more than deleteGuard ${guard}); nothing was changed. If the deletions are intended, run again with --allow-mass-delete`,

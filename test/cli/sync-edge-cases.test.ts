@@ -194,3 +194,24 @@ test('a write an interrupted run made but did not record is recognised from the 
     s.cleanup();
   }
 });
+
+test('the delete guard counts a one-item collection too; --allow-mass-delete lets the deletion through', () => {
+  const s = new Scenario('guard-one');
+  try {
+    mkdirSync(s.path('a'));
+    mkdirSync(s.path('b'));
+    s.write('a/solo.vcf', card('solo', 'FN:Solo Person', 'N:Person;Solo;;;'));
+    s.config('connectors:\n  a: { type: vdir, path: ./a }\n  b: { type: vdir, path: ./b }\ncollections:\n  contacts: { kind: contacts, members: [a, b] }\n');
+    assert.equal(s.run(['sync']).code, 0);
+    unlinkSync(s.path('a', 'solo.vcf'));
+    const refused = s.run(['sync']);
+    assert.equal(refused.code, 3);
+    assert.equal(readdirSync(s.path('b')).length, 1);
+    const allowed = s.run(['sync', '--allow-mass-delete']);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal(readdirSync(s.path('b')).length, 0);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 0);
+  } finally {
+    s.cleanup();
+  }
+});
