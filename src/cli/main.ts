@@ -6,6 +6,7 @@ import { initCommand } from './commands/init.js';
 import { logCommand } from './commands/log.js';
 import { passwdCommand } from './commands/passwd.js';
 import { resolveCommand } from './commands/resolve.js';
+import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -36,6 +37,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--conflicts', 'only conflicts').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
     .option('--limit <n>', 'at most this many (default 50)').option('--collection <name>', 'only this collection').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => logCommand({ config: cfg(), ...o }))());
+  p.command('runs').description('the sync runs, newest first: id, start, end, trigger, what changed per collection')
+    .option('--limit <n>', 'at most this many (default 20)').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => runsCommand({ config: cfg(), ...o }))());
   p.command('resolve').argument('<entry>', 'log entry number').description('reverse or change a conflict decision; the next sync propagates it')
     .requiredOption('--keep <value>', 'value index (0, 1, …) or connector name').option('--json', 'one JSON document on stdout')
     .action((entry, o) => run(() => resolveCommand(entry, { config: cfg(), ...o }))());

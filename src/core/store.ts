@@ -83,7 +83,9 @@ export type LogAction =
   | 'matched'
   | 'deleted'
   | 'quarantined'
-  | 'resolved';
+  | 'resolved'
+  | 'undone'
+  | 'duplicates-merged';
 
 export interface FieldValue {
   connector: string;
@@ -119,6 +121,8 @@ export interface FieldDecision {
 
 export interface LogEntry {
   id: number;
+  /** The run that made this entry (SPEC §4: every entry names its run, so runs can be listed and undone). */
+  run: string;
   time: string;
   collection: string;
   uid: string;
@@ -130,6 +134,44 @@ export interface LogEntry {
   message?: string;
   /** For `resolved`: the entry it changes. */
   resolves?: number;
+}
+
+/** What started a run (SPEC §3 `pimhub runs`). */
+export type RunTrigger = 'cli' | 'schedule' | 'endpoint' | 'review';
+
+/** Per collection: what one run changed. */
+export interface RunCollectionCounts {
+  name: string;
+  created: number;
+  updated: number;
+  merged: number;
+  conflicts: number;
+  deleted: number;
+  restored: number;
+  /** Member writes done (creates, updates, deletes at members). */
+  writes: number;
+}
+
+/** A sync run, a write through the endpoint, a resolve, an undo or a merge of duplicates. */
+export interface RunRecord {
+  id: string;
+  /** ISO times; `end` absent while the run goes on (or when it was killed). */
+  start: string;
+  end?: string;
+  trigger: RunTrigger;
+  /** What command or request made it (`sync`, `resolve 12`, `PUT /alice/contacts/x.vcf`). */
+  command?: string;
+  collections: RunCollectionCounts[];
+}
+
+/** One version of an item, as `history` returns it. */
+export interface ItemVersion {
+  version: number;
+  item: Item;
+  deleted: boolean;
+  time: string;
+  /** The run that made this version ('' for versions older than run ids). */
+  run: string;
 }
 
 export type NewLogEntry = Omit<LogEntry, 'id'>;
@@ -173,6 +215,8 @@ export interface ItemWrite {
   expectVersion: number;
   /** Normalised identity keys (emails, phones, name, summary+start) for matching new items. */
   identityKeys?: string[];
+  /** The run making this version (kept in the item's history, for undo). */
+  run?: string;
 }
 
 /** Everything one atomic step changes. */
@@ -187,6 +231,8 @@ export interface StoreChange {
   outbox?: NewOutboxEntry[];
   outboxDone?: number[];
   memberStates?: MemberState[];
+  /** Runs to insert or replace (by id). */
+  runs?: RunRecord[];
 }
 
 export interface LogQuery {
@@ -195,6 +241,8 @@ export interface LogQuery {
   /** ISO time; entries at or after it. */
   since?: string;
   actions?: LogAction[];
+  /** Entries of this run only. */
+  run?: string;
   limit?: number;
 }
 
@@ -224,7 +272,7 @@ export interface Store {
   changesSince(collection: string, seq: number): Promise<{ items: StoredItem[]; seq: number }>;
   currentSeq(collection: string): Promise<number>;
   /** Earlier versions of an item, newest first. */
-  history(itemId: string, limit?: number): Promise<Array<{ version: number; item: Item; time: string }>>;
+  history(itemId: string, limit?: number): Promise<ItemVersion[]>;
 
   getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined>;
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
@@ -244,6 +292,10 @@ export interface Store {
 
   listQuarantine(collection?: string): Promise<QuarantineRecord[]>;
   listOutbox(collection?: string, member?: string): Promise<OutboxEntry[]>;
+
+  /** Runs, newest first. */
+  listRuns(limit?: number): Promise<RunRecord[]>;
+  getRun(id: string): Promise<RunRecord | undefined>;
 
   /** Applies everything atomically. Ids come from the caller; an item write gets version expectVersion + 1 and a new seq. */
   commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }>;

@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PimError, isPimError } from '../core/errors.js';
-import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, Store, StoreChange, StoredItem } from '../core/store.js';
+import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, RunRecord, Store, StoreChange, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
 import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
 import { itemTime, withUid } from './item-info.js';
+import { newRun } from './runs.js';
 import type { Identity } from './types.js';
 
 /**
@@ -33,6 +34,15 @@ export function clientMember(user: string, userAgent: string): string {
 /** The strong ETag of a stored version: the item and its version (RFC 7232 §2.3). */
 export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): string {
   return `"${item.id.replace(/-/g, '').slice(0, 12)}-${item.version}"`;
+}
+
+/** A write through the endpoint is a one-item run (trigger `endpoint`), committed with its change. */
+function endpointRun(collection: string, now: string, action: 'created' | 'updated' | 'merged' | 'conflict' | 'deleted' | 'restored' | 'none'): RunRecord {
+  const run = newRun('endpoint', new Date(now));
+  const c = { name: collection, created: 0, updated: 0, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 0 };
+  if (action === 'conflict') c.conflicts = 1;
+  else if (action !== 'none') c[action] = 1;
+  return { ...run, end: now, collections: [c] };
 }
 
 export interface EndpointDeps {
@@ -136,15 +146,18 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
     result = { ...target, item: r.item, meta: write.meta, version: target.version + 1, deleted: false, updatedAt: now };
   }
   const log: NewLogEntry[] = [];
+  const action: LogAction | undefined = restored ? 'updated' : changed ? (r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated') : undefined;
+  const run = endpointRun(req.collection, now, restored ? 'restored' : action === 'conflict' || action === 'merged' || action === 'updated' ? action : 'none');
   const entry = (action: LogAction, fields: FieldDecision[], message?: string): NewLogEntry => ({
-    time: now, collection: req.collection, uid: result.uid, itemId: result.id, action, connector: ENDPOINT_MEMBER,
+    run: run.id, time: now, collection: req.collection, uid: result.uid, itemId: result.id, action, connector: ENDPOINT_MEMBER,
     ...(fields.length ? { fields } : {}), ...(message ? { message } : {}),
   });
   if (restored) log.push(entry('updated', r.decisions, `restored: written through the endpoint after it was deleted`));
-  else if (changed) log.push(entry(r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated', r.decisions));
+  else if (action) log.push(entry(action, r.decisions));
   const agrees = sameAsHeld(deps, req.incoming, result.item, req.caps);
+  for (const w of items) w.run = run.id;
   await store.commit({
-    items, log, removeLinks,
+    items, log, removeLinks, ...(changed ? { runs: [run] } : {}),
     links: linksFor(req, result, agrees, now),
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
@@ -158,10 +171,12 @@ async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string):
   const stored: StoredItem = {
     id, collection: req.collection, uid, version: 1, seq: 0, deleted: false, item, meta: { fieldSources: {} }, updatedAt: now,
   };
+  const run = endpointRun(req.collection, now, 'created');
   await deps.store.commit({
-    items: [{ id, collection: req.collection, uid, item, meta: stored.meta, expectVersion: 0, identityKeys: deps.identity.identityKeys(item) }],
+    runs: [run],
+    items: [{ id, collection: req.collection, uid, item, meta: stored.meta, expectVersion: 0, identityKeys: deps.identity.identityKeys(item), run: run.id }],
     links: linksFor(req, stored, true, now),
-    log: [{ time: now, collection: req.collection, uid, itemId: id, action: 'created', connector: ENDPOINT_MEMBER }],
+    log: [{ run: run.id, time: now, collection: req.collection, uid, itemId: id, action: 'created', connector: ENDPOINT_MEMBER }],
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
   return { outcome: 'created', item: (await deps.store.getItem(id)) ?? stored, agrees: true };
@@ -223,15 +238,17 @@ export async function endpointDelete(
   const link = own && own.itemId === t.id ? own : await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
   const changedSince = !req.ifMatched && link !== undefined && link.itemId === t.id
     && !sameAsHeld(deps, link.base, t.item, req.caps);
+  const run = endpointRun(req.collection, now, changedSince ? 'restored' : 'deleted');
   const write: ItemWrite = {
-    id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version,
+    id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version, run: run.id,
     deleted: !changedSince, ...(changedSince ? { identityKeys: deps.identity.identityKeys(t.item) } : {}),
   };
   try {
     await store.commit({
+      runs: [run],
       items: [write],
       log: [{
-        time: now, collection: t.collection, uid: t.uid, itemId: t.id, action: changedSince ? 'updated' : 'deleted', connector: ENDPOINT_MEMBER,
+        run: run.id, time: now, collection: t.collection, uid: t.uid, itemId: t.id, action: changedSince ? 'updated' : 'deleted', connector: ENDPOINT_MEMBER,
         ...(changedSince ? { message: 'restored: deleted through the endpoint but changed elsewhere since; the client gets it back' } : {}),
       }],
       memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],

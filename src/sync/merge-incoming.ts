@@ -167,5 +167,5 @@ function record(
     time: ctx.now, collection: ctx.input.collection, uid: item.uid, itemId: item.id, action, connector: member,
     ...(fields && fields.length ? { fields } : {}), ...(message ? { message } : {}),
   });
-  ctx.report.changes.push({ action: summaryAction ?? (action as Exclude<LogAction, 'quarantined' | 'resolved'>), uid: item.uid, member, label: itemLabel(item.item) });
+  ctx.report.changes.push({ action: summaryAction ?? (action as Exclude<LogAction, 'quarantined' | 'resolved' | 'undone' | 'duplicates-merged'>), uid: item.uid, member, label: itemLabel(item.item) });
 }

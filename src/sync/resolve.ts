@@ -1,6 +1,7 @@
 import { PimError } from '../core/errors.js';
 import type { LogEntry, Store } from '../core/store.js';
 import { applyFieldValue } from '../merge/apply-decision.js';
+import { newRun } from './runs.js';
 import type { Identity } from './types.js';
 
 /**
@@ -37,15 +38,19 @@ export async function resolveEntry(opts: {
     return { ...f, chosen: chosen.value, chosenIndex: index, conflict: false };
   });
   const now = opts.now.toISOString();
+  // A resolve is a one-item run: from the review page (trigger `review`) or the CLI.
+  const run = { ...newRun(opts.by === 'review' ? 'review' : 'cli', opts.now, `resolve ${entry.id} --keep ${opts.keep}`), end: now };
+  run.collections = [{ name: stored.collection, created: 0, updated: 1, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 0 }];
   const sources = { ...stored.meta.fieldSources };
   for (const f of fields) sources[`${f.path.component}/${f.path.field}`] = { connector: opts.by, time: now };
   const { logIds } = await store.commit({
-    items: [{
+    runs: [run],
+    items: [{ run: run.id,
       id: stored.id, collection: stored.collection, uid: stored.uid, item, meta: { fieldSources: sources },
       expectVersion: stored.version, identityKeys: opts.identity.identityKeys(item),
     }],
     log: [{
-      time: now, collection: stored.collection, uid: stored.uid, itemId: stored.id, action: 'resolved', connector: opts.by,
+      run: run.id, time: now, collection: stored.collection, uid: stored.uid, itemId: stored.id, action: 'resolved', connector: opts.by,
       fields: decisions, resolves: entry.id, message: `kept ${opts.keep} for entry ${entry.id}`,
     }],
   });

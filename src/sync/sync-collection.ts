@@ -21,7 +21,7 @@ export async function syncCollection(input: CollectionSyncInput): Promise<Collec
 
 async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
   const { store, collection } = input;
-  const ws = new Workspace(store, collection, input.dryRun);
+  const ws = new Workspace(store, collection, input.dryRun, input.run);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
   const quarantined = new Map<string, Set<string>>();
   for (const q of await store.listQuarantine(collection)) {

@@ -29,6 +29,8 @@ export interface CollectionSyncInput {
   allowMassDelete: boolean;
   dryRun: boolean;
   identity: Identity;
+  /** The id of the run this collection's sync belongs to (on every log entry and item version). */
+  run: string;
   now: () => Date;
   progress?: (event: ProgressEvent) => void;
 }

@@ -25,6 +25,7 @@ export class Workspace {
     readonly store: Store,
     readonly collection: string,
     readonly dryRun: boolean,
+    readonly run: string,
     private readonly batchSize = 500,
   ) {}
 
@@ -111,7 +112,7 @@ export class Workspace {
       if (!s) this.keyIndex.set(k, (s = new Set()));
       s.add(write.id);
     }
-    this.pending.items.push(write);
+    this.pending.items.push({ ...write, run: this.run });
     this.pendingIds.add(write.id);
     await this.maybeFlush();
     return stored;
@@ -134,8 +135,8 @@ export class Workspace {
     await this.maybeFlush();
   }
 
-  log(e: NewLogEntry): void {
-    this.pending.log.push(e);
+  log(e: Omit<NewLogEntry, 'run'>): void {
+    this.pending.log.push({ ...e, run: this.run });
   }
 
   quarantine(q: QuarantineRecord): void {

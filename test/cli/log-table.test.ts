@@ -27,9 +27,9 @@ test('pimhub log as a table: names, actions in colour on a terminal, fields with
   const raw = (v: string) => [{ name: 'fn', params: {}, type: 'text', values: [v] }];
   await store.commit({
     log: [
-      { time: '2024-05-01T10:00:00.000Z', collection: 'contacts', uid: 'u1', action: 'created', connector: 'phone' },
+      { run: 'r1', time: '2024-05-01T10:00:00.000Z', collection: 'contacts', uid: 'u1', action: 'created', connector: 'phone' },
       {
-        time: '2024-05-01T11:00:00.000Z', collection: 'contacts', uid: 'u1', action: 'conflict', connector: 'tablet',
+        run: 'r1', time: '2024-05-01T11:00:00.000Z', collection: 'contacts', uid: 'u1', action: 'conflict', connector: 'tablet',
         fields: [{
           field: 'fn', path: { component: '', field: 'fn', element: '' }, conflict: true, base: 'Jörg Müller',
           values: [{ connector: 'laptop', value: 'Jörg A', raw: raw('Jörg A') }, { connector: 'tablet', value: 'Jörg B', raw: raw('Jörg B') }],

@@ -42,6 +42,15 @@ collections:
     assert.equal(again.collections[0].changes.length, 0);
     assert.equal(again.collections[0].writes.length, 0);
     assert.equal(read(s.path('data', 'android-2.1.vcf')), read(`${FIXTURES}/${SAME}/android-2.1.vcf`));
+    // Every run has an id; every log entry names its run (SPEC §3/§4).
+    const runs = s.run(['runs', '--json']).json().runs as Array<{ id: string; trigger: string; end?: string; collections: Array<{ name: string; created: number; writes: number }> }>;
+    assert.deepEqual(runs.map((x) => x.id), [again.run, r.json().run]);
+    assert.ok(runs.every((x) => x.trigger === 'cli' && x.end));
+    assert.equal(runs[1]!.collections[0]!.created, 4);
+    assert.ok(runs[1]!.collections[0]!.writes > 0);
+    assert.equal(runs[0]!.collections[0]!.writes, 0);
+    const log = s.run(['log', '--json', '--limit', '500']).json().entries as Array<{ run: string }>;
+    assert.ok(log.length > 0 && log.every((e) => e.run === runs[1]!.id), 'the first run made every entry');
   } finally {
     s.cleanup();
   }

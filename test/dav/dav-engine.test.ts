@@ -24,7 +24,7 @@ function engine(kind: CollectionKind) {
   const store = new MemoryStore();
   return async (members: MemberInput[]): Promise<CollectionReport> => syncCollection({
     store, collection: 'c', kind, members, policy: parsePolicy('newest')!, deleteGuard: 0.5, allowMassDelete: false,
-    dryRun: false, identity: createIdentity('DE'), now: () => new Date(),
+    dryRun: false, identity: createIdentity('DE'), run: 'r-test', now: () => new Date(),
   });
 }
 

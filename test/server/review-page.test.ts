@@ -82,10 +82,10 @@ describe('review page', () => {
     const now = '2024-05-01T10:00:00.000Z';
     const { logIds } = await store.commit({
       log: [
-        { time: now, collection: 'contacts', uid: 'joerg', itemId: joerg.id, action: 'created', connector: 'phone' },
-        { time: now, collection: 'contacts', uid: 'joerg', itemId: joerg.id, action: 'conflict', connector: 'b', fields: [fnConflict('Jörg Müller', 'Jörg A', 'Jörg B')] },
-        { time: now, collection: 'contacts', uid: XSS_UID, itemId: xss.id, action: 'conflict', connector: 'b', message: XSS_NAME, fields: [fnConflict(XSS_NAME, XSS_NAME, XSS_ATTR)] },
-        { time: now, collection: 'bobs', uid: 'bobs-secret-friend', itemId: bobs.id, action: 'conflict', connector: 'b', fields: [fnConflict('Bobs Friend', 'Bobs Friend', 'Bobs Foe')] },
+        { run: 'r1', time: now, collection: 'contacts', uid: 'joerg', itemId: joerg.id, action: 'created', connector: 'phone' },
+        { run: 'r1', time: now, collection: 'contacts', uid: 'joerg', itemId: joerg.id, action: 'conflict', connector: 'b', fields: [fnConflict('Jörg Müller', 'Jörg A', 'Jörg B')] },
+        { run: 'r1', time: now, collection: 'contacts', uid: XSS_UID, itemId: xss.id, action: 'conflict', connector: 'b', message: XSS_NAME, fields: [fnConflict(XSS_NAME, XSS_NAME, XSS_ATTR)] },
+        { run: 'r1', time: now, collection: 'bobs', uid: 'bobs-secret-friend', itemId: bobs.id, action: 'conflict', connector: 'b', fields: [fnConflict('Bobs Friend', 'Bobs Friend', 'Bobs Foe')] },
       ],
       quarantine: [{ collection: 'contacts', member: 'phone', href: 'broken.vcf', where: 'phone.vcf line 7', message: `cannot parse ${XSS_ATTR}`, raw: `BEGIN:VCARD\nFN:${XSS_NAME}\n`, time: now }],
     });

@@ -36,7 +36,7 @@ test('sqlite: data survives close and reopen; migrations run once', async () => 
     const path = join(t.dir, 'sub', 'pimhub.db');
     const a = openSqliteStore(path);
     assert.equal(a.schemaVersion(), migrations.length);
-    await a.commit({ items: [write('i1', 'Ann')], log: [{ time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'uid-i1', action: 'created', connector: 'm1' }] });
+    await a.commit({ items: [write('i1', 'Ann')], log: [{ run: 'r1', time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'uid-i1', action: 'created', connector: 'm1' }] });
     await a.close();
     await assert.rejects(a.getItem('i1'), (e) => isPimError(e, 'io'));
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPimError } from '../../src/core/errors.js';
-import type { NewLogEntry, Store, StoreChange } from '../../src/core/store.js';
+import type { NewLogEntry, RunRecord, Store, StoreChange } from '../../src/core/store.js';
 import { coll, contact, link, logEntry, write } from './store-fixtures.js';
 
 export { contact, write } from './store-fixtures.js';
@@ -231,7 +231,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
 
     it('log: ids from appendLog and commit, newest first, filters, default limit', async (s) => {
       const full: NewLogEntry = {
-        time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'u1', itemId: 'i1', action: 'merged', connector: 'm1',
+        run: 'r1', time: '2024-01-01T00:00:00.000Z', collection: 'c', uid: 'u1', itemId: 'i1', action: 'merged', connector: 'm1',
         message: 'merged two edits',
         fields: [{ field: 'fn', path: { component: '', field: 'fn', element: '' }, conflict: true, base: 'A', values: [{ connector: 'm1', value: 'B' }, { connector: 'm2', value: 'C' }], chosen: 'B', chosenIndex: 0 }],
       };
@@ -255,6 +255,28 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(page.length, 100);
       assert.equal(page[0].uid, 'x119');
       assert.equal((await s.listLog({ limit: 500 })).length, 124);
+    });
+
+    it('runs: recorded by commit, replaced by id, listed newest first; history and log name their run', async (s) => {
+      const counts = { name: 'c', created: 1, updated: 0, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 2 };
+      const r1: RunRecord = { id: 'r1', start: '2024-01-01T00:00:00.000Z', trigger: 'cli', command: 'sync', collections: [] };
+      const r2: RunRecord = { id: 'r2', start: '2024-01-02T00:00:00.000Z', trigger: 'schedule', collections: [] };
+      await s.commit({ runs: [r1] });
+      await s.commit({ runs: [r2], items: [{ ...write('i1', 'Ann'), run: 'r2' }], log: [{ ...logEntry('uid-i1', 'created', '2024-01-02T00:00:00.000Z'), run: 'r2' }] });
+      assert.deepEqual(await s.getRun('r1'), r1);
+      assert.equal(await s.getRun('nope'), undefined);
+      const done = { ...r1, end: '2024-01-01T00:01:00.000Z', collections: [counts] };
+      await s.commit({ runs: [done] });
+      assert.deepEqual(await s.getRun('r1'), done);
+      assert.deepEqual((await s.listRuns()).map((r) => r.id), ['r2', 'r1']);
+      assert.deepEqual((await s.listRuns(1)).map((r) => r.id), ['r2']);
+      await s.commit({ items: [{ ...write('i1', 'Ann B', 1), run: 'r3' }] });
+      const h = await s.history('i1');
+      assert.deepEqual(h.map((v) => [v.version, v.run, v.deleted]), [[2, 'r3', false], [1, 'r2', false]]);
+      await s.commit({ items: [{ ...write('i1', 'Ann B', 2), deleted: true }] });
+      assert.deepEqual((await s.history('i1', 1)).map((v) => [v.version, v.run, v.deleted]), [[3, '', true]]);
+      assert.deepEqual((await s.listLog({ run: 'r2' })).map((e) => [e.uid, e.run]), [['uid-i1', 'r2']]);
+      assert.deepEqual(await s.listLog({ run: 'r1' }), []);
     });
 
     it('quarantine: add, replace, clear', async (s) => {

@@ -21,7 +21,7 @@ export function link(itemId: string, href: string, agreedVersion: number, member
 }
 
 export function logEntry(uid: string, action: NewLogEntry['action'], time: string, collection = 'c'): NewLogEntry {
-  return { time, collection, uid, action, connector: 'm1' };
+  return { run: 'r1', time, collection, uid, action, connector: 'm1' };
 }
 
 export const coll = (name: string, extra: Partial<CollectionRecord> = {}): CollectionRecord =>

@@ -129,7 +129,8 @@ async function runSync(app: AppContext, req: RunRequest, log: Logger): Promise<b
   const started = Date.now();
   log.info({ reasons: req.reasons, collections: only ?? 'all' }, 'sync started');
   try {
-    const r = await syncAll(app, { only });
+    const trigger = req.reasons.every((x) => x === 'write') ? 'endpoint' : req.reasons.every((x) => x === 'resolve') ? 'review' : 'schedule';
+    const r = await syncAll(app, { only, trigger });
     let changes = 0;
     let writes = 0;
     let conflicts = 0;

@@ -1,4 +1,6 @@
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
+import type { RunTrigger } from '../../core/store.js';
+import { newRun, recordRunEnd, recordRunStart } from '../../sync/runs.js';
 import { syncCollection } from '../../sync/sync-collection.js';
 import type { CollectionReport, ItemError, MemberInput } from '../../sync/types.js';
 import { openContext, type AppContext } from '../context.js';
@@ -11,9 +13,13 @@ export interface SyncOptions {
   only?: string[];
   allowMassDelete?: boolean;
   json?: boolean;
+  /** What started this round (`pimhub runs`): the CLI unless the daemon says otherwise. */
+  trigger?: RunTrigger;
 }
 
 export interface SyncOutcome {
+  /** The run's id; none for a dry run, which changes nothing. */
+  run?: string;
   reports: CollectionReport[];
   errors: ItemError[];
   exitCode: number;
@@ -30,6 +36,8 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
   const reports: CollectionReport[] = [];
   const errors: ItemError[] = [];
   let exitCode: number = EXIT.ok;
+  const run = newRun(opts.trigger ?? 'cli', new Date(), 'sync');
+  if (!opts.dryRun) await recordRunStart(app.store, run);
   for (const name of names) {
     const col = app.config.collections[name]!;
     const members: MemberInput[] = [];
@@ -44,7 +52,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
       const report = await syncCollection({
         store: app.store, collection: name, kind: col.kind, members, policy: app.config.conflict,
         deleteGuard: app.config.deleteGuard, allowMassDelete: !!opts.allowMassDelete, dryRun: !!opts.dryRun,
-        identity: app.identity, now: () => new Date(), progress: out?.progress(),
+        identity: app.identity, run: run.id, now: () => new Date(), progress: out?.progress(),
       });
       reports.push(report);
       errors.push(...report.errors);
@@ -58,7 +66,9 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
     }
   }
   if (exitCode === EXIT.ok && errors.length > 0) exitCode = EXIT.itemErrors;
-  return { reports, errors, exitCode };
+  if (opts.dryRun) return { reports, errors, exitCode };
+  await recordRunEnd(app.store, run, reports, new Date());
+  return { run: run.id, reports, errors, exitCode };
 }
 
 export async function syncCommand(opts: SyncOptions): Promise<number> {
@@ -68,7 +78,7 @@ export async function syncCommand(opts: SyncOptions): Promise<number> {
     const r = await syncAll(app, opts, out);
     out.done();
     if (out.json) {
-      out.result({ dryRun: !!opts.dryRun, collections: r.reports, errors: r.errors, exitCode: r.exitCode });
+      out.result({ dryRun: !!opts.dryRun, ...(r.run ? { run: r.run } : {}), collections: r.reports, errors: r.errors, exitCode: r.exitCode });
     } else {
       printHuman(out, r, !!opts.dryRun);
     }

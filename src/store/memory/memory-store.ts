@@ -1,9 +1,8 @@
 import { PimError } from '../../core/errors.js';
 import type {
-  CollectionRecord, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, Store, StoreChange, StoredItem,
+  CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem,
 } from '../../core/store.js';
-import type { Item } from '../../model/item.js';
 
 /**
  * The Store in plain maps, for tests. Records are cloned on the way in and out, as a
@@ -15,12 +14,12 @@ const byStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const clone = <T>(v: T): T => structuredClone(v);
 const DEFAULT_LOG_LIMIT = 100;
 
-interface Version { version: number; item: Item; time: string }
 
 export class MemoryStore implements Store {
   private collections = new Map<string, CollectionRecord>();
   private items = new Map<string, StoredItem>();
-  private versions = new Map<string, Version[]>();
+  private versions = new Map<string, ItemVersion[]>();
+  private runs = new Map<string, RunRecord>();
   private identity = new Map<string, { collection: string; keys: Set<string> }>();
   private links = new Map<string, LinkRecord>();
   private states = new Map<string, MemberState>();
@@ -105,7 +104,7 @@ export class MemoryStore implements Store {
     return this.seqs.get(collection) ?? 0;
   }
 
-  async history(itemId: string, limit?: number): Promise<Array<{ version: number; item: Item; time: string }>> {
+  async history(itemId: string, limit?: number): Promise<ItemVersion[]> {
     const all = [...(this.versions.get(itemId) ?? [])].sort((a, b) => b.version - a.version);
     return clone(limit === undefined || limit < 0 ? all : all.slice(0, limit));
   }
@@ -164,15 +163,27 @@ export class MemoryStore implements Store {
   }
 
   async listLog(q: LogQuery = {}): Promise<LogEntry[]> {
-    const { collection, uid, since, actions } = q;
+    const { collection, uid, since, actions, run } = q;
     return this.log
       .filter((e) => (collection === undefined || e.collection === collection)
         && (uid === undefined || e.uid === uid)
+        && (run === undefined || e.run === run)
         && (since === undefined || e.time >= since)
         && (actions === undefined || actions.includes(e.action)))
       .reverse()
       .slice(0, q.limit ?? DEFAULT_LOG_LIMIT)
       .map(clone);
+  }
+
+  async listRuns(limit = DEFAULT_LOG_LIMIT): Promise<RunRecord[]> {
+    // Insertion order breaks ties of equal start times, as the SQLite store's rowid does.
+    const all = [...this.runs.values()].map((r, i) => ({ r, i }));
+    all.sort((a, b) => byStr(b.r.start, a.r.start) || b.i - a.i);
+    return all.slice(0, limit).map((x) => clone(x.r));
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return clone(this.runs.get(id));
   }
 
   async getLogEntry(id: number): Promise<LogEntry | undefined> {
@@ -217,7 +228,7 @@ export class MemoryStore implements Store {
         id: w.id, collection: w.collection, uid: w.uid, version, seq, deleted, item: w.item, meta: w.meta, updatedAt: now,
       }));
       const hist = (this.versions.get(w.id) ?? []).filter((v) => v.version !== version);
-      this.versions.set(w.id, [...hist, { version, item: clone(w.item), time: now }]);
+      this.versions.set(w.id, [...hist, { version, item: clone(w.item), time: now, deleted, run: w.run ?? '' }]);
       if (deleted) this.identity.delete(w.id);
       else if (w.identityKeys !== undefined) this.identity.set(w.id, { collection: w.collection, keys: new Set(w.identityKeys) });
     }
@@ -233,6 +244,7 @@ export class MemoryStore implements Store {
       return id;
     });
     for (const s of change.memberStates ?? []) this.states.set(key(s.collection, s.member), clone(s));
+    for (const r of change.runs ?? []) this.runs.set(r.id, clone(r));
     return { logIds, outboxIds };
   }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { PimError } from '../../core/errors.js';
 import type { ItemWrite, StoreChange } from '../../core/store.js';
-import { linkToRow, logToRow, memberStateToRow, outboxToRow, quarantineToRow } from './rows.js';
+import { linkToRow, logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from './rows.js';
 
 /** Prepared-statement lookup of the store (cached by SQL text). */
 export type StatementCache = (sql: string) => Database.Statement;
@@ -45,12 +45,16 @@ export function applyChange(stmt: StatementCache, change: StoreChange, now: stri
     stmt(`INSERT OR REPLACE INTO member_states (collection, member, token, last_sync, errors, last_error)
           VALUES (@collection, @member, @token, @last_sync, @errors, @last_error)`).run(memberStateToRow(s));
   }
+  for (const r of change.runs ?? []) {
+    stmt(`INSERT OR REPLACE INTO runs (id, start, "end", trigger, command, collections)
+          VALUES (@id, @start, @end, @trigger, @command, @collections)`).run(runToRow(r));
+  }
   return { logIds, outboxIds };
 }
 
 export function insertLog(stmt: StatementCache, e: Parameters<typeof logToRow>[0]): number {
-  const info = stmt(`INSERT INTO log (time, collection, uid, item_id, action, connector, fields, message, resolves)
-                     VALUES (@time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves)`).run(logToRow(e));
+  const info = stmt(`INSERT INTO log (run, time, collection, uid, item_id, action, connector, fields, message, resolves)
+                     VALUES (@run, @time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves)`).run(logToRow(e));
   return Number(info.lastInsertRowid);
 }
 
@@ -93,8 +97,8 @@ function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: str
       meta: JSON.stringify(w.meta),
       now,
     });
-    stmt('INSERT OR REPLACE INTO item_versions (item_id, version, deleted, data, time) VALUES (?, ?, ?, ?, ?)').run(
-      w.id, version, deleted, data, now,
+    stmt('INSERT OR REPLACE INTO item_versions (item_id, version, deleted, data, time, run) VALUES (?, ?, ?, ?, ?, ?)').run(
+      w.id, version, deleted, data, now, w.run ?? '',
     );
     if (w.deleted || w.identityKeys !== undefined) {
       stmt('DELETE FROM identity_keys WHERE item_id = ?').run(w.id);

@@ -136,6 +136,24 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
+  // 2: run ids (SPEC §4): every log entry and item version names the run that made it.
+  // Entries from before get the run id 'legacy'.
+  (db) => {
+    db.exec(`
+      ALTER TABLE log ADD COLUMN run TEXT NOT NULL DEFAULT 'legacy';
+      CREATE INDEX log_run ON log (run, id);
+      ALTER TABLE item_versions ADD COLUMN run TEXT NOT NULL DEFAULT '';
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        start TEXT NOT NULL,
+        "end" TEXT,
+        trigger TEXT NOT NULL,
+        command TEXT,
+        collections TEXT NOT NULL
+      );
+      CREATE INDEX runs_start ON runs (start);
+    `);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

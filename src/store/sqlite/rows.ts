@@ -3,6 +3,8 @@ import type {
   LinkRecord,
   LogAction,
   LogEntry,
+  RunRecord,
+  RunTrigger,
   MemberState,
   OutboxEntry,
   OutboxOp,
@@ -62,6 +64,7 @@ export interface MemberStateRow {
 
 export interface LogRow {
   id: number;
+  run: string;
   time: string;
   collection: string;
   uid: string;
@@ -198,6 +201,7 @@ export function memberStateToRow(s: MemberState): MemberStateRow {
 export function logFromRow(r: LogRow): LogEntry {
   const e: LogEntry = {
     id: r.id,
+    run: r.run,
     time: r.time,
     collection: r.collection,
     uid: r.uid,
@@ -213,6 +217,7 @@ export function logFromRow(r: LogRow): LogEntry {
 
 export function logToRow(e: Omit<LogEntry, 'id'>): Omit<LogRow, 'id'> {
   return {
+    run: e.run,
     time: e.time,
     collection: e.collection,
     uid: e.uid,
@@ -275,5 +280,27 @@ export function outboxToRow(o: Omit<OutboxEntry, 'id'>): Omit<OutboxRow, 'id'> {
     etag: o.etag ?? null,
     version: o.version,
     created_at: o.createdAt,
+  };
+}
+
+export interface RunRow {
+  id: string;
+  start: string;
+  end: string | null;
+  trigger: string;
+  command: string | null;
+  collections: string;
+}
+
+export function runFromRow(r: RunRow): RunRecord {
+  const run: RunRecord = { id: r.id, start: r.start, trigger: r.trigger as RunTrigger, collections: JSON.parse(r.collections) };
+  opt(run, 'end', r.end);
+  opt(run, 'command', r.command);
+  return run;
+}
+
+export function runToRow(r: RunRecord): RunRow {
+  return {
+    id: r.id, start: r.start, end: r.end ?? null, trigger: r.trigger, command: r.command ?? null, collections: JSON.stringify(r.collections),
   };
 }

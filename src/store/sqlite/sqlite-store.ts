@@ -3,16 +3,16 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
-  CollectionRecord, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, Store, StoreChange, StoredItem,
+  CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem,
 } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
 import { applyChange, insertLog } from './apply-change.js';
 import { migrate, schemaVersion } from './migrations.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow,
-  outboxFromRow, quarantineFromRow,
-  type CollectionRow, type ItemRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow,
+  outboxFromRow, quarantineFromRow, runFromRow,
+  type CollectionRow, type ItemRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow, type RunRow,
 } from './rows.js';
 
 /** How long a statement waits for another process's write lock before failing with `busy`. */
@@ -156,10 +156,10 @@ export class SqliteStore implements Store {
     return this.guard(() => this.seqOf(collection));
   }
 
-  async history(itemId: string, limit = -1): Promise<Array<{ version: number; item: Item; time: string }>> {
-    return this.all<{ version: number; data: string; time: string }>(
-      'SELECT version, data, time FROM item_versions WHERE item_id = ? ORDER BY version DESC LIMIT ?', itemId, limit,
-    ).map((r) => ({ version: r.version, item: JSON.parse(r.data) as Item, time: r.time }));
+  async history(itemId: string, limit = -1): Promise<ItemVersion[]> {
+    return this.all<{ version: number; data: string; time: string; deleted: number; run: string }>(
+      'SELECT version, data, time, deleted, run FROM item_versions WHERE item_id = ? ORDER BY version DESC LIMIT ?', itemId, limit,
+    ).map((r) => ({ version: r.version, item: JSON.parse(r.data) as Item, time: r.time, deleted: r.deleted === 1, run: r.run }));
   }
 
   async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
@@ -222,6 +222,7 @@ export class SqliteStore implements Store {
     if (q.collection !== undefined) { where.push('collection = ?'); params.push(q.collection); }
     if (q.uid !== undefined) { where.push('uid = ?'); params.push(q.uid); }
     if (q.since !== undefined) { where.push('time >= ?'); params.push(q.since); }
+    if (q.run !== undefined) { where.push('run = ?'); params.push(q.run); }
     if (q.actions !== undefined) {
       if (q.actions.length === 0) return [];
       where.push(`action IN (${q.actions.map(() => '?').join(',')})`);
@@ -229,6 +230,15 @@ export class SqliteStore implements Store {
     }
     const sql = `SELECT * FROM log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return this.all<LogRow>(sql, ...params, q.limit ?? DEFAULT_LOG_LIMIT).map(logFromRow);
+  }
+
+  async listRuns(limit = DEFAULT_LOG_LIMIT): Promise<RunRecord[]> {
+    return this.all<RunRow>('SELECT * FROM runs ORDER BY start DESC, rowid DESC LIMIT ?', limit).map(runFromRow);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const r = this.guard(() => this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined);
+    return r && runFromRow(r);
   }
 
   async getLogEntry(id: number): Promise<LogEntry | undefined> {
