@@ -1,3 +1,4 @@
+import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import type {
   Delta, FetchResult, IncrementalSource, ListedEntry, WritableSource, WriteResult,
 } from '../../src/core/connector.js';
@@ -145,10 +146,10 @@ export class DavSource implements WritableSource, IncrementalSource {
       const r = this.o.format.decode(text);
       if (r.problems.length > 0) {
         const p = r.problems[0]!;
-        out.problems.push({ href, etag, where: `${where}:${p.line}`, message: p.message, raw: text });
+        out.problems.push({ href, etag, where: `${where}:${p.line}`, message: p.message, raw: text, ...uidOf(text) });
       } else if (r.items.length !== 1) {
         const message = r.items.length === 0 ? 'the entry holds no item' : `the entry holds ${r.items.length} items with different UIDs`;
-        out.problems.push({ href, etag, where: `${where}:1`, message, raw: text });
+        out.problems.push({ href, etag, where: `${where}:1`, message, raw: text, ...uidOf(text) });
       } else {
         out.items.push({ href, etag, item: r.items[0]! });
       }

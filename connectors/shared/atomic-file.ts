@@ -37,11 +37,16 @@ export function isTempName(name: string): boolean {
   return name.startsWith('.') || name.endsWith('.tmp') || name.endsWith('~');
 }
 
-async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
+/**
+ * The temp file gets the permission bits the result must have (SPEC §4): those of the file it
+ * replaces, else 0666 less the umask, as any new file. A rewrite never narrows or widens access.
+ */
+async function writeTemp(path: string, data: string | Uint8Array, mode?: number): Promise<string> {
   const tmp = tempPathFor(path);
   let fh: fs.FileHandle | undefined;
   try {
-    fh = await fs.open(tmp, 'wx', 0o600);
+    fh = await fs.open(tmp, 'wx', 0o666);
+    if (mode !== undefined) await fh.chmod(mode);
     await fh.writeFile(data);
     await fh.sync();
   } catch (e) {
@@ -68,7 +73,8 @@ async function syncDir(dir: string): Promise<void> {
 
 /** Replaces (or creates) `path` atomically: temp file + rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = await writeTemp(path, data);
+  const existing = await fs.stat(path).catch(() => undefined);
+  const tmp = await writeTemp(path, data, existing ? existing.mode & 0o7777 : undefined);
   try {
     await fs.rename(tmp, path);
   } catch (e) {

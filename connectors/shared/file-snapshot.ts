@@ -8,6 +8,8 @@ export interface FileSnapshot {
   bytes: Uint8Array | undefined;
   /** `mtimeNs:size:sha256`, or `absent`. */
   signature: string;
+  /** The file's mtime, ISO (when it exists): when its owner last changed it. */
+  modified?: string;
 }
 
 /**
@@ -35,5 +37,11 @@ export async function readWithStat(path: string): Promise<{ bytes: Uint8Array; s
 
 export async function readSnapshot(path: string): Promise<FileSnapshot> {
   const r = await readWithStat(path);
-  return r ? { bytes: r.bytes, signature: fileSignature(r.stat, r.bytes) } : { bytes: undefined, signature: 'absent' };
+  return r
+    ? { bytes: r.bytes, signature: fileSignature(r.stat, r.bytes), modified: mtimeIso(r.stat) }
+    : { bytes: undefined, signature: 'absent' };
+}
+
+export function mtimeIso(st: BigIntStats): string {
+  return new Date(Number(st.mtimeMs)).toISOString();
 }

@@ -5,6 +5,7 @@ import type {
 import { PimError, messageOf } from '../../src/core/errors.js';
 import type { CollectionKind, Etag, Href } from '../../src/core/types.js';
 import { asEtag, asHref } from '../../src/core/types.js';
+import { readableUid } from '../../src/codecs/readable-uid.js';
 import type { DecodeProblem, DecodeResult } from '../../src/codecs/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
@@ -39,7 +40,7 @@ export interface DecodedFile<T extends Item> extends DecodeResult<T> {
 
 type Entry<T> =
   | { kind: 'item'; seq: number; etag: Etag; item: T }
-  | { kind: 'broken'; seq: number; etag: Etag; problem: DecodeProblem };
+  | { kind: 'broken'; seq: number; etag: Etag; problem: DecodeProblem; uid?: string };
 
 interface Loaded<T extends Item> {
   file: DecodedFile<T>;
@@ -101,8 +102,15 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     for (const href of hrefs) {
       const e = entries.get(href);
       if (!e) continue;
-      if (e.kind === 'item') result.items.push({ href, etag: e.etag, item: structuredClone(e.item) });
-      else result.problems.push({ href, etag: e.etag, where: `${this.opts.path}:${e.problem.line}`, message: e.problem.message, raw: e.problem.raw });
+      if (e.kind === 'item') {
+        result.items.push({ href, etag: e.etag, item: structuredClone(e.item), ...(this.snapshot.modified ? { modified: this.snapshot.modified } : {}) });
+      }
+      else {
+        result.problems.push({
+          href, etag: e.etag, where: `${this.opts.path}:${e.problem.line}`, message: e.problem.message, raw: e.problem.raw,
+          ...(e.uid ? { uid: e.uid } : {}),
+        });
+      }
     }
     return result;
   }
@@ -200,10 +208,24 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       const href = allocateHref(base, (h) => entries.has(h));
       entries.set(href, { kind: 'item', seq: this.nextSeq++, etag: itemEtag(item), item });
     }
-    for (const problem of file.problems) {
+    if (file.items.length === 0 && file.problems.length > 0 && hasContent(this.snapshot.bytes)) {
+      // Garbage, the wrong format, or a file cut off before its first entry ended: the whole
+      // source is unknown this run, never an empty one (SPEC §4).
+      const first = file.problems[0]!;
+      throw new PimError(
+        'invalid-data',
+        `${this.opts.path} cannot be read (line ${first.line}: ${first.message}); nothing in it counts as changed or deleted until it can be read — restore or re-export the file`,
+        { where: this.opts.path, line: first.line },
+      );
+    }
+    for (const problem of hasContent(this.snapshot.bytes) ? file.problems : []) {
       const etag = asEtag(sha1(problem.raw));
-      const href = allocateHref(`broken:${etag.slice(0, 16)}`, (h) => entries.has(h));
-      entries.set(href, { kind: 'broken', seq: this.nextSeq++, etag, problem });
+      // A broken entry whose UID can be read holds that item: it keeps the item's href, so
+      // the item is not taken for deleted.
+      const uid = readableUid(problem.raw);
+      const byUid = uid !== undefined && !entries.has(asHref(`uid:${uid}`)) ? asHref(`uid:${uid}`) : undefined;
+      const href = byUid ?? allocateHref(`broken:${etag.slice(0, 16)}`, (h) => entries.has(h));
+      entries.set(href, { kind: 'broken', seq: this.nextSeq++, etag, problem, ...(uid ? { uid } : {}) });
     }
     this.loaded = { file, entries };
     return this.loaded;
@@ -230,4 +252,11 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     const back = this.opts.format.decode(new TextEncoder().encode(this.encode(file, [typed])));
     return back.problems.length === 0 && back.items.length === 1 ? back.items[0] : structuredClone(typed);
   }
+}
+
+/** Whether a file holds more than white space (an empty file is an empty source, not an unreadable one). */
+function hasContent(bytes: Uint8Array | undefined): boolean {
+  if (!bytes) return false;
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0xef && b !== 0xbb && b !== 0xbf) return true;
+  return false;
 }

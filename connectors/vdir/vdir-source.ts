@@ -7,7 +7,8 @@ import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 import { createFileExclusive, isTempName, removeStaleTemps, writeFileAtomic } from '../shared/atomic-file.js';
 import { errnoOf, fsCall, fsError } from '../shared/fs-errors.js';
-import { readWithStat } from '../shared/file-snapshot.js';
+import { mtimeIso, readWithStat } from '../shared/file-snapshot.js';
+import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import { statEtag } from '../shared/signatures.js';
 import { fileNameFor } from './file-names.js';
 import type { ItemCodec } from './item-codec.js';
@@ -84,12 +85,12 @@ export class VdirSource implements WritableSource {
       const r = this.o.codec.decode(read.bytes);
       if (r.problems.length > 0) {
         const p = r.problems[0];
-        result.problems.push({ href, etag: read.etag, where: `${path}:${p.line}`, message: p.message, raw: raw() });
+        result.problems.push({ href, etag: read.etag, where: `${path}:${p.line}`, message: p.message, raw: raw(), ...uidOf(raw()) });
       } else if (r.items.length !== 1) {
         const message = r.items.length === 0 ? 'the file holds no item' : `the file holds ${r.items.length} items; a vdir holds one per file`;
-        result.problems.push({ href, etag: read.etag, where: `${path}:1`, message, raw: raw() });
+        result.problems.push({ href, etag: read.etag, where: `${path}:1`, message, raw: raw(), ...uidOf(raw()) });
       } else {
-        result.items.push({ href, etag: read.etag, item: r.items[0] });
+        result.items.push({ href, etag: read.etag, item: r.items[0], modified: read.modified });
       }
     }
     return result;
@@ -162,8 +163,8 @@ export class VdirSource implements WritableSource {
   }
 
   /** Bytes and the etag they were read under. */
-  private async read(name: string): Promise<{ bytes: Uint8Array; etag: Etag } | undefined> {
+  private async read(name: string): Promise<{ bytes: Uint8Array; etag: Etag; modified: string } | undefined> {
     const r = await readWithStat(this.pathOf(name));
-    return r && { bytes: r.bytes, etag: statEtag(r.stat) };
+    return r && { bytes: r.bytes, etag: statEtag(r.stat), modified: mtimeIso(r.stat) };
   }
 }

@@ -22,6 +22,9 @@ export interface ListedEntry {
 /** An item read from a source, decoded into the canonical model. */
 export interface FetchedItem extends ListedEntry {
   item: Item;
+  /** When the member itself last changed this entry (file mtime, DAV getlastmodified), ISO;
+   * the `newest` policy's time where the item carries no REV / LAST-MODIFIED of its own. */
+  modified?: string;
 }
 
 /** An entry that could not be decoded: quarantined by the engine, never deleted elsewhere. */
@@ -33,6 +36,9 @@ export interface FetchProblem {
   message: string;
   /** The raw text, kept in quarantine so nothing is lost. */
   raw?: string;
+  /** The UID, when it can still be read from the broken entry: then the entry is known to
+   * hold that item, which is neither changed nor deleted by it (SPEC §4, unknown is not absent). */
+  uid?: string;
 }
 
 export interface FetchResult {

@@ -24,7 +24,7 @@ export function applyFieldValue(item: Item, path: FieldPath, raw: unknown, keyOf
 
 function setInComponent(c: Component, path: FieldPath, raw: unknown, keyOf: Keyer, table: typeof VCARD_RULES): Component {
   if (SUBCOMPONENT_KEYS[path.field] || (raw && !Array.isArray(raw))) {
-    const others = c.components.filter((s) => subKey(s) !== path.element);
+    const others = c.components.filter((s) => subKey(s, { table, keyOf }) !== path.element);
     return { ...c, components: raw ? [...others, raw as Component] : others };
   }
   const { fields, volatile } = splitComponent(c, table, keyOf);

@@ -1,13 +1,22 @@
+import { ruleFor, type FieldRule } from '../model/field-rules.js';
 import type { Property, Component } from '../model/property.js';
-import { sortedParams } from './elements.js';
+import { propMeaning } from '../normalize/meaning.js';
+import type { Keyer } from './elements.js';
+
+/** How properties are compared: the field rules of the item's format and the value keys. */
+export interface Comparison {
+  table: Record<string, FieldRule>;
+  keyOf: Keyer;
+}
 
 /**
- * Comparable text of properties: parameter order, parameter value order and groups do not
- * matter (servers reorder them), values and value types do.
+ * Comparable text of properties: what they mean (src/normalize/meaning.ts), so values that
+ * differ only in form (phone formatting, parameter order and case, `pref` spelling) are
+ * equal; groups do not matter (servers renumber them).
  */
-export function propsKey(props: readonly Property[] | undefined): string {
+export function propsKey(props: readonly Property[] | undefined, cmp: Comparison): string {
   if (!props) return '';
-  return JSON.stringify(props.map((p) => [p.name, p.type, sortedParams(p), p.values]).sort(cmpJson));
+  return JSON.stringify(props.map((p) => propMeaning(p, ruleFor(cmp.table, p.name), cmp.keyOf)).sort(cmpJson));
 }
 
 function cmpJson(a: unknown, b: unknown): number {
@@ -16,16 +25,16 @@ function cmpJson(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function sameProps(a: readonly Property[] | undefined, b: readonly Property[] | undefined): boolean {
+export function sameProps(a: readonly Property[] | undefined, b: readonly Property[] | undefined, cmp: Comparison): boolean {
   if (!a || a.length === 0) return !b || b.length === 0;
   if (!b) return false;
-  return propsKey(a) === propsKey(b);
+  return propsKey(a, cmp) === propsKey(b, cmp);
 }
 
 /** Comparable text of a whole sub-component (a VALARM): its properties and children. */
-export function componentKey(c: Component | undefined): string {
+export function componentKey(c: Component | undefined, cmp: Comparison): string {
   if (!c) return '';
-  return JSON.stringify([c.name, propsKey(c.props), c.components.map(componentKey).sort()]);
+  return JSON.stringify([c.name, propsKey(c.props, cmp), c.components.map((s) => componentKey(s, cmp)).sort()]);
 }
 
 /** How a person reads a field's value, for the merge log: values, then TYPE/PREF when present. */

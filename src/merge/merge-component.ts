@@ -3,7 +3,7 @@ import type { FieldRule } from '../model/field-rules.js';
 import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
 import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
-import { componentKey, displayValue, sameProps } from './equality.js';
+import { componentKey, displayValue, sameProps, type Comparison } from './equality.js';
 import { chooseSide, type ConflictPolicy } from './policy.js';
 
 export interface MergeContext {
@@ -80,7 +80,7 @@ export function mergeComponent(
       const b = bf?.get(key);
       const c = cf?.get(key);
       const i = inf?.get(key);
-      const o = decide(b, c, i, sameProps, () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
+      const o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
       if (o.value && o.value.length > 0) merged.set(key, o.value);
       if (o.side === 'incoming' || o.conflict) incomingChanged = true;
       if (o.side === 'current' || o.conflict) currentChanged = true;
@@ -130,9 +130,9 @@ function pickVolatile(current: Property[], incoming: Property[]): Property[] {
   return [...byName.values()];
 }
 
-export function subKey(c: Component): string {
+export function subKey(c: Component, cmp: Comparison): string {
   const keyProps = SUBCOMPONENT_KEYS[c.name];
-  if (!keyProps) return `${c.name}:${componentKey(c)}`;
+  if (!keyProps) return `${c.name}:${componentKey(c, cmp)}`;
   return `${c.name}:${keyProps.map((n) => JSON.stringify(c.props.find((p) => p.name === n)?.values ?? null)).join('|')}`;
 }
 
@@ -143,7 +143,7 @@ function mergeSubcomponents(
   compKey: string,
   ctx: MergeContext,
 ): { components: Component[]; decisions: FieldDecision[]; incomingChanged: boolean; currentChanged: boolean } {
-  const index = (list: Component[]) => new Map(list.map((c) => [subKey(c), c] as const));
+  const index = (list: Component[]) => new Map(list.map((c) => [subKey(c, ctx), c] as const));
   const bm = index(base);
   const cm = index(current);
   const im = index(incoming);
@@ -153,7 +153,7 @@ function mergeSubcomponents(
   let incomingChanged = false;
   let currentChanged = false;
   const currentSource = ctx.fieldSources[`${compKey}/components`] ?? ctx.currentFallback;
-  const eq = (x: Component | undefined, y: Component | undefined) => componentKey(x) === componentKey(y);
+  const eq = (x: Component | undefined, y: Component | undefined) => componentKey(x, ctx) === componentKey(y, ctx);
   for (const key of keys) {
     const c = cm.get(key);
     const i = im.get(key);

@@ -7,6 +7,7 @@ import type { RunContext } from './run-context.js';
 
 type GoneDecision =
   | { kind: 'forget'; link: LinkRecord }
+  | { kind: 'hold'; link: LinkRecord }
   | { kind: 'delete'; link: LinkRecord; item: StoredItem }
   | { kind: 'restore'; link: LinkRecord; item: StoredItem };
 
@@ -21,6 +22,16 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
   const deleting = new Set<string>();
   for (const read of reads) {
     const caps = read.source.capabilities;
+    if (read.blind && read.gone.length > 0) {
+      // Unknown is not absent: an unreadable entry of this member may hold any of these.
+      for (const link of read.gone) decisions.push({ kind: 'hold', link });
+      const n = read.gone.length;
+      ctx.report.errors.push({
+        collection: ctx.input.collection, member: read.member, where: read.member,
+        message: `${n} entr${n === 1 ? 'y' : 'ies'} no longer found at ${read.member} kept everywhere for now: ${read.member} has entries that cannot be read (listed above); once they are fixed or removed, the next run decides`,
+      });
+      continue;
+    }
     for (const link of read.gone) {
       const item = await ctx.ws.getItem(link.itemId);
       const others = (await ctx.ws.linksOfItem(link.itemId)).filter((l) => l.member === read.member && l.href !== link.href);
@@ -48,6 +59,7 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
     );
   }
   for (const d of decisions) {
+    if (d.kind === 'hold') continue;
     await ctx.ws.removeLink(d.link.member, d.link.href);
     if (d.kind === 'forget') continue;
     const { item, link } = d;

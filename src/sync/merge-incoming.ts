@@ -33,11 +33,16 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     stored = await ws.getItem(link.itemId);
     base = (await interruptedWrite(ctx, member, source, link.itemId, f.item)) ?? link.base;
   } else {
-    stored = await identify(ctx, member, f.href, f.item);
-    action = 'matched';
+    const found = await identify(ctx, member, f.href, f.item);
+    stored = found?.item;
+    if (found?.movedFrom) {
+      // The member's own entry under a new href (a CSV row renamed, a file renamed): it is
+      // merged against what this member last agreed, exactly as an edit in place.
+      base = found.movedFrom.base;
+    } else action = 'matched';
   }
 
-  const incomingTime = itemTime(f.item) ?? ctx.now;
+  const incomingTime = changeTime(f, base) ?? ctx.now;
   if (!stored) {
     const uid = f.item.uid || randomUUID();
     const item = f.item.uid ? f.item : withUid(f.item, uid);
@@ -122,36 +127,56 @@ async function interruptedWrite(ctx: RunContext, member: string, source: Source,
   return itemFingerprint(written.item, keyOf, source.capabilities) === itemFingerprint(held, keyOf, source.capabilities) ? written.item : undefined;
 }
 
+/** The time of this change for `newest` (SPEC §4): the item's own stamp when this change
+ * set it, else when the member changed the entry (file mtime, DAV getlastmodified). */
+function changeTime(f: FetchedItem, base: Item | undefined): string | undefined {
+  const own = itemTime(f.item);
+  if (own !== undefined && (base === undefined || own !== itemTime(base))) return own;
+  return f.modified;
+}
+
+interface Identified {
+  item: StoredItem;
+  /** The member's link the entry moved from (its base), when it is the member's own item under a new href. */
+  movedFrom?: LinkRecord;
+}
+
 /** UID first; failing that, the same person (or event) by normalised identity keys. */
-async function identify(ctx: RunContext, member: string, href: string, item: Item): Promise<StoredItem | undefined> {
+async function identify(ctx: RunContext, member: string, href: string, item: Item): Promise<Identified | undefined> {
   const { ws, input } = ctx;
   if (item.uid) {
     const byUid = await ws.getItemByUid(item.uid);
-    if (byUid && !byUid.deleted && (await claimedBy(ctx, member, byUid.id)) === 'present') {
-      // Two entries of one member with one UID: which is the item is anybody's guess.
-      throw new PimError('invalid-data', `UID ${item.uid} is used by another entry of ${member} as well; give one of them a UID of its own`, { where: href });
+    if (byUid) {
+      const claim = byUid.deleted ? undefined : await claimedBy(ctx, member, byUid.id);
+      if (claim?.kind === 'present') {
+        // Two entries of one member with one UID: which is the item is anybody's guess.
+        throw new PimError('invalid-data', `UID ${item.uid} is used by another entry of ${member} as well; give one of them a UID of its own`, { where: href });
+      }
+      return { item: byUid, ...(claim?.kind === 'moved' ? { movedFrom: claim.link } : {}) };
     }
-    if (byUid) return byUid;
   }
   const keys = input.identity.identityKeys(item);
   if (keys.length === 0) return undefined;
   for (const candidate of await ws.findByIdentity(keys)) {
     if (candidate.deleted) continue;
     const claim = await claimedBy(ctx, member, candidate.id);
-    if (claim === 'present') continue;
+    if (claim.kind === 'present') continue;
     // An entry that left this member in this run and shares an email or phone with the new
     // one moved (a CSV row renamed): the same item even when the name changed.
-    if (claim === 'moved' || input.identity.sameIdentity(candidate.item, item)) return candidate;
+    if (claim.kind === 'moved') return { item: candidate, movedFrom: claim.link };
+    if (input.identity.sameIdentity(candidate.item, item)) return { item: candidate };
   }
   return undefined;
 }
 
+type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkRecord } | { kind: 'none' };
+
 /** Whether this member holds the item under a present href, held it under one gone in this run, or not at all. */
-async function claimedBy(ctx: RunContext, member: string, itemId: string): Promise<'present' | 'moved' | 'none'> {
+async function claimedBy(ctx: RunContext, member: string, itemId: string): Promise<Claim> {
   const gone = ctx.goneHrefs.get(member);
   const own = (await ctx.ws.linksOfItem(itemId)).filter((l) => l.member === member);
-  if (own.some((l) => !gone?.has(l.href))) return 'present';
-  return own.length > 0 ? 'moved' : 'none';
+  if (own.some((l) => !gone?.has(l.href))) return { kind: 'present' };
+  return own[0] ? { kind: 'moved', link: own[0] } : { kind: 'none' };
 }
 
 function record(

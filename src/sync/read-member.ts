@@ -14,6 +14,14 @@ export interface MemberRead {
   token?: string;
   /** Whether an href is (still) at the source, as far as this read can tell. */
   present(href: string): boolean;
+  /** The etag the listing gave an href; undefined when not listed (or this read was a delta). */
+  listedEtag(href: string): string | undefined;
+  /**
+   * Whether the member holds entries that could not be read and whose item cannot be told
+   * (no readable UID, no link at that href). Such an entry may be any item that seems gone,
+   * so no entry gone from this member counts as deleted in this run (SPEC §4).
+   */
+  blind: boolean;
 }
 
 // Large enough for a source to split it into several requests in flight (DAV multigets of ~100).
@@ -53,9 +61,9 @@ export async function readMember(
   } else {
     listing = await source.list();
   }
-  let seen: Set<string> | undefined;
+  let seen: Map<string, string> | undefined;
   if (listing) {
-    seen = new Set<string>(listing.map((e) => e.href));
+    seen = new Map<string, string>(listing.map((e) => [e.href, e.etag]));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
     gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
@@ -69,5 +77,6 @@ export async function readMember(
     onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
   }
   const present = (href: string) => (seen ? seen.has(href) : !removed.has(href));
-  return { member, source, fetched, gone, problems, token: newToken, present };
+  const blind = problems.some((p) => p.uid === undefined && !links.has(p.href));
+  return { member, source, fetched, gone, problems, token: newToken, present, listedEtag: (href) => seen?.get(href), blind };
 }

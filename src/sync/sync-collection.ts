@@ -72,8 +72,13 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
     }
     for (const p of read.problems) quarantine(ctx, read.member, p);
-    // A broken entry that is gone from its source leaves quarantine.
-    for (const href of quarantined.get(read.member) ?? []) if (!read.present(href)) ws.unquarantine(read.member, href);
+    // A broken entry leaves quarantine once it is gone from its source, or is back to what
+    // the member last agreed (the file was restored), so it is not fetched again.
+    const links = await ws.linksOf(read.member);
+    for (const href of quarantined.get(read.member) ?? []) {
+      const etag = read.listedEtag(href);
+      if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);
+    }
   }
   await processDeletions(ctx, reads, liveBefore);
   for (const read of reads) {

@@ -26,6 +26,29 @@ test('atomic-file: writeFileAtomic replaces; createFileExclusive refuses an exis
   await assert.rejects(writeFileAtomic(join(dir, 'no', 'c.txt'), 'c'), (e: unknown) => isPimError(e, 'not-found') && e.where === join(dir, 'no', 'c.txt'));
 }));
 
+test('atomic-file: a rewrite keeps the file\'s permission bits; new files follow the umask', () => withTempDir(async (dir) => {
+  const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
+  const shared = join(dir, 'shared.vcf');
+  await fs.writeFile(shared, 'old');
+  await fs.chmod(shared, 0o664);
+  await writeFileAtomic(shared, 'new');
+  assert.equal(await mode(shared), 0o664);
+  const secret = join(dir, 'secret.vcf');
+  await fs.writeFile(secret, 'old');
+  await fs.chmod(secret, 0o600);
+  await writeFileAtomic(secret, 'new');
+  assert.equal(await mode(secret), 0o600);
+  const old = process.umask(0o022);
+  try {
+    await writeFileAtomic(join(dir, 'fresh.vcf'), 'x');
+    await createFileExclusive(join(dir, 'fresh2.vcf'), 'x');
+    assert.equal(await mode(join(dir, 'fresh.vcf')), 0o644);
+    assert.equal(await mode(join(dir, 'fresh2.vcf')), 0o644);
+  } finally {
+    process.umask(old);
+  }
+}));
+
 test('atomic-file: temp names are hidden from listings', () => {
   assert.ok(isTempName('.a.vcf.1234.tmp'));
   assert.ok(isTempName('x.vcf~'));

@@ -4,6 +4,8 @@ import { mergeItem } from '../../src/merge/merge-item.js';
 import { itemFingerprint } from '../../src/merge/fingerprint.js';
 import { capabilitiesOf } from '../../src/model/capabilities.js';
 import { card, email, fn, input, note, tel, testKeyOf, x } from './merge-helpers.js';
+import type { Property, PropValue } from '../../src/model/property.js';
+import { createIdentity } from '../../src/normalize/item-identity.js';
 
 const fp = (i: Parameters<typeof itemFingerprint>[0]) => itemFingerprint(i, testKeyOf);
 
@@ -53,7 +55,28 @@ test('a phone written differently keys to the same element; a removal on one sid
   const incoming = card('u1', fn('A'), tel('0171 1234567'));
   const r = mergeItem(input(base, current, incoming));
   const tels = r.item.card.props.filter((p) => p.name === 'tel').map((p) => p.values[0]);
-  assert.deepEqual(tels, ['0171 1234567']);
+  // Equal meaning is not a change (SPEC §4): the store keeps its form; only the removal is decided.
+  assert.deepEqual(tels, ['+49 171 1234567']);
+  assert.deepEqual(r.decisions.map((d) => [d.field, d.conflict]), [['tel[4930999]', false]]);
+});
+
+test('values equal in meaning are not a conflict: phone forms, pref spellings, parameter case and order, one-part ORG, date forms', () => {
+  const prop = (name: string, values: PropValue[], params: Record<string, string | string[]> = {}, type = 'text'): Property => ({ name, params, type, values });
+  const base = card('u1', fn('A'), tel('+49 176 1111'), email('a@x.org'), prop('org', [['Acme']]), prop('bday', ['1985-04-12'], {}, 'date'));
+  const current = card('u1', fn('A'), prop('tel', ['+49 176 12345678'], { type: ['cell', 'pref'] }, 'phone-number' as string),
+    prop('email', ['Jane@Example.org'], { type: 'internet' }), prop('org', [['Acme GmbH']]), prop('bday', ['1985-04-13'], {}, 'date'));
+  const incoming = card('u1', fn('A'), prop('tel', ['0176 12345678'], { TYPE: 'CELL', pref: '1' }, 'text'),
+    prop('email', ['jane@example.org'], {}), prop('org', ['Acme GmbH'], { value: 'text' }), prop('bday', ['19850413'], {}, 'date'));
+  const keyOf = createIdentity('DE').keyOf;
+  const r = mergeItem(input(base, current, incoming, { keyOf }));
+  assert.equal(r.conflicts, 0, JSON.stringify(r.decisions));
+  assert.deepEqual(r.decisions, []);
+  assert.equal(r.incomingChanged, false);
+  // The store keeps its own form.
+  assert.equal(r.item.card.props.find((p) => p.name === 'tel')!.values[0], '+49 176 12345678');
+  // A real difference in one of them still is one.
+  const other = card('u1', fn('A'), prop('tel', ['0176 99999999'], { type: 'cell' }), prop('email', ['jane@example.org'], {}), prop('org', ['Acme AG']), prop('bday', ['19850413'], {}, 'date'));
+  assert.ok(mergeItem(input(base, current, other, { keyOf })).conflicts >= 1);
 });
 
 test('a property the incoming format cannot hold is not read as deleted', () => {

@@ -2,6 +2,7 @@ import { hasDiscovery } from '../../core/connector.js';
 import { messageOf } from '../../core/errors.js';
 import { openContext } from '../context.js';
 import { createOutput } from '../output.js';
+import { checkLocalEntries } from './check-entries.js';
 
 /** Validates the config (opening it does), reaches every connector and lists remote collections. */
 export async function checkCommand(opts: { config?: string; json?: boolean }): Promise<number> {
@@ -29,7 +30,15 @@ export async function checkCommand(opts: { config?: string; json?: boolean }): P
       }
       connectors.push(entry);
     }
-    if (out.json) out.result({ config: app.config.file, connectors });
+    const entries = await checkLocalEntries(app);
+    for (const r of entries) {
+      if (r.ok) continue;
+      failures += 1;
+      out.line(`${r.collection}/${r.member}: ${r.problems.length} entr${r.problems.length === 1 ? 'y' : 'ies'} cannot be read (quarantined by a sync, never deleted):`);
+      for (const p of r.problems.slice(0, 10)) out.line(`  ${p.where}: ${p.message}`);
+      if (r.problems.length > 10) out.line(`  … and ${r.problems.length - 10} more (pimhub status lists them after a sync)`);
+    }
+    if (out.json) out.result({ config: app.config.file, connectors, entries });
     return failures > 0 ? 1 : 0;
   } finally {
     await app.close();
