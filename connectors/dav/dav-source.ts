@@ -151,7 +151,8 @@ export class DavSource implements WritableSource, IncrementalSource {
         const message = r.items.length === 0 ? 'the entry holds no item' : `the entry holds ${r.items.length} items with different UIDs`;
         out.problems.push({ href, etag, where: `${where}:1`, message, raw: text, ...uidOf(text) });
       } else {
-        out.items.push({ href, etag, item: r.items[0]! });
+        const modified = httpDate(textOf(e.props.getlastmodified));
+        out.items.push({ href, etag, item: r.items[0]!, ...(modified ? { modified } : {}) });
       }
     }
     return out;
@@ -183,4 +184,11 @@ export class DavSource implements WritableSource, IncrementalSource {
     const name = decode(rest.replace(/\/$/, ''));
     return this.isName(name) && !rest.endsWith('/') ? name : undefined;
   }
+}
+
+/** DAV:getlastmodified (an HTTP date, RFC 4918 §15.7) as ISO, when the server gives a valid one. */
+function httpDate(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }

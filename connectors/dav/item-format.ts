@@ -29,7 +29,7 @@ export function itemFormat(kind: CollectionKind, vcardVersion: VCardVersion): It
         capabilities: VCARD_CAPABILITIES[vcardVersion],
         decode: (t) => decodeVCards(t),
         encode: (item) => (item.kind === 'contact' ? encodeVCard(item, vcardVersion) : undefined),
-        multiget: (paths) => ({ 'card:addressbook-multiget': { 'd:prop': { 'd:getetag': {}, 'card:address-data': {} }, 'd:href': paths } }),
+        multiget: (paths) => ({ 'card:addressbook-multiget': { 'd:prop': { 'd:getetag': {}, 'd:getlastmodified': {}, 'card:address-data': {} }, 'd:href': paths } }),
         dataProp: 'addressData',
       };
     case 'calendar':
@@ -40,7 +40,7 @@ export function itemFormat(kind: CollectionKind, vcardVersion: VCardVersion): It
         decode: (t) => decodeICalendar(t),
         encode: (item) => (item.kind === 'calendar' ? encodeCalendarItem(item) : undefined),
         // Every component type: tsdav's own calendar fetch filters on VEVENT.
-        multiget: (paths) => ({ 'c:calendar-multiget': { 'd:prop': { 'd:getetag': {}, 'c:calendar-data': {} }, 'd:href': paths } }),
+        multiget: (paths) => ({ 'c:calendar-multiget': { 'd:prop': { 'd:getetag': {}, 'd:getlastmodified': {}, 'c:calendar-data': {} }, 'd:href': paths } }),
         dataProp: 'calendarData',
       };
   }

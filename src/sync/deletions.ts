@@ -22,7 +22,7 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
   const deleting = new Set<string>();
   for (const read of reads) {
     const caps = read.source.capabilities;
-    if (read.blind && read.gone.length > 0) {
+    if (read.blind() && read.gone.length > 0) {
       // Unknown is not absent: an unreadable entry of this member may hold any of these.
       for (const link of read.gone) decisions.push({ kind: 'hold', link });
       const n = read.gone.length;

@@ -6,9 +6,11 @@ import type { Workspace } from './workspace.js';
 export interface MemberRead {
   member: string;
   source: Source;
-  fetched: FetchedItem[];
+  /** Entries to fetch: changed since the member's links say. */
+  changed: ListedEntry[];
   /** Links whose entry is no longer at the source. */
   gone: LinkRecord[];
+  /** Entries that could not be decoded; complete once `batches` has been read to the end. */
   problems: FetchProblem[];
   /** Token to store once this read is fully merged. */
   token?: string;
@@ -19,9 +21,12 @@ export interface MemberRead {
   /**
    * Whether the member holds entries that could not be read and whose item cannot be told
    * (no readable UID, no link at that href). Such an entry may be any item that seems gone,
-   * so no entry gone from this member counts as deleted in this run (SPEC §4).
+   * so no entry gone from this member counts as deleted in this run (SPEC §4). Known once
+   * `batches` has been read to the end.
    */
-  blind: boolean;
+  blind(): boolean;
+  /** The changed entries, fetched and decoded a batch at a time: memory stays bounded by the batch. */
+  batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]>;
 }
 
 // Large enough for a source to split it into several requests in flight (DAV multigets of ~100).
@@ -30,14 +35,13 @@ const FETCH_BATCH = 500;
 /**
  * Finds what changed at a member since the last run: a delta from the source's token where
  * it offers one, else its listing compared with the stored links' etags. Only changed
- * entries are fetched.
+ * entries are fetched, batch by batch, as the caller merges them.
  */
 export async function readMember(
   ws: Workspace,
   member: string,
   source: Source,
   token: string | undefined,
-  onProgress?: (done: number, total: number) => void,
 ): Promise<MemberRead> {
   const links = await ws.linksOf(member);
   let changed: ListedEntry[] = [];
@@ -67,16 +71,20 @@ export async function readMember(
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
     gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
-  const fetched: FetchedItem[] = [];
   const problems: FetchProblem[] = [];
-  for (let i = 0; i < changed.length; i += FETCH_BATCH) {
-    const hrefs: Href[] = changed.slice(i, i + FETCH_BATCH).map((e) => e.href);
-    const r = await source.get(hrefs);
-    fetched.push(...r.items);
-    problems.push(...r.problems);
-    onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
+  async function* batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]> {
+    for (let i = 0; i < changed.length; i += FETCH_BATCH) {
+      const hrefs: Href[] = changed.slice(i, i + FETCH_BATCH).map((e) => e.href);
+      const r = await source.get(hrefs);
+      problems.push(...r.problems);
+      onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
+      yield r.items;
+    }
   }
-  const present = (href: string) => (seen ? seen.has(href) : !removed.has(href));
-  const blind = problems.some((p) => p.uid === undefined && !links.has(p.href));
-  return { member, source, fetched, gone, problems, token: newToken, present, listedEtag: (href) => seen?.get(href), blind };
+  return {
+    member, source, changed, gone, problems, token: newToken, batches,
+    present: (href) => (seen ? seen.has(href) : !removed.has(href)),
+    listedEtag: (href) => seen?.get(href),
+    blind: () => problems.some((p) => p.uid === undefined && !links.has(p.href)),
+  };
 }

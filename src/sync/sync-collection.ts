@@ -47,8 +47,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     ctx.sources.set(m.name, m.source);
     try {
       const state = await store.getMemberState(collection, m.name);
-      const read = await readMember(ws, m.name, m.source, state?.token, (done, total) =>
-        input.progress?.({ collection, phase: 'read', member: m.name, done, total }));
+      const read = await readMember(ws, m.name, m.source, state?.token);
       reads.push(read);
       ctx.goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
     } catch (e) {
@@ -57,19 +56,31 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     }
   }
 
-  const total = reads.reduce((n, r) => n + r.fetched.length, 0);
+  const total = reads.reduce((n, r) => n + r.changed.length, 0);
   let done = 0;
-  for (const read of reads) {
-    for (const f of read.fetched) {
-      try {
-        await mergeIncoming(ctx, read.member, read.source, f);
-      } catch (e) {
-        if (!isPimError(e, 'invalid-data')) throw e;
-        quarantine(ctx, read.member, { href: f.href, where: e.where ?? f.href, message: e.message });
+  for (const read of [...reads]) {
+    try {
+      for await (const batch of read.batches()) {
+        for (const f of batch) {
+          try {
+            await mergeIncoming(ctx, read.member, read.source, f);
+          } catch (e) {
+            if (!isPimError(e, 'invalid-data')) throw e;
+            quarantine(ctx, read.member, { href: f.href, where: e.where ?? f.href, message: e.message });
+          }
+          await ctx.heartbeat();
+          done += 1;
+          if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
+        }
       }
-      await ctx.heartbeat();
-      done += 1;
-      if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
+    } catch (e) {
+      // The source failed part-way (a server error, a file gone): that member's read counts
+      // for nothing more this run — no deletions, no token — and is reported.
+      if (!isPimError(e) || e.kind === 'busy') throw e;
+      reads.splice(reads.indexOf(read), 1);
+      failed.add(read.member);
+      report.errors.push({ collection, member: read.member, where: e.where ?? read.member, message: messageOf(e) });
+      continue;
     }
     for (const p of read.problems) quarantine(ctx, read.member, p);
     // A broken entry leaves quarantine once it is gone from its source, or is back to what
