@@ -1,12 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { PimError, isPimError } from '../core/errors.js';
-import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, RunRecord, Store, StoreChange, StoredItem } from '../core/store.js';
+import type { ItemWrite, LinkRecord, NewLogEntry, RunRecord, Store, StoreChange, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
-import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
-import { itemTime, withUid } from './item-info.js';
+import { mergeEntry, newEntry, type LogDraft } from './decide/merge-entry.js';
+import { itemTime } from './item-info.js';
 import { newRun } from './runs.js';
 import type { Identity } from './types.js';
 
@@ -127,59 +127,52 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
 
   const restored = target.deleted;
   const served = own && own.itemId === target.id ? own : link && link.itemId === target.id ? link : undefined;
-  const base = restored ? undefined : req.ifMatched ? target.item : served?.base;
-  const r = mergeItem({
-    base, current: target.item, incoming: req.incoming, caps: req.caps, keyOf: identity.keyOf, policy: deps.policy,
-    incomingSource: { connector: ENDPOINT_MEMBER, time: itemTime(req.incoming) ?? now },
-    fieldSources: target.meta.fieldSources,
-    currentFallback: { connector: 'store', time: itemTime(target.item) ?? target.updatedAt },
+  const d = mergeEntry({
+    stored: target, base: restored ? undefined : req.ifMatched ? target.item : served?.base, incoming: req.incoming,
+    member: ENDPOINT_MEMBER, caps: req.caps, time: itemTime(req.incoming) ?? now, policy: deps.policy, identity,
+    matched: false, adoptUid: false, where: req.href,
   });
-  const changed = restored || itemFingerprint(r.item, identity.keyOf) !== itemFingerprint(target.item, identity.keyOf);
-  let result: StoredItem = target;
-  const items: ItemWrite[] = [];
-  if (changed) {
-    const write: ItemWrite = {
-      id: target.id, collection: req.collection, uid: target.uid, item: r.item, meta: { fieldSources: r.fieldSources },
-      expectVersion: target.version, deleted: false, identityKeys: identity.identityKeys(r.item),
-    };
-    items.push(write);
-    result = { ...target, item: r.item, meta: write.meta, version: target.version + 1, deleted: false, updatedAt: now };
-  }
-  const log: NewLogEntry[] = [];
-  const action: LogAction | undefined = restored ? 'updated' : changed ? (r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated') : undefined;
-  const run = endpointRun(req.collection, now, restored ? 'restored' : action === 'conflict' || action === 'merged' || action === 'updated' ? action : 'none');
-  const entry = (action: LogAction, fields: FieldDecision[], message?: string): NewLogEntry => ({
-    run: run.id, time: now, collection: req.collection, uid: result.uid, itemId: result.id, action, connector: ENDPOINT_MEMBER,
-    ...(fields.length ? { fields } : {}), ...(message ? { message } : {}),
-  });
-  if (restored) log.push(entry('updated', r.decisions, `restored: written through the endpoint after it was deleted`));
-  else if (action) log.push(entry(action, r.decisions));
+  const run = endpointRun(req.collection, now, restored ? 'restored' : runCount(d.logs));
+  const result: StoredItem = d.write
+    ? { ...target, item: d.item, meta: d.write.meta, uid: d.write.uid, version: target.version + 1, deleted: false, updatedAt: now }
+    : target;
   const agrees = sameAsHeld(deps, req.incoming, result.item, req.caps);
-  for (const w of items) w.run = run.id;
   await store.commit({
-    items, log, removeLinks, ...(changed ? { runs: [run] } : {}),
+    items: d.write ? [{ ...d.write, run: run.id }] : [],
+    log: d.logs.map((l) => logEntry(run.id, now, result, l)),
+    removeLinks, ...(d.logs.length > 0 ? { runs: [run] } : {}),
     links: linksFor(req, result, agrees, now),
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
-  return { outcome: changed ? 'updated' : 'unchanged', item: (await store.getItem(result.id)) ?? result, agrees };
+  return { outcome: d.write ? 'updated' : 'unchanged', item: (await store.getItem(result.id)) ?? result, agrees };
 }
 
 async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string): Promise<EndpointPutResult> {
-  const uid = req.incoming.uid || randomUUID();
-  const item = req.incoming.uid ? req.incoming : withUid(req.incoming, uid);
-  const id = randomUUID();
-  const stored: StoredItem = {
-    id, collection: req.collection, uid, version: 1, seq: 0, deleted: false, item, meta: { fieldSources: {} }, updatedAt: now,
-  };
+  const d = newEntry(req.incoming, req.collection, deps.identity);
+  const w = d.write!;
+  const stored: StoredItem = { id: w.id, collection: req.collection, uid: w.uid, version: 1, seq: 0, deleted: false, item: d.item, meta: w.meta, updatedAt: now };
   const run = endpointRun(req.collection, now, 'created');
   await deps.store.commit({
     runs: [run],
-    items: [{ id, collection: req.collection, uid, item, meta: stored.meta, expectVersion: 0, identityKeys: deps.identity.identityKeys(item), run: run.id }],
+    items: [{ ...w, run: run.id }],
     links: linksFor(req, stored, true, now),
-    log: [{ run: run.id, time: now, collection: req.collection, uid, itemId: id, action: 'created', connector: ENDPOINT_MEMBER }],
+    log: d.logs.map((l) => logEntry(run.id, now, stored, l)),
     memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
   });
-  return { outcome: 'created', item: (await deps.store.getItem(id)) ?? stored, agrees: true };
+  return { outcome: 'created', item: (await deps.store.getItem(w.id)) ?? stored, agrees: true };
+}
+
+function logEntry(run: string, time: string, item: StoredItem, l: LogDraft): NewLogEntry {
+  return {
+    run, time, collection: item.collection, uid: item.uid, itemId: item.id, action: l.action, connector: ENDPOINT_MEMBER,
+    ...(l.fields && l.fields.length ? { fields: l.fields } : {}), ...(l.message ? { message: l.message } : {}),
+  };
+}
+
+/** What a one-item run counts, from its log. */
+function runCount(logs: LogDraft[]): 'conflict' | 'merged' | 'updated' | 'none' {
+  const a = logs[0]?.action;
+  return a === 'conflict' || a === 'merged' || a === 'updated' ? a : 'none';
 }
 
 /** The client now holds what it sent: that is its base for its next write (its own, and the shared one). */

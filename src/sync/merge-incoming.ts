@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { isWritable, type FetchedItem, type Source } from '../core/connector.js';
 import { PimError } from '../core/errors.js';
 import type { FieldDecision, LinkRecord, LogAction, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
-import { mergeItem } from '../merge/merge-item.js';
 import type { Item } from '../model/item.js';
-import { itemLabel, itemTime, withUid } from './item-info.js';
+import { mergeEntry, newEntry } from './decide/merge-entry.js';
+import { itemLabel, itemTime } from './item-info.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -27,7 +26,7 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
   }
 
   let stored: StoredItem | undefined;
-  let action: LogAction = 'updated';
+  let action: 'updated' | 'matched' = 'updated';
   let base: Item | undefined;
   if (link) {
     stored = await ws.getItem(link.itemId);
@@ -42,63 +41,18 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
     } else action = 'matched';
   }
 
-  const incomingTime = changeTime(f, base) ?? ctx.now;
-  if (!stored) {
-    const uid = f.item.uid || randomUUID();
-    const item = f.item.uid ? f.item : withUid(f.item, uid);
-    const created = await ws.putItem(
-      {
-        id: randomUUID(), collection: input.collection, uid, item, meta: { fieldSources: {}, ...(f.item.uid ? {} : { uidInvented: true }) },
-        expectVersion: 0, identityKeys: input.identity.identityKeys(item),
-      },
-      ctx.now,
-    );
-    await linkMember(ctx, member, source, f, created);
-    record(ctx, 'created', created, member, undefined, undefined);
-    return;
-  }
-
-  const restored = stored.deleted;
-  const r = mergeItem({
-    // A restore still merges against what this member last agreed to: its removals count.
-    base,
-    current: stored.item,
-    incoming: f.item,
-    caps,
-    keyOf,
-    policy: input.policy,
-    incomingSource: { connector: member, time: incomingTime },
-    fieldSources: stored.meta.fieldSources,
-    currentFallback: { connector: 'store', time: itemTime(stored.item) ?? stored.updatedAt },
-  });
-  // A UID pimhub made up gives way to the first real one a member brings.
-  const adoptUid = !!stored.meta.uidInvented && !!f.item.uid && !(await ws.getItemByUid(f.item.uid));
-  const merged = adoptUid ? withUid(r.item, f.item.uid) : r.item;
-  const changed = restored || adoptUid || itemFingerprint(merged, keyOf) !== itemFingerprint(stored.item, keyOf);
-  let result = stored;
-  if (changed) {
-    result = await ws.putItem(
-      {
-        id: stored.id, collection: input.collection, uid: merged.uid, item: merged,
-        meta: { fieldSources: r.fieldSources, ...(stored.meta.uidInvented && !adoptUid ? { uidInvented: true } : {}) },
-        expectVersion: stored.version, deleted: false,
-        identityKeys: input.identity.identityKeys(merged),
-      },
-      ctx.now,
-    );
-  }
+  const time = changeTime(f, base) ?? ctx.now;
+  const d = stored
+    ? mergeEntry({
+      stored, base, incoming: f.item, member, caps, time, policy: input.policy, identity: input.identity,
+      matched: action === 'matched', where: f.href,
+      // A UID pimhub made up gives way to the first real one a member brings.
+      adoptUid: !!stored.meta.uidInvented && !!f.item.uid && !(await ws.getItemByUid(f.item.uid)),
+    })
+    : newEntry(f.item, input.collection, input.identity);
+  const result = d.write ? await ws.putItem(d.write, ctx.now) : stored!;
   await linkMember(ctx, member, source, f, result);
-  if (action === 'matched' || restored) {
-    if (action === 'matched') record(ctx, 'matched', result, member, r.decisions, `matched ${f.href} to an existing item`);
-    else record(ctx, 'updated', result, member, r.decisions, `restored: edited at ${member} after it was deleted elsewhere`, 'restored');
-    // Conflicts decided on the way are listed with the others (log --conflicts, review page, resolve).
-    const conflicts = r.decisions.filter((d) => d.conflict);
-    if (conflicts.length > 0) record(ctx, 'conflict', result, member, conflicts, action === 'matched' ? 'while matching' : 'while restoring');
-  } else if (changed || r.conflicts > 0) {
-    // A conflict the store's value won changes nothing in the store, but is logged all the same.
-    const a: LogAction = r.conflicts > 0 ? 'conflict' : r.currentChanged ? 'merged' : 'updated';
-    record(ctx, a, result, member, r.decisions);
-  }
+  for (const l of d.logs) record(ctx, l.action, result, member, l.fields, l.message, l.summary);
 }
 
 /** The member now holds `f.item`; it agrees with the store if that equals the canonical item as far as it can hold. */
