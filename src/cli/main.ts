@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { daemonCommand } from './commands/daemon.js';
@@ -11,12 +12,16 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, describeError } from './errors.js';
 
-function program(setExit: (code: number) => void): Command {
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function program(setExit: (code: number) => void, setCommand: (name: string) => void): Command {
   const p = new Command('pimhub')
+    .version(version, '-V, --version', 'print the version')
     .description('PIM synchronization gateway: contacts, calendars, tasks and notes merged field by field')
     .option('-c, --config <file>', 'config file (default ./pimhub.yaml, or $PIMHUB_CONFIG)')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', (_p, action) => setCommand(action.name()));
   const cfg = () => p.opts<{ config?: string }>().config;
   const run = (f: () => Promise<number>) => async () => setExit(await f());
 
@@ -58,13 +63,14 @@ function program(setExit: (code: number) => void): Command {
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
+  let command: string | undefined;
   try {
-    await program((c) => (code = c)).parseAsync(argv);
+    await program((c) => (code = c), (name) => (command = name)).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const d = describeError(e);
+    const d = describeError(e, command);
     process.stderr.write(`pimhub: ${d.message}\n`);
     return d.exitCode;
   }

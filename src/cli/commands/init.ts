@@ -1,5 +1,5 @@
+import { UsageError } from '../errors.js';
 import { existsSync, writeFileSync } from 'node:fs';
-import { PimError } from '../../core/errors.js';
 import { configPath } from '../context.js';
 
 const STARTER = `# pimhub configuration. Reference: docs/config.md
@@ -35,7 +35,7 @@ collections:
 
 export async function initCommand(opts: { config?: string; force?: boolean }): Promise<number> {
   const path = configPath(opts.config);
-  if (existsSync(path) && !opts.force) throw new PimError('config', `${path} exists already; use --force to overwrite it`);
+  if (existsSync(path) && !opts.force) throw new UsageError(`${path} exists already; use --force to overwrite it`);
   writeFileSync(path, STARTER);
   process.stdout.write(`wrote ${path}; edit it, then run \`pimhub check\`\n`);
   return 0;

@@ -1,7 +1,7 @@
-import { PimError } from '../../core/errors.js';
 import type { FieldDecision, LogAction, LogEntry, Store } from '../../core/store.js';
 import { itemLabel } from '../../sync/item-info.js';
 import { openContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
 import { displayWidth, fit, pad, painter, renderTable, STYLE, type Paint } from '../table.js';
 
@@ -18,9 +18,9 @@ export interface LogOptions {
 export async function logCommand(opts: LogOptions): Promise<number> {
   const out = createOutput(!!opts.json);
   const limit = opts.limit === undefined ? 50 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit <= 0) throw new PimError('config', `--limit ${opts.limit}: expected a positive whole number`);
+  if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit ${opts.limit}: expected a positive whole number`);
   if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
-    throw new PimError('config', `--since ${opts.since}: expected an ISO date or time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
+    throw new UsageError(`--since ${opts.since}: expected an ISO date or time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
   }
   const app = await openContext(opts.config);
   try {
