@@ -25,7 +25,8 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
   const cfg = () => p.opts<{ config?: string }>().config;
   const run = (f: () => Promise<number>) => async () => setExit(await f());
 
-  p.command('init').description('write a commented starter pimhub.yaml').option('--force', 'overwrite an existing file')
+  p.command('init').description('write a commented starter pimhub.yaml (or one made from a vdirsyncer config)').option('--force', 'overwrite an existing file')
+    .option('--from-vdirsyncer [path]', 'convert a vdirsyncer config (default: where vdirsyncer looks, ~/.config/vdirsyncer/config)')
     .action((o) => run(() => initCommand({ config: cfg(), ...o }))());
   p.command('check').description('validate the config, reach every connector, list remote collections').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => checkCommand({ config: cfg(), ...o }))());
@@ -38,7 +39,7 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
   p.command('status').description('per collection and member: last sync, counts, errors, quarantine').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => statusCommand({ config: cfg(), ...o }))());
   p.command('log').description('the merge log, newest first')
-    .option('--conflicts', 'only conflicts').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
+    .option('--conflicts', 'only open conflicts').option('--all', 'with --conflicts: resolved ones too').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
     .option('--limit <n>', 'at most this many (default 50)').option('--collection <name>', 'only this collection').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => logCommand({ config: cfg(), ...o }))());
   p.command('resolve').argument('<entry>', 'log entry number').description('reverse or change a conflict decision; the next sync propagates it')

@@ -10,7 +10,8 @@ export async function resolveCommand(entry: string, opts: { config?: string; kee
   const app = await openContext(opts.config);
   try {
     const r = await resolveEntry({ store: app.store, identity: app.identity, entryId: Number(entry), keep: opts.keep, by: 'cli', now: new Date() });
-    if (out.json) out.result({ entry: r });
+    if (out.json) out.result({ entry: r, unchanged: !!r.unchanged });
+    else if (r.unchanged) out.line(`entry ${entry}: the item holds ${opts.keep}'s value already${r.action === 'resolved' ? ` (resolved as #${r.id})` : ''}; nothing changed`);
     else out.line(`entry ${entry}: kept ${opts.keep} (${(r.fields ?? []).map((f) => `${f.field} = ${JSON.stringify(f.chosen)}`).join(', ')}); logged as #${r.id}. The next \`pimhub sync\` writes it to every member.`);
     return 0;
   } finally {
