@@ -31,7 +31,7 @@ export async function exportCommand(collection: string, opts: { config?: string;
     switch (format) {
       case 'vcf': text = encodeVCards(contacts, '3.0'); break;
       case 'vcf4': text = encodeVCards(contacts, '4.0'); break;
-      case 'vcf21': text = encodeVCards(contacts, '2.1'); break;
+      case 'vcf21': text = encodeVCards(contacts, '2.1', { android: true }); break;
       case 'google-csv': text = encodeGoogleCsv(contacts); break;
       case 'outlook-csv': text = encodeOutlookCsv(contacts); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;
