@@ -21,7 +21,7 @@ export interface AppContext {
 }
 
 export function configPath(option: string | undefined): string {
-  const file = option ?? process.env.PIMHUB_CONFIG ?? 'pimhub.yaml';
+  const file = option ?? (process.env.PIMHUB_CONFIG || 'pimhub.yaml');
   return resolve(file);
 }
 

@@ -32,7 +32,7 @@ export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
 /** A file Android exported: RELATED and ANNIVERSARY live in its X-ANDROID-CUSTOM rows, in 2.1 too. */
 const ANDROID_HOLDS_TOO = new Set(['related', 'anniversary']);
 export const VCARD_ANDROID_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1-android', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1') },
-  '3.0': { format: 'vcard-3.0-android', holds: () => true, project: projectThroughAndroid('3.0') },
-  '4.0': { format: 'vcard-4.0-android', holds: () => true, project: projectThroughAndroid('4.0') },
+  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1') },
+  '3.0': { format: 'vcard-3.0', holds: () => true, project: projectThroughAndroid('3.0') },
+  '4.0': { format: 'vcard-4.0', holds: () => true, project: projectThroughAndroid('4.0') },
 };
