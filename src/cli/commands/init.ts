@@ -34,6 +34,8 @@ collections:
     owner: alice
 `;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export async function initCommand(opts: { config?: string; force?: boolean; fromVdirsyncer?: string | boolean }): Promise<number> {
   const path = configPath(opts.config);
   if (existsSync(path) && !opts.force) throw new UsageError(`${path} exists already; use --force to overwrite it`);
@@ -46,7 +48,7 @@ export async function initCommand(opts: { config?: string; force?: boolean; from
   const { converted: c, text } = await initFromVdirsyncer(source, path);
   writeFileSync(path, text);
   const lines = [
-    `wrote ${path} from ${source}: ${Object.keys(c.connectors).length} connectors, ${Object.keys(c.collections).length} collections (${Object.keys(c.collections).join(', ')})`,
+    `wrote ${path} from ${source}: ${plural(Object.keys(c.connectors).length, 'connector')}, ${plural(Object.keys(c.collections).length, 'collection')} (${Object.keys(c.collections).join(', ')})`,
     ...c.folders.map((f) => `created folder ${f} (its collection is only on the other side)`),
     ...(c.notes.length ? ['not carried over, or to do (also written as comments in the file):', ...c.notes.map((n) => `  - ${n}`)] : []),
     `next: ${c.envVars.length ? `set ${c.envVars.join(', ')}, then ` : ''}run \`pimhub check\`, then \`pimhub sync --dry-run\` and \`pimhub sync\``,

@@ -184,7 +184,11 @@ export async function convertVdirsyncer(cfg: VdirsyncerConfig, discover: Discove
     const colls = p.options.collections;
     const triples: Array<[string, string | null, string | null]> = [];
     const found = new Map<Side, string[] | undefined>();
-    for (const s of sides) if (s.type === 'carddav' || s.type === 'caldav' || Array.isArray(colls)) found.set(s, Array.isArray(colls) ? await collectionsOf(s) : undefined);
+    // Listed where a "from" names the side, and on DAV sides (to check the names given).
+    for (const s of sides) {
+      const from = Array.isArray(colls) && colls.includes(s === a ? 'from a' : 'from b');
+      if (Array.isArray(colls) && (from || s.type === 'carddav' || s.type === 'caldav')) found.set(s, await collectionsOf(s));
+    }
     if (colls === undefined || colls === null) triples.push([pair, null, null]);
     else if (Array.isArray(colls)) {
       for (const c of colls) {
