@@ -168,6 +168,40 @@ client_secret = "y"
   }
 });
 
+test('the older tutorial form: unquoted values, one address book per storage (no collections), a password_command in general', () => {
+  const s = new Scenario('vds-old');
+  try {
+    const { r, yaml } = initFrom(s, `[general]
+status_path = ~/.vdirsyncer/status/
+password_command = get-password.sh
+
+[pair my_contacts]
+a = my_contacts_local
+b = my_contacts_remote
+conflict_resolution = a wins
+
+[storage my_contacts_local]
+type = filesystem
+path = ~/.contacts/
+fileext = .vcf
+
+[storage my_contacts_remote]
+type = carddav
+url = ${CLOSED}/remote.php/carddav/addressbooks/bob/default/
+username = bob
+`);
+    assert.deepEqual(yaml.connectors, {
+      my_contacts_local: { type: 'vdir', path: '~/.contacts/' },
+      my_contacts_remote: { type: 'carddav', url: `${CLOSED}/remote.php/carddav/addressbooks/bob/default/`, username: 'bob' },
+    });
+    assert.deepEqual(yaml.collections, { my_contacts: { kind: 'contacts', members: ['my_contacts_local', 'my_contacts_remote'] } });
+    assert.equal(yaml.conflict, 'prefer:my_contacts_local');
+    assert.match(r.stdout, /general\.password_command: not carried over/);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('no vdirsyncer config there: exit 1 naming the file; an existing pimhub.yaml is not overwritten', () => {
   const s = new Scenario('vds-missing');
   try {
