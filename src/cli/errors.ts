@@ -5,9 +5,12 @@ export const EXIT = { ok: 0, itemErrors: 1, usage: 2, guard: 3 } as const;
 
 /** A command line that cannot be carried out as written (a bad option value, a missing argument): exit 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Advice instead of the command's --help (e.g. where to find the names it accepts). */
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
     super(message);
     this.name = 'UsageError';
+    this.hint = hint;
   }
 }
 
@@ -17,7 +20,7 @@ export type CommandName = 'init' | 'check' | 'sync' | 'status' | 'log' | 'resolv
 /** The one place that turns an error into advice (fitting the command) and an exit code. */
 export function describeError(e: unknown, command?: string): { message: string; exitCode: number } {
   if (e instanceof UsageError) {
-    return { message: `${e.message}\n  see \`pimhub ${command ?? ''}${command ? ' ' : ''}--help\``, exitCode: EXIT.usage };
+    return { message: `${e.message}\n  ${e.hint ?? `see \`pimhub ${command ?? ''}${command ? ' ' : ''}--help\``}`, exitCode: EXIT.usage };
   }
   if (!(e instanceof PimError)) {
     return { message: `unexpected error: ${messageOf(e)}`, exitCode: EXIT.itemErrors };

@@ -4,7 +4,6 @@ import { encodeGoogleCsv, encodeOutlookCsv } from '../../codecs/csv/index.js';
 import { encodeICalendar } from '../../codecs/icalendar/index.js';
 import { encodeVCards } from '../../codecs/vcard/index.js';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
-import { PimError } from '../../core/errors.js';
 import { openContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
@@ -20,7 +19,7 @@ export async function exportCommand(collection: string, opts: { config?: string;
   const app = await openContext(opts.config);
   try {
     const col = await app.store.getCollection(collection);
-    if (!col) throw new PimError('not-found', `no collection "${collection}" in the store`);
+    if (!col) throw new UsageError(`no collection "${collection}"`, 'see `pimhub status` for the collections');
     const items = (await app.store.listItems(collection)).map((s) => s.item);
     const contacts = items.filter((i): i is ContactItem => i.kind === 'contact');
     const events = items.filter((i): i is CalendarItem => i.kind === 'calendar');
