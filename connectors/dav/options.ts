@@ -16,9 +16,11 @@ const shape = {
   url: z.string()
     .refine(isHttpUrl, 'expected an http(s) URL')
     .refine((s) => !isHttpUrl(s) || (new URL(s).username === '' && new URL(s).password === ''),
-      'credentials do not belong in the URL; use username and passwordEnv'),
+      'credentials do not belong in the URL; use username and passwordEnv or passwordCommand'),
   username: z.string().min(1).optional(),
   passwordEnv: envName.optional(),
+  /** A command whose first output line is the password (vdirsyncer's password.fetch). */
+  passwordCommand: z.array(z.string().min(1), { error: 'expected a command as a list, e.g. [pass, show, cloud]' }).min(1, 'expected a command as a list, e.g. [pass, show, cloud]').optional(),
   bearerTokenEnv: envName.optional(),
   /** PEM file of the CA that signed a self-hosted server's certificate. */
   caFile: z.string().min(1).optional(),
@@ -43,8 +45,12 @@ function credentials(o: Partial<Shape>, ctx: z.RefinementCtx): void {
   if (o.passwordEnv !== undefined && o.username === undefined) {
     ctx.addIssue({ code: 'custom', path: ['username'], message: 'passwordEnv needs a username' });
   }
-  if (o.passwordEnv !== undefined && o.bearerTokenEnv !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['bearerTokenEnv'], message: 'use either passwordEnv or bearerTokenEnv, not both' });
+  if (o.passwordCommand !== undefined && o.username === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'passwordCommand needs a username' });
+  }
+  const secrets = (['passwordEnv', 'passwordCommand', 'bearerTokenEnv'] as const).filter((k) => o[k] !== undefined);
+  if (secrets.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [secrets[1]!], message: `use one of passwordEnv, passwordCommand or bearerTokenEnv, not ${secrets.join(' and ')}` });
   }
 }
 

@@ -1,4 +1,4 @@
-import { decodeVCards, encodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import { decodeVCards, encodeVCards, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
 import type { SingleFileFormat } from '../shared/single-file-source.js';
 
@@ -12,6 +12,11 @@ export function firstCardVersion(bytes: Uint8Array | undefined): VCardVersion | 
   return m ? (m[1] as VCardVersion) : undefined;
 }
 
+/** A file Android wrote: it has X-ANDROID-CUSTOM rows, and gets them back in that form. */
+export function isAndroidExport(bytes: Uint8Array | undefined): boolean {
+  return bytes !== undefined && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('X-ANDROID-CUSTOM');
+}
+
 /**
  * One .vcf of many cards (Android and iPhone exports). Rewrites use the configured
  * version, else the first card's, else 3.0; cards that could not be read are appended
@@ -21,13 +26,14 @@ export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFo
   const versionOf = (bytes: Uint8Array | undefined) => version ?? firstCardVersion(bytes) ?? '3.0';
   return {
     kind: 'contacts',
-    capabilities: (bytes) => VCARD_CAPABILITIES[versionOf(bytes)],
+    capabilities: (bytes) => (isAndroidExport(bytes) ? VCARD_ANDROID_CAPABILITIES : VCARD_CAPABILITIES)[versionOf(bytes)],
     decode(bytes) {
       const v = versionOf(bytes);
+      const android = isAndroidExport(bytes);
       const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
       return {
         ...r,
-        encode: (items) => encodeVCards(items, v),
+        encode: (items) => encodeVCards(items, v, { android }),
         appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
       };
     },

@@ -4,6 +4,7 @@ import type { Connector, Source } from '../core/connector.js';
 import { PimError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import { loadConfig, type CollectionConfig, type PimhubConfig } from '../config/load-config.js';
+import { connectorsOf, requireSecrets } from '../config/require-secrets.js';
 import { createIdentity } from '../normalize/item-identity.js';
 import { openStore } from '../store/open-store.js';
 import type { Identity, MemberInput } from '../sync/types.js';
@@ -20,7 +21,7 @@ export interface AppContext {
 }
 
 export function configPath(option: string | undefined): string {
-  const file = option ?? process.env.PIMHUB_CONFIG ?? 'pimhub.yaml';
+  const file = option ?? (process.env.PIMHUB_CONFIG || 'pimhub.yaml');
   return resolve(file);
 }
 
@@ -32,8 +33,15 @@ export function readConfig(option: string | undefined): PimhubConfig {
   return loadConfig(file, connectorSchemas());
 }
 
-export async function openContext(option: string | undefined): Promise<AppContext> {
+/**
+ * Opens config, store and connectors. `secrets`: what the command needs to log in with;
+ * each secret is read before anything opens, and a missing one refuses the start (exit 2).
+ */
+export async function openContext(option: string | undefined, secrets?: { users?: boolean; connectors?: 'all' | { ofCollections?: string[] } }): Promise<AppContext> {
   const config = readConfig(option);
+  if (secrets) {
+    requireSecrets(config, { users: secrets.users, connectors: secrets.connectors === 'all' ? Object.keys(config.connectors) : secrets.connectors ? connectorsOf(config, secrets.connectors.ofCollections) : [] });
+  }
   const store = await openStore(config.store, config.baseDir);
   const connectors = new Map<string, Connector>();
   const ctxOpts = { baseDir: config.baseDir, defaultRegion: config.defaultRegion };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { daemonCommand } from './commands/daemon.js';
@@ -12,16 +13,21 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, describeError } from './errors.js';
 
-function program(setExit: (code: number) => void): Command {
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function program(setExit: (code: number) => void, setCommand: (name: string) => void): Command {
   const p = new Command('pimhub')
+    .version(version, '-V, --version', 'print the version')
     .description('PIM synchronization gateway: contacts, calendars, tasks and notes merged field by field')
     .option('-c, --config <file>', 'config file (default ./pimhub.yaml, or $PIMHUB_CONFIG)')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', (_p, action) => setCommand(action.name()));
   const cfg = () => p.opts<{ config?: string }>().config;
   const run = (f: () => Promise<number>) => async () => setExit(await f());
 
-  p.command('init').description('write a commented starter pimhub.yaml').option('--force', 'overwrite an existing file')
+  p.command('init').description('write a commented starter pimhub.yaml (or one made from a vdirsyncer config)').option('--force', 'overwrite an existing file')
+    .option('--from-vdirsyncer [path]', 'convert a vdirsyncer config (default: where vdirsyncer looks, ~/.config/vdirsyncer/config)')
     .action((o) => run(() => initCommand({ config: cfg(), ...o }))());
   p.command('check').description('validate the config, reach every connector, list remote collections').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => checkCommand({ config: cfg(), ...o }))());
@@ -34,7 +40,7 @@ function program(setExit: (code: number) => void): Command {
   p.command('status').description('per collection and member: last sync, counts, errors, quarantine').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => statusCommand({ config: cfg(), ...o }))());
   p.command('log').description('the merge log, newest first')
-    .option('--conflicts', 'only conflicts').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
+    .option('--conflicts', 'only open conflicts').option('--all', 'with --conflicts: resolved ones too').option('--item <uid>', 'only this item').option('--since <iso>', 'only entries since')
     .option('--limit <n>', 'at most this many (default 50)').option('--collection <name>', 'only this collection').option('--json', 'one JSON document on stdout')
     .action((o) => run(() => logCommand({ config: cfg(), ...o }))());
   p.command('runs').description('the sync runs, newest first: id, start, end, trigger, what changed per collection')
@@ -62,13 +68,14 @@ function program(setExit: (code: number) => void): Command {
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
+  let command: string | undefined;
   try {
-    await program((c) => (code = c)).parseAsync(argv);
+    await program((c) => (code = c), (name) => (command = name)).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const d = describeError(e);
+    const d = describeError(e, command);
     process.stderr.write(`pimhub: ${d.message}\n`);
     return d.exitCode;
   }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { PimError, messageOf } from '../core/errors.js';
 import type { CollectionKind } from '../core/types.js';
 import { parsePolicy, type ConflictPolicy } from '../merge/policy.js';
+import { formatProblems, toProblems, didYouMean, type Problem, type Source } from './problems.js';
 import { configSchema } from './schema.js';
 
 export interface MemberRef {
@@ -33,6 +34,7 @@ export interface ConnectorConfig {
 
 export interface UserConfig {
   passwordEnv?: string;
+  passwordCommand?: string[];
   passwordHash?: string;
 }
 
@@ -52,20 +54,6 @@ export interface PimhubConfig {
 /** Each connector type's option schema, from connectors/registry.ts (the config layer knows no type names). */
 export type ConnectorSchemas = Record<string, z.ZodType>;
 
-type Problem = { path: Array<string | number>; message: string };
-
-/** zod issues as problems under a key path; unknown keys are named one by one. */
-function toProblems(prefix: Array<string | number>, issues: z.core.$ZodIssue[]): Problem[] {
-  return issues.flatMap((i) => {
-    const at = [...prefix, ...(i.path as Array<string | number>)];
-    return i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...at, k], message: 'unknown key' })) : [{ path: at, message: i.message }];
-  });
-}
-
-function formatProblems(file: string, problems: Problem[]): string {
-  return problems.map((p) => `${file}: ${p.path.length ? p.path.join('.') : '(top level)'}: ${p.message}`).join('\n');
-}
-
 /** Reads, validates and resolves a config file. Throws PimError('config') listing every problem. */
 export function loadConfig(file: string, schemas: ConnectorSchemas): PimhubConfig {
   const path = resolve(file);
@@ -79,54 +67,74 @@ export function loadConfig(file: string, schemas: ConnectorSchemas): PimhubConfi
 }
 
 export function parseConfig(text: string, file: string, schemas: ConnectorSchemas): PimhubConfig {
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new PimError('config', doc.errors.map((e) => `${file}: ${e.message.split('\n')[0]}`).join('\n'), { where: file });
+    throw new PimError('config', doc.errors.map((e) => {
+      const at = e.linePos?.[0];
+      return `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+    }).join('\n'), { where: file });
   }
-  const raw = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new PimError('config', formatProblems(file, toProblems([], parsed.error.issues)), { where: file });
-  }
-  const cfg = parsed.data;
+  const src: Source = { file, doc, lines };
+  const raw: unknown = doc.toJS() ?? {};
   const problems: Problem[] = [];
+  // Every part is checked even when another failed, so one run lists every problem.
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...toProblems(configSchema, raw, [], parsed.error.issues));
+  const rawObj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
+  const rawConnectors = rawObj(rawObj(raw).connectors);
+  const rawCollections = rawObj(rawObj(raw).collections);
+  const rawUsers = rawObj(rawObj(rawObj(raw).server).users);
   const connectors: Record<string, ConnectorConfig> = {};
-  for (const [name, c] of Object.entries(cfg.connectors)) {
-    const schema = schemas[c.type];
+  for (const [name, c] of Object.entries(rawConnectors)) {
+    const type = rawObj(c).type;
+    if (typeof type !== 'string') continue; // reported by the top-level schema
+    const schema = schemas[type];
     if (!schema) {
-      problems.push({ path: ['connectors', name, 'type'], message: `unknown connector type "${c.type}"; expected one of ${Object.keys(schemas).join(', ')}` });
+      problems.push({ path: ['connectors', name, 'type'], message: `unknown connector type "${type}"${didYouMean(type, Object.keys(schemas)) || `; expected one of ${Object.keys(schemas).join(', ')}`}` });
       continue;
     }
     const r = schema.safeParse(c);
     if (!r.success) {
-      problems.push(...toProblems(['connectors', name], r.error.issues));
+      problems.push(...toProblems(schema, c, ['connectors', name], r.error.issues));
       continue;
     }
-    connectors[name] = { name, type: c.type, options: r.data as Record<string, unknown> };
+    connectors[name] = { name, type, options: r.data as Record<string, unknown> };
   }
+  for (const [name, c] of Object.entries(rawCollections)) {
+    const members = rawObj(c).members;
+    if (Array.isArray(members)) {
+      members.forEach((m: unknown, i) => {
+        if (typeof m !== 'string') return;
+        const connector = m.split('/')[0]!;
+        if (!Object.hasOwn(rawConnectors, connector)) {
+          problems.push({ path: ['collections', name, 'members', i], message: `no connector named "${connector}" under connectors${didYouMean(connector, Object.keys(rawConnectors))}` });
+        }
+        if (members.indexOf(m) !== i) problems.push({ path: ['collections', name, 'members', i], message: `"${m}" is listed twice` });
+      });
+    }
+    const owner = rawObj(c).owner;
+    if (typeof owner === 'string' && !Object.hasOwn(rawUsers, owner)) {
+      problems.push({ path: ['collections', name, 'owner'], message: `no user "${owner}" under server.users${didYouMean(owner, Object.keys(rawUsers))}` });
+    }
+  }
+  const policy = parsed.success ? parsePolicy(parsed.data.conflict) : undefined;
+  if (policy?.kind === 'prefer') {
+    for (const p of policy.order) {
+      const name = p.split('/')[0]!;
+      if (!Object.hasOwn(rawConnectors, name) && p !== 'endpoint') problems.push({ path: ['conflict'], message: `prefer names "${p}", which is not a connector${didYouMean(name, Object.keys(rawConnectors))}` });
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new PimError('config', formatProblems(src, problems), { where: file });
+  const cfg = parsed.data;
   const collections: Record<string, CollectionConfig> = {};
   for (const [name, c] of Object.entries(cfg.collections)) {
-    const members: MemberRef[] = [];
-    c.members.forEach((m, i) => {
+    const members: MemberRef[] = c.members.map((m) => {
       const [connector, ...rest] = m.split('/');
-      if (!cfg.connectors[connector!]) {
-        problems.push({ path: ['collections', name, 'members', i], message: `no connector named "${connector}" under connectors` });
-      }
-      if (members.some((x) => x.name === m)) problems.push({ path: ['collections', name, 'members', i], message: `"${m}" is listed twice` });
-      members.push(rest.length ? { name: m, connector: connector!, remote: rest.join('/') } : { name: m, connector: connector! });
+      return rest.length ? { name: m, connector: connector!, remote: rest.join('/') } : { name: m, connector: connector! };
     });
-    if (c.owner !== undefined && !cfg.server.users[c.owner]) {
-      problems.push({ path: ['collections', name, 'owner'], message: `no user "${c.owner}" under server.users` });
-    }
     collections[name] = { name, kind: c.kind, members, owner: c.owner, displayName: c.displayName, color: c.color, description: c.description };
   }
-  const policy = parsePolicy(cfg.conflict)!;
-  if (policy.kind === 'prefer') {
-    for (const p of policy.order) {
-      if (!cfg.connectors[p.split('/')[0]!] && p !== 'endpoint') problems.push({ path: ['conflict'], message: `prefer names "${p}", which is not a connector` });
-    }
-  }
-  if (problems.length > 0) throw new PimError('config', formatProblems(file, problems), { where: file });
   const m = /^(.*):(\d+)$/.exec(cfg.server.listen)!;
   return {
     file,
@@ -134,7 +142,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
     store: cfg.store,
     schedule: cfg.schedule,
     defaultRegion: cfg.defaultRegion,
-    conflict: policy,
+    conflict: policy!,
     deleteGuard: cfg.deleteGuard,
     server: {
       host: m[1]!.replace(/^\[|\]$/g, ''),

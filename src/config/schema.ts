@@ -4,10 +4,16 @@ import { parsePolicy } from '../merge/policy.js';
 
 /** The shape of pimhub.yaml (shared/SPEC.md §2). Connector options are checked by each connector's own schema. */
 
-const user = z.union([
-  z.strictObject({ passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }),
-  z.strictObject({ passwordHash: z.string().startsWith('scrypt$', 'expected a hash from `pimhub passwd`') }),
-], { error: 'expected { passwordEnv: NAME } or { passwordHash: <hash from `pimhub passwd`> }' });
+/** A command as a list (`[pass, show, cloud]`); its first output line is the secret. */
+export const passwordCommand = z.array(z.string().min(1), { error: 'expected a command as a list, e.g. [pass, show, pimhub]' })
+  .min(1, 'expected a command as a list, e.g. [pass, show, pimhub]');
+
+const user = z.strictObject({
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+  passwordCommand: passwordCommand.optional(),
+  passwordHash: z.string().startsWith('scrypt$', 'expected a hash from `pimhub passwd`').optional(),
+}).refine((u) => [u.passwordEnv, u.passwordCommand, u.passwordHash].filter((x) => x !== undefined).length === 1,
+  'expected one of { passwordEnv: NAME }, { passwordCommand: [COMMAND, ARG…] } or { passwordHash: <hash from `pimhub passwd`> }');
 
 const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:5233');
 

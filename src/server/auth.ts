@@ -1,6 +1,7 @@
 /**
  * HTTP Basic authentication (RFC 7617) against `server.users`: a scrypt hash from
- * `pimhub passwd`, or the password in the environment variable `passwordEnv` names.
+ * `pimhub passwd`, or the password in the environment variable `passwordEnv` names, or the
+ * first output line of `passwordCommand` (run once per process).
  * Comparisons are constant-time; a verified scrypt check is remembered for a few minutes
  * (keyed by a SHA-256 of the credentials, never the password) so a client's burst of
  * requests does not pay scrypt each time. Passwords are never logged nor echoed.
@@ -8,6 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { UserConfig } from '../config/load-config.js';
 import { verifyPassword } from '../config/passwords.js';
+import { readSecret } from '../core/secrets.js';
 
 const CACHE_MS = 5 * 60 * 1000;
 const CACHE_MAX = 1000;
@@ -28,8 +30,13 @@ export class Authenticator {
     const password = decoded.slice(colon + 1);
     const cfg = Object.hasOwn(this.users, user) ? this.users[user] : undefined;
     if (!cfg) return undefined;
-    if (cfg.passwordEnv !== undefined) {
-      const expected = this.env[cfg.passwordEnv];
+    if (cfg.passwordEnv !== undefined || cfg.passwordCommand !== undefined) {
+      let expected: string | undefined;
+      try {
+        expected = readSecret(cfg, `server.users.${user}`, this.env);
+      } catch {
+        return undefined; // `serve` and `daemon` refuse to start without it (requireSecrets)
+      }
       return expected !== undefined && expected !== '' && sameSecret(password, expected) ? user : undefined;
     }
     if (cfg.passwordHash === undefined) return undefined;

@@ -53,9 +53,12 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
   }
   const guard = ctx.input.deleteGuard;
   if (!ctx.input.allowMassDelete && deleting.size > guard * liveBefore) {
+    const byMember = new Map<string, number>();
+    for (const d of decisions) if (d.kind === 'delete') byMember.set(d.link.member, (byMember.get(d.link.member) ?? 0) + 1);
+    const shrank = [...byMember].map(([m, n]) => `${m} (${n})`).join(', ');
     throw new PimError(
       'guard',
-      `collection ${ctx.input.collection}: this run would delete ${deleting.size} of ${liveBefore} items (more than deleteGuard ${guard}); nothing was changed. If the deletions are intended, run again with --allow-mass-delete`,
+      `this run would delete ${deleting.size} of ${liveBefore} items (more than deleteGuard ${guard}) because they are missing from the listing of ${shrank}; nothing was changed. If ${byMember.size === 1 ? 'that member' : 'those members'} really lost them, run again with --allow-mass-delete`,
     );
   }
   for (const d of decisions) {

@@ -7,7 +7,8 @@ import type { Identity } from './types.js';
 /**
  * Changes a logged merge decision: every field of the entry takes the value of the chosen
  * side. The result is a new canonical version (logged `resolved`), so the next sync writes
- * it to every member.
+ * it to every member. Keeping what the item holds already changes and logs nothing
+ * (`unchanged`).
  */
 export async function resolveEntry(opts: {
   store: Store;
@@ -16,7 +17,7 @@ export async function resolveEntry(opts: {
   keep: string;
   by: string;
   now: Date;
-}): Promise<LogEntry> {
+}): Promise<LogEntry & { unchanged?: true }> {
   const { store } = opts;
   const entry = await store.getLogEntry(opts.entryId);
   if (!entry) throw new PimError('not-found', `no merge log entry ${opts.entryId}; list them with \`pimhub log --conflicts\``);
@@ -37,6 +38,12 @@ export async function resolveEntry(opts: {
     item = applyFieldValue(item, f.path, chosen.raw ?? null, opts.identity.keyOf);
     return { ...f, chosen: chosen.value, chosenIndex: index, conflict: false };
   });
+  // The item holds these values already (the entry was resolved this way before, or the kept
+  // value is the one chosen): nothing to do, and nothing logged twice.
+  if (JSON.stringify(item) === JSON.stringify(stored.item)) {
+    const earlier = (await store.listLog({ collection: stored.collection, uid: stored.uid, actions: ['resolved'] })).find((e) => e.resolves === entry.id);
+    return { ...(earlier ?? entry), unchanged: true };
+  }
   const now = opts.now.toISOString();
   // A resolve is a one-item run: from the review page (trigger `review`) or the CLI.
   const run = { ...newRun(opts.by === 'review' ? 'review' : 'cli', opts.now, `resolve ${entry.id} --keep ${opts.keep}`), end: now };

@@ -38,7 +38,8 @@ collections:
 `);
     const r = s.run(['sync']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /pimhub\.yaml: deleteGuard: expected a share between 0 and 1/);
+    assert.match(r.stderr, /pimhub\.yaml:2:14: deleteGuard: expected a share between 0 and 1/);
+    assert.match(r.stderr, /pimhub\.yaml:7:48: collections\.contacts\.members\.1: no connector named "googel"/, 'every problem in one run');
     const r2 = s.run(['status']);
     assert.equal(r2.code, 2);
     s.config(`
@@ -73,7 +74,7 @@ test('init writes a starter config that validates; it does not overwrite without
     assert.equal(s.run(['init']).code, 2);
     assert.equal(s.run(['init', '--force']).code, 0);
     mkdirSync(s.path('home', '.local', 'share', 'contacts', 'default'), { recursive: true });
-    const check = s.run(['check', '--json'], { HOME: s.path('home') });
+    const check = s.run(['check', '--json'], { HOME: s.path('home'), PIMHUB_ALICE_PASSWORD: 'starter-test' });
     assert.equal(check.code, 0, check.stdout + check.stderr);
     assert.deepEqual(check.json().connectors.map((c: { name: string; ok: boolean }) => [c.name, c.ok]), [['desktop', true]]);
   } finally {

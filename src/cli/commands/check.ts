@@ -7,7 +7,7 @@ import { checkLocalEntries } from './check-entries.js';
 /** Validates the config (opening it does), reaches every connector and lists remote collections. */
 export async function checkCommand(opts: { config?: string; json?: boolean }): Promise<number> {
   const out = createOutput(!!opts.json);
-  const app = await openContext(opts.config);
+  const app = await openContext(opts.config, { users: true, connectors: 'all' });
   let failures = 0;
   const connectors = [];
   try {

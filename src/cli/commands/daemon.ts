@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { PimError } from '../../core/errors.js';
 import type { WriteEvent } from '../../server/context.js';
 import type { SyncInfo } from '../../server/review/render-page.js';
 import { SyncRunner, type RunRequest } from '../../schedule/sync-runner.js';
 import { openContext, type AppContext } from '../context.js';
-import { describeError } from '../errors.js';
+import { describeError, UsageError } from '../errors.js';
 import { createLogger, LOG_LEVELS } from '../logger.js';
 import { formatUrls, listen, serverUrls } from './serve.js';
 import { syncAll } from './sync.js';
@@ -37,7 +36,7 @@ const CLOSE_GRACE_MS = 10_000;
 export async function daemonCommand(opts: DaemonOptions): Promise<number> {
   const debounceMs = parseDebounce(opts.debounce);
   if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel)) {
-    throw new PimError('config', `--log-level ${opts.logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+    throw new UsageError(`--log-level ${opts.logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
   const logger = createLogger({ level: opts.logLevel });
   const log = logger.child({ module: 'daemon' });
@@ -55,7 +54,7 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const app = await openContext(opts.config).catch((e: unknown) => {
+  const app = await openContext(opts.config, { users: true, connectors: 'all' }).catch((e: unknown) => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     throw e;
@@ -168,7 +167,7 @@ function closeServer(server: Server): Promise<void> {
 function parseDebounce(v: string | undefined): number {
   if (v === undefined) return 2000;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new PimError('config', `--debounce ${v}: expected seconds between 0 and 3600, e.g. 2 or 0.5`);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new UsageError(`--debounce ${v}: expected seconds between 0 and 3600, e.g. 2 or 0.5`);
   return Math.round(n * 1000);
 }
 

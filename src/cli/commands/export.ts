@@ -1,11 +1,11 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PimError } from '../../core/errors.js';
 import { encodeGoogleCsv, encodeOutlookCsv } from '../../codecs/csv/index.js';
 import { encodeICalendar } from '../../codecs/icalendar/index.js';
 import { encodeVCards } from '../../codecs/vcard/index.js';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { openContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
 
 const FORMATS = ['vcf', 'vcf21', 'vcf4', 'ics', 'google-csv', 'outlook-csv'] as const;
@@ -14,23 +14,23 @@ type Format = (typeof FORMATS)[number];
 export async function exportCommand(collection: string, opts: { config?: string; format?: string; output?: string; json?: boolean }): Promise<number> {
   const out = createOutput(!!opts.json);
   const format = opts.format as Format | undefined;
-  if (!format || !FORMATS.includes(format)) throw new PimError('config', `--format: expected one of ${FORMATS.join(', ')}`);
-  if (!opts.output) throw new PimError('config', '-o FILE is required');
+  if (!format || !FORMATS.includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}`);
+  if (!opts.output) throw new UsageError('-o FILE is required');
   const app = await openContext(opts.config);
   try {
     const col = await app.store.getCollection(collection);
-    if (!col) throw new PimError('config', `no collection "${collection}"; see \`pimhub status\``);
+    if (!col) throw new UsageError(`no collection "${collection}"`, 'see `pimhub status` for the collections');
     const items = (await app.store.listItems(collection)).map((s) => s.item);
     const contacts = items.filter((i): i is ContactItem => i.kind === 'contact');
     const events = items.filter((i): i is CalendarItem => i.kind === 'calendar');
     if ((format === 'ics') !== (col.kind === 'calendar')) {
-      throw new PimError('config', `--format ${format} does not fit the ${col.kind} collection "${collection}"; use ${col.kind === 'calendar' ? 'ics' : 'vcf, vcf21, vcf4, google-csv or outlook-csv'}`);
+      throw new UsageError(`--format ${format} does not fit the ${col.kind} collection "${collection}"; use ${col.kind === 'calendar' ? 'ics' : 'vcf, vcf21, vcf4, google-csv or outlook-csv'}`);
     }
     let text: string;
     switch (format) {
       case 'vcf': text = encodeVCards(contacts, '3.0'); break;
       case 'vcf4': text = encodeVCards(contacts, '4.0'); break;
-      case 'vcf21': text = encodeVCards(contacts, '2.1'); break;
+      case 'vcf21': text = encodeVCards(contacts, '2.1', { android: true }); break;
       case 'google-csv': text = encodeGoogleCsv(contacts); break;
       case 'outlook-csv': text = encodeOutlookCsv(contacts); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;

@@ -1,13 +1,15 @@
-import { PimError } from '../../core/errors.js';
 import type { FieldDecision, LogAction, LogEntry, Store } from '../../core/store.js';
 import { itemLabel } from '../../sync/item-info.js';
 import { openContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
 import { displayWidth, fit, pad, painter, renderTable, STYLE, type Paint } from '../table.js';
 
 export interface LogOptions {
   config?: string;
   conflicts?: boolean;
+  /** With --conflicts: resolved conflicts too. */
+  all?: boolean;
   item?: string;
   since?: string;
   limit?: string;
@@ -18,27 +20,29 @@ export interface LogOptions {
 export async function logCommand(opts: LogOptions): Promise<number> {
   const out = createOutput(!!opts.json);
   const limit = opts.limit === undefined ? 50 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit <= 0) throw new PimError('config', `--limit ${opts.limit}: expected a positive whole number`);
+  if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit ${opts.limit}: expected a positive whole number`);
   if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
-    throw new PimError('config', `--since ${opts.since}: expected an ISO date or time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
+    throw new UsageError(`--since ${opts.since}: expected an ISO date or time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
   }
   const app = await openContext(opts.config);
   try {
-    const actions: LogAction[] | undefined = opts.conflicts ? ['conflict'] : undefined;
-    const entries = await app.store.listLog({
-      collection: opts.collection, uid: opts.item, since: opts.since ? new Date(opts.since).toISOString() : undefined, actions, limit,
-    });
+    const query = { collection: opts.collection, uid: opts.item, since: opts.since ? new Date(opts.since).toISOString() : undefined };
+    const resolvedBy = opts.conflicts ? await resolutions(app.store, query) : new Map<number, number>();
+    const entries = opts.conflicts
+      ? (await app.store.listLog({ ...query, actions: ['conflict'] })).filter((e) => opts.all || !resolvedBy.has(e.id)).slice(0, limit)
+      : await app.store.listLog({ ...query, limit });
     if (out.json) {
       out.result({ entries });
       return 0;
     }
     if (entries.length === 0) {
-      out.line('no entries');
+      out.line(opts.conflicts ? `no ${opts.all ? '' : 'open '}conflicts${opts.all ? '' : ' (`pimhub log --conflicts --all` lists resolved ones too)'}` : 'no entries');
       return 0;
     }
     const tty = process.stdout.isTTY === true;
     const colour = tty && !process.env.NO_COLOR;
-    for (const line of await formatLog(app.store, entries, { paint: painter(colour), width: tty ? process.stdout.columns || 100 : 120 })) out.line(line);
+    const lines = await formatLog(app.store, entries, { paint: painter(colour), width: tty ? process.stdout.columns || 100 : 120, resolvedBy: opts.conflicts ? resolvedBy : await resolutions(app.store, query) });
+    for (const line of lines) out.line(line);
     return 0;
   } finally {
     await app.close();
@@ -60,7 +64,16 @@ interface Row {
  * one line per field: the base, each member's value, the kept one marked; conflicts end with
  * the `pimhub resolve` command that would change them.
  */
-export async function formatLog(store: Store, entries: LogEntry[], opts: { paint: Paint; width: number }): Promise<string[]> {
+/** Conflict entry id → the id of the `resolved` entry that changed it (the latest). */
+async function resolutions(store: Store, q: { collection?: string; uid?: string }): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const r of await store.listLog({ collection: q.collection, uid: q.uid, actions: ['resolved'] })) {
+    if (r.resolves !== undefined && !out.has(r.resolves)) out.set(r.resolves, r.id);
+  }
+  return out;
+}
+
+export async function formatLog(store: Store, entries: LogEntry[], opts: { paint: Paint; width: number; resolvedBy?: Map<number, number> }): Promise<string[]> {
   const { paint, width } = opts;
   const labels = new Map<string, string>();
   const rows: Row[] = [];
@@ -92,7 +105,9 @@ export async function formatLog(store: Store, entries: LogEntry[], opts: { paint
     if (r.e.message) out.push(`${indent}${paint(STYLE.dim, fit(r.e.message, width - indent.length))}`);
     const nameWidth = Math.max(0, ...(r.e.fields ?? []).map((f) => displayWidth(f.field)));
     for (const f of r.e.fields ?? []) out.push(`${indent}${fieldLine(f, paint, valueWidth, nameWidth)}`);
-    const conflicting = r.e.action === 'conflict' ? r.e.fields?.find((f) => f.conflict) : undefined;
+    const resolvedIn = opts.resolvedBy?.get(r.e.id);
+    if (resolvedIn !== undefined) out.push(`${indent}${paint(STYLE.dim, `resolved by #${resolvedIn}`)}`);
+    const conflicting = r.e.action === 'conflict' && resolvedIn === undefined ? r.e.fields?.find((f) => f.conflict) : undefined;
     const other = conflicting?.values.find((_v, k) => k !== conflicting.chosenIndex);
     if (other) out.push(`${indent}${paint(STYLE.dim, `to keep ${other.connector}'s value: pimhub resolve ${r.e.id} --keep ${other.connector}`)}`);
   });

@@ -1,6 +1,6 @@
+import { UsageError } from '../errors.js';
 import { createInterface } from 'node:readline';
 import { hashPassword } from '../../config/passwords.js';
-import { PimError } from '../../core/errors.js';
 
 /** Reads a password from the terminal (not echoed) or from standard input. */
 async function readPassword(prompt: string): Promise<string> {
@@ -21,9 +21,9 @@ async function readPassword(prompt: string): Promise<string> {
 }
 
 export async function passwdCommand(user: string): Promise<number> {
-  if (!/^[A-Za-z0-9._@-]+$/.test(user)) throw new PimError('config', `user name "${user}": letters, digits and . _ @ - only`);
+  if (!/^[A-Za-z0-9._@-]+$/.test(user)) throw new UsageError(`user name "${user}": letters, digits and . _ @ - only`);
   const password = await readPassword(`password for ${user}: `);
-  if (password.length < 8) throw new PimError('config', 'the password must have at least 8 characters');
+  if (password.length < 8) throw new UsageError('the password must have at least 8 characters');
   const hash = await hashPassword(password);
   process.stdout.write(`# under server.users in pimhub.yaml:\n${user}: { passwordHash: "${hash}" }\n`);
   return 0;

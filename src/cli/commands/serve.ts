@@ -13,7 +13,7 @@ import { openContext, type AppContext } from '../context.js';
  * until SIGINT/SIGTERM. Prints the URLs a client should be given.
  */
 export async function serveCommand(opts: { config?: string }): Promise<number> {
-  const app = await openContext(opts.config);
+  const app = await openContext(opts.config, { users: true });
   try {
     const server = await listen(app);
     await printUrls(app, server);

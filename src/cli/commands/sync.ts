@@ -1,10 +1,10 @@
-import { PimError, isPimError, messageOf } from '../../core/errors.js';
+import { isPimError, messageOf } from '../../core/errors.js';
 import type { RunTrigger } from '../../core/store.js';
 import { newRun, recordRunEnd, recordRunStart } from '../../sync/runs.js';
 import { syncCollection } from '../../sync/sync-collection.js';
 import type { CollectionReport, ItemError, MemberInput } from '../../sync/types.js';
 import { openContext, type AppContext } from '../context.js';
-import { EXIT, describeError } from '../errors.js';
+import { EXIT, describeError, UsageError } from '../errors.js';
 import { createOutput, type Output } from '../output.js';
 
 export interface SyncOptions {
@@ -30,7 +30,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
   const names = opts.only && opts.only.length > 0 ? opts.only : Object.keys(app.config.collections);
   for (const n of names) {
     if (!app.config.collections[n]) {
-      throw new PimError('config', `--only ${n}: no collection of that name; the config has ${Object.keys(app.config.collections).join(', ') || 'none'}`);
+      throw new UsageError(`--only ${n}: no collection of that name; the config has ${Object.keys(app.config.collections).join(', ') || 'none'}`);
     }
   }
   const reports: CollectionReport[] = [];
@@ -62,7 +62,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
         errors.push({ collection: name, member: '', where: name, message: e.message });
         continue;
       }
-      errors.push({ collection: name, member: '', where: name, message: describeError(e).message });
+      errors.push({ collection: name, member: '', where: name, message: describeError(e, 'sync').message });
     }
   }
   if (exitCode === EXIT.ok && errors.length > 0) exitCode = EXIT.itemErrors;
@@ -73,7 +73,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
 
 export async function syncCommand(opts: SyncOptions): Promise<number> {
   const out = createOutput(!!opts.json);
-  const app = await openContext(opts.config);
+  const app = await openContext(opts.config, { connectors: { ofCollections: opts.only } });
   try {
     const r = await syncAll(app, opts, out);
     out.done();
@@ -101,6 +101,6 @@ function printHuman(out: Output, r: SyncOutcome, dryRun: boolean): void {
   }
   if (r.errors.length > 0) {
     out.warn(`${r.errors.length} error${r.errors.length === 1 ? '' : 's'}:`);
-    for (const e of r.errors) out.warn(`  ${e.collection}${e.member ? `/${e.member}` : ''}: ${e.where === e.member ? '' : `${e.where}: `}${e.message}`);
+    for (const e of r.errors) out.warn(`  ${e.collection}${e.member ? `/${e.member}` : ''}: ${e.where === '' || e.where === e.member || e.where === e.collection ? '' : `${e.where}: `}${e.message}`);
   }
 }

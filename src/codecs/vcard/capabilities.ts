@@ -15,6 +15,10 @@ function projectThrough21(c: Component): Component {
   return decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, '2.1')).items[0]?.card ?? c;
 }
 
+/** Android's rows keep a relation's or event's value and label, not every parameter. */
+const projectThroughAndroid = (version: VCardVersion) => (c: Component): Component =>
+  decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, version, { android: true })).items[0]?.card ?? c;
+
 export const VCARD_40_ONLY: ReadonlySet<string> = new Set([
   'kind', 'gender', 'anniversary', 'member', 'related', 'lang', 'clientpidmap', 'xml', 'caladruri', 'caluri',
 ]);
@@ -23,4 +27,12 @@ export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
   '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name), project: projectThrough21 },
   '3.0': { format: 'vcard-3.0', holds: () => true },
   '4.0': { format: 'vcard-4.0', holds: () => true },
+};
+
+/** A file Android exported: RELATED and ANNIVERSARY live in its X-ANDROID-CUSTOM rows, in 2.1 too. */
+const ANDROID_HOLDS_TOO = new Set(['related', 'anniversary']);
+export const VCARD_ANDROID_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
+  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1') },
+  '3.0': { format: 'vcard-3.0', holds: () => true, project: projectThroughAndroid('3.0') },
+  '4.0': { format: 'vcard-4.0', holds: () => true, project: projectThroughAndroid('4.0') },
 };

@@ -12,6 +12,7 @@ import { FALLBACK_CHARSET, bytesOf, decodeBytes, isValidUtf8 } from './bytes.js'
 import { ContentLineError, logicalLines, parseContentLine } from './content-line.js';
 import type { VCardVersion } from './design.js';
 import { decodeProperty } from './decode-property.js';
+import { readAndroidRows } from './android-custom.js';
 import type { RawLine } from './split.js';
 
 const VERSION_LINE = /^VERSION[ \t]*:[ \t]*(\S+)[ \t]*$/i;
@@ -40,7 +41,7 @@ export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
   const logical = logicalLines(inner, version === '2.1');
   const defaultCharset = isValidUtf8(bytesOf(logical.map((l) => l.text).join('\n'))) ? 'utf-8' : FALLBACK_CHARSET;
 
-  const props: Property[] = [];
+  let props: Property[] = [];
   const errors: string[] = [];
   for (const ll of logical) {
     try {
@@ -54,6 +55,7 @@ export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
     }
   }
   if (errors.length > 0) return problem(errors.join('; '));
+  props = readAndroidRows(props);
   const uidProp = props.find((p) => p.name === 'uid');
   const uid = uidProp && typeof uidProp.values[0] === 'string' ? uidProp.values[0] : '';
   return { ok: true, item: { kind: 'contact', uid, card: { name: 'vcard', props, components: [] } } };

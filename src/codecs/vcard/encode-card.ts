@@ -1,13 +1,19 @@
-/** Canonical contacts → vCard text of one version: BEGIN, VERSION, the properties, END; CRLF. */
+/** Canonical contacts → vCard text of one version: BEGIN, VERSION, the properties, END; CRLF (Android's form on request). */
 import type { ContactItem } from '../../model/item.js';
 import type { VCardVersion } from './design.js';
 import { encodeProperty } from './encode-property.js';
-import { VCARD_CAPABILITIES } from './capabilities.js';
+import { VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES } from './capabilities.js';
+import { writeAndroidRows } from './android-custom.js';
 
-export function encodeVCard(item: ContactItem, version: VCardVersion): string {
-  const caps = VCARD_CAPABILITIES[version];
+export interface EncodeOptions {
+  /** Write RELATED, ANNIVERSARY, labelled X-ABDATE (and NICKNAME in 2.1) as Android's X-ANDROID-CUSTOM rows. */
+  android?: boolean;
+}
+
+export function encodeVCard(item: ContactItem, version: VCardVersion, opts: EncodeOptions = {}): string {
+  const caps = (opts.android ? VCARD_ANDROID_CAPABILITIES : VCARD_CAPABILITIES)[version];
   const lines = ['BEGIN:VCARD', `VERSION:${version}`];
-  for (const p of item.card.props) {
+  for (const p of opts.android ? writeAndroidRows(item.card.props, version) : item.card.props) {
     if (p.name === 'version' || !caps.holds(p, item.card)) continue;
     lines.push(...encodeProperty(p, version));
   }
@@ -15,6 +21,6 @@ export function encodeVCard(item: ContactItem, version: VCardVersion): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function encodeVCards(items: ContactItem[], version: VCardVersion): string {
-  return items.map((i) => encodeVCard(i, version)).join('');
+export function encodeVCards(items: ContactItem[], version: VCardVersion, opts: EncodeOptions = {}): string {
+  return items.map((i) => encodeVCard(i, version, opts)).join('');
 }

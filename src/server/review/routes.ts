@@ -68,7 +68,7 @@ export function reviewRoutes(deps: ReviewDeps): Router {
     }
     try {
       const r = await resolveEntry({ store: deps.store, identity: deps.identity, entryId: entry.id, keep, by: REVIEW_ACTOR, now: deps.now() });
-      deps.onWrite?.({ source: 'review', method: 'POST', user, collection: entry.collection });
+      if (!r.unchanged) deps.onWrite?.({ source: 'review', method: 'POST', user, collection: entry.collection });
       res.redirect(303, `/${query({ ...filters, resolved: r.id })}#entry-${r.id}`);
     } catch (e) {
       if (!isPimError(e, 'not-found') && !isPimError(e, 'invalid-data') && !isPimError(e, 'precondition-failed')) throw e;
