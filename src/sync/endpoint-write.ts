@@ -148,7 +148,7 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
 }
 
 async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string): Promise<EndpointPutResult> {
-  const d = newEntry(req.incoming, req.collection, deps.identity);
+  const d = newEntry(req.incoming, req.collection, deps.identity, `${ENDPOINT_MEMBER}\n${req.href}\n${now}`);
   const w = d.write!;
   const stored: StoredItem = { id: w.id, collection: req.collection, uid: w.uid, version: 1, seq: 0, deleted: false, item: d.item, meta: w.meta, updatedAt: now };
   const run = endpointRun(req.collection, now, 'created');

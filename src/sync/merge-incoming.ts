@@ -49,7 +49,7 @@ export async function mergeIncoming(ctx: RunContext, member: string, source: Sou
       // A UID pimhub made up gives way to the first real one a member brings.
       adoptUid: !!stored.meta.uidInvented && !!f.item.uid && !(await ws.getItemByUid(f.item.uid)),
     })
-    : newEntry(f.item, input.collection, input.identity);
+    : newEntry(f.item, input.collection, input.identity, `${member}\n${f.href}`);
   const result = d.write ? await ws.putItem(d.write, ctx.now) : stored!;
   await linkMember(ctx, member, source, f, result);
   for (const l of d.logs) record(ctx, l.action, result, member, l.fields, l.message, l.summary);

@@ -243,3 +243,20 @@ test('a contact renamed in the CSV keeps every edit made elsewhere meanwhile, wi
     s.cleanup();
   }
 });
+
+test('a dry run prints the UIDs the real run then gives entries that have none (a Google CSV)', () => {
+  const s = new Scenario('dry-run-uids');
+  try {
+    s.copy('csv/google.csv', 'google.csv');
+    mkdirSync(s.path('vdir'));
+    s.config('connectors:\n  google: { type: google-csv, path: ./google.csv }\n  desktop: { type: vdir, path: ./vdir }\ncollections:\n  contacts: { kind: contacts, members: [google, desktop] }\n');
+    const uids = (r: ReturnType<Scenario['run']>) => (r.json().collections[0].changes as Array<{ action: string; uid: string }>)
+      .filter((c) => c.action === 'created').map((c) => c.uid).sort();
+    const dry = uids(s.run(['sync', '--dry-run', '--json']));
+    assert.ok(dry.length >= 2);
+    assert.deepEqual(readdirSync(s.path('vdir')), [], 'a dry run writes nothing');
+    assert.deepEqual(uids(s.run(['sync', '--json'])), dry);
+  } finally {
+    s.cleanup();
+  }
+});

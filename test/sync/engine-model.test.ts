@@ -10,6 +10,9 @@ import { parsePolicy } from '../../src/merge/policy.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { createIdentity } from '../../src/normalize/item-identity.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { endpointPut } from '../../src/sync/endpoint-write.js';
+import { FULL_CAPABILITIES } from '../../src/model/capabilities.js';
+import { prop } from '../../src/model/property.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
 import type { CollectionReport, MemberInput } from '../../src/sync/types.js';
 import { MEMBERS, PERSONS, World, fieldText, given, family, holds, phoneForms, primaryEmail, type MemberName } from './model-world.js';
@@ -19,7 +22,7 @@ import { MEMBERS, PERSONS, World, fieldText, given, family, holds, phoneForms, p
  * element adds, deletes, phone numbers rewritten in another form, entries made unparsable
  * (cut off with or without their UID, an unclosed CSV quote), whole files made garbage,
  * renames in the CSV (whose hrefs come from names), syncs, and syncs interrupted by a crash
- * of the store at a random commit — over two vdirs, a phone .vcf and a Google CSV, the real
+ * of the store at a random commit, writes through the endpoint — over two vdirs, a phone .vcf and a Google CSV, the real
  * connectors and the SQLite store. After every sync it checks: no edit is lost (each is the
  * final value or a conflict's logged value), no duplicates, no item lost without a delete,
  * no conflict between forms of one phone number; at the end, with everything repaired, two
@@ -36,8 +39,8 @@ interface Model {
   present: Record<MemberName, Set<number>>;
   broken: Record<MemberName, Set<number>>;
   garbled: Set<MemberName>;
-  /** `person|field` → member → the member's latest edit since the last check. */
-  edits: Map<string, Map<MemberName, string | undefined>>;
+  /** `person|field` → member (`e`: the endpoint) → the member's latest edit since the last check. */
+  edits: Map<string, Map<MemberName | 'e', string | undefined>>;
   /** `person` → emails added since the last check, per member. */
   emails: Map<number, Map<MemberName, Set<string>>>;
   /** Persons a delete was made for, and where, until the deletion is carried out or undone
@@ -109,7 +112,7 @@ function forgetEdits(m: Model, i: number, member?: MemberName): void {
   else m.emails.delete(i);
 }
 
-function recordEdit(m: Model, i: number, field: Field, member: MemberName, value: string | undefined): void {
+function recordEdit(m: Model, i: number, field: Field, member: MemberName | 'e', value: string | undefined): void {
   const key = `${i}|${field}`;
   if (!m.edits.has(key)) m.edits.set(key, new Map());
   m.edits.get(key)!.set(member, value);
@@ -311,6 +314,24 @@ class Restore implements Cmd {
   toString() { return `restore ${this.m}`; }
 }
 
+/** A client writes the item through the CardDAV endpoint between syncs (a one-item run of the member `endpoint`). */
+class EndpointEdit implements Cmd {
+  constructor(readonly i: number, readonly value: string) {}
+  check(s: Readonly<Model>) { return s.live.has(this.i); }
+  async run(s: Model, r: Real) {
+    const stored = (await r.store.listItems('contacts')).find((it) => holds(it.item as ContactItem, this.i));
+    if (!stored) return;
+    const card = stored.item as ContactItem;
+    const incoming: ContactItem = { ...card, card: { ...card.card, props: [...card.card.props.filter((p) => p.name !== 'org'), prop('org', 'text', [[this.value]])] } };
+    await endpointPut({ store: r.store, identity, policy, now: () => new Date() }, {
+      collection: 'contacts', href: `${stored.uid}.vcf`, incoming, caps: FULL_CAPABILITIES, target: stored, ifMatched: true,
+    });
+    recordEdit(s, this.i, 'org', 'e', this.value);
+    r.trace.push(this.toString());
+  }
+  toString() { return `PUT ${this.i} through the endpoint: org = ${this.value}`; }
+}
+
 class Sync implements Cmd {
   check() { return true; }
   async run(s: Model, r: Real) {
@@ -351,6 +372,7 @@ const commands = [
   fc.constant(new Sync()),
   fc.constant(new Sync()),
   fc.integer({ min: 0, max: 4 }).map((n) => new CrashedSync(n)),
+  fc.tuple(person, word).map(([i, v]) => new EndpointEdit(i, v)),
 ];
 
 /** Everything repaired, two syncs: every member holds every live item once, as the store has it; a third sync does nothing. */

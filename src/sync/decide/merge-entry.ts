@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FieldDecision, ItemWrite, LogAction, StoredItem } from '../../core/store.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
 import { mergeItem } from '../../merge/merge-item.js';
@@ -89,9 +89,13 @@ export function mergeEntry(i: MergeEntryInput): EntryDecision {
   return { ...(write ? { write } : {}), item: merged, logs };
 }
 
-/** A new canonical item for an entry nobody had: its UID, or one made up (and marked so a real one can replace it). */
-export function newEntry(incoming: Item, collection: string, identity: Identity): EntryDecision {
-  const uid = incoming.uid || randomUUID();
+/**
+ * A new canonical item for an entry nobody had: its UID, or one made up (and marked so a real
+ * one can replace it). A made-up UID is derived from `seed` (where the entry is and what it
+ * holds), so a dry run shows the UIDs the real run then uses.
+ */
+export function newEntry(incoming: Item, collection: string, identity: Identity, seed: string): EntryDecision {
+  const uid = incoming.uid || uidFrom(`${collection}\n${seed}\n${JSON.stringify(incoming)}`);
   const item = incoming.uid ? incoming : withUid(incoming, uid);
   return {
     write: {
@@ -101,4 +105,11 @@ export function newEntry(incoming: Item, collection: string, identity: Identity)
     item,
     logs: [{ action: 'created' }],
   };
+}
+
+/** A UUID-shaped id (version 5 layout) from a SHA-1 of the seed. */
+function uidFrom(seed: string): string {
+  const h = createHash('sha1').update(seed).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
