@@ -1,10 +1,10 @@
 import { isWritable, type Source } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
-import { applyMember } from './apply.js';
-import { processDeletions } from './deletions.js';
-import { mergeIncoming } from './merge-incoming.js';
-import { planMember, type WriteTask } from './plan.js';
-import { readMember, type MemberRead } from './read-member.js';
+import { applyMember } from './apply/apply-member.js';
+import { processDeletions } from './decide/deletions.js';
+import { mergeIncoming } from './decide/merge-incoming.js';
+import { planMember, type WriteTask } from './plan/plan-member.js';
+import { readMember, type MemberRead } from './read/read-member.js';
 import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';

@@ -1,9 +1,9 @@
-import { PimError } from '../core/errors.js';
-import type { LinkRecord, StoredItem } from '../core/store.js';
-import { itemFingerprint } from '../merge/fingerprint.js';
-import { itemLabel } from './item-info.js';
-import type { MemberRead } from './read-member.js';
-import type { RunContext } from './run-context.js';
+import { PimError } from '../../core/errors.js';
+import type { LinkRecord, StoredItem } from '../../core/store.js';
+import { itemFingerprint } from '../../merge/fingerprint.js';
+import { itemLabel } from '../item-info.js';
+import type { MemberRead } from '../read/read-member.js';
+import type { RunContext } from '../run-context.js';
 
 type GoneDecision =
   | { kind: 'forget'; link: LinkRecord }

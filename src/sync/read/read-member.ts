@@ -1,7 +1,7 @@
-import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../core/connector.js';
-import type { LinkRecord } from '../core/store.js';
-import type { Href } from '../core/types.js';
-import type { Workspace } from './workspace.js';
+import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
+import type { LinkRecord } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
+import type { Workspace } from '../workspace.js';
 
 export interface MemberRead {
   member: string;

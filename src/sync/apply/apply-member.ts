@@ -1,10 +1,10 @@
-import { isFlushable, type WritableSource } from '../core/connector.js';
-import { isPimError, messageOf } from '../core/errors.js';
-import type { LinkRecord } from '../core/store.js';
-import { asEtag, type Href } from '../core/types.js';
-import { mergeIncoming } from './merge-incoming.js';
-import type { WriteTask } from './plan.js';
-import type { RunContext } from './run-context.js';
+import { isFlushable, type WritableSource } from '../../core/connector.js';
+import { isPimError, messageOf } from '../../core/errors.js';
+import type { LinkRecord } from '../../core/store.js';
+import { asEtag, type Href } from '../../core/types.js';
+import { mergeIncoming } from '../decide/merge-incoming.js';
+import type { WriteTask } from '../plan/plan-member.js';
+import type { RunContext } from '../run-context.js';
 
 /**
  * Carries out one member's writes, each conditional. A write refused because the member

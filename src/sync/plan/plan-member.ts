@@ -1,9 +1,9 @@
-import { isWritable, type Source } from '../core/connector.js';
-import type { LinkRecord, StoredItem } from '../core/store.js';
-import { itemFingerprint } from '../merge/fingerprint.js';
-import { itemLabel } from './item-info.js';
-import type { RunContext } from './run-context.js';
-import type { PlannedWrite } from './types.js';
+import { isWritable, type Source } from '../../core/connector.js';
+import type { LinkRecord, StoredItem } from '../../core/store.js';
+import { itemFingerprint } from '../../merge/fingerprint.js';
+import { itemLabel } from '../item-info.js';
+import type { RunContext } from '../run-context.js';
+import type { PlannedWrite } from '../types.js';
 
 export interface WriteTask {
   write: PlannedWrite;
