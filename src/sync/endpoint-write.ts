@@ -5,6 +5,7 @@ import { itemFingerprint } from '../merge/fingerprint.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
+import { unchangedSinceBase } from './decide/deletions.js';
 import { mergeEntry, newEntry, type LogDraft } from './decide/merge-entry.js';
 import { itemTime } from './item-info.js';
 import { newRun } from './runs.js';
@@ -230,7 +231,7 @@ export async function endpointDelete(
   const own = req.client ? await store.getLink(req.collection, req.client, req.href) : undefined;
   const link = own && own.itemId === t.id ? own : await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
   const changedSince = !req.ifMatched && link !== undefined && link.itemId === t.id
-    && !sameAsHeld(deps, link.base, t.item, req.caps);
+    && !unchangedSinceBase(link, t, deps.identity.keyOf, req.caps);
   const run = endpointRun(req.collection, now, changedSince ? 'restored' : 'deleted');
   const write: ItemWrite = {
     id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version, run: run.id,

@@ -125,11 +125,11 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   return report;
 }
 
-function quarantine(ctx: RunContext, member: string, p: { href: string; where: string; message: string; raw?: string }): void {
+function quarantine(ctx: RunContext, member: string, p: { href: string; where: string; message: string; raw?: string; uid?: string }): void {
   ctx.report.quarantined += 1;
   ctx.ws.quarantine({ collection: ctx.input.collection, member, href: p.href, where: p.where, message: p.message, raw: p.raw, time: ctx.now });
   if (!ctx.quarantined.get(member)?.has(p.href)) {
-    ctx.ws.log({ time: ctx.now, collection: ctx.input.collection, uid: '', action: 'quarantined', connector: member, message: `${p.where}: ${p.message}` });
+    ctx.ws.log({ time: ctx.now, collection: ctx.input.collection, uid: p.uid ?? '', action: 'quarantined', connector: member, message: `${p.where}: ${p.message}` });
   }
   ctx.report.errors.push({ collection: ctx.input.collection, member, where: p.where, message: p.message });
 }

@@ -60,12 +60,25 @@ test('writes are debounced into one run over the collections they touched', asyn
 });
 
 test('a write during a run widens the follow-up; a scheduled run makes it cover everything', async () => {
-  const { runner, runs } = recording(60);
+  // The first run lasts until the test lets it end, so a loaded machine cannot end it early.
+  const runs: RunRequest[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const runner = new SyncRunner({
+    debounceMs: 30,
+    run: async (req) => {
+      runs.push(req);
+      if (runs.length === 1) await gate;
+      return true;
+    },
+  });
   const first = runner.request('start', new Set(['contacts']));
   await tick(5);
   runner.requestSoon('write', new Set(['personal']));
+  // Timers fire in order: the 30 ms debounce has fired once this 40 ms wait is over.
   await tick(40);
   void runner.request('schedule');
+  release();
   await first;
   await tick(150);
   assert.deepEqual(runs.map(scopeOf), ['contacts', 'all']);

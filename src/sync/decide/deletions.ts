@@ -1,6 +1,8 @@
 import { PimError } from '../../core/errors.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
+import type { Keyer } from '../../merge/elements.js';
+import type { FormatCapabilities } from '../../model/capabilities.js';
 import { itemLabel } from '../item-info.js';
 import type { MemberRead } from '../read/read-member.js';
 import type { RunContext } from '../run-context.js';
@@ -39,13 +41,7 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
         decisions.push({ kind: 'forget', link });
         continue;
       }
-      // Unchanged elsewhere since the member's base: its agreed version is the current one. A
-      // member that never agreed (a read-only export with less than the store) compares content.
-      const keyOf = ctx.input.identity.keyOf;
-      const unchanged = link.agreedVersion > 0
-        ? item.version <= link.agreedVersion
-        : itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
-      if (unchanged) {
+      if (unchangedSinceBase(link, item, ctx.input.identity.keyOf, caps)) {
         deleting.add(item.id);
         decisions.push({ kind: 'delete', link, item });
       } else decisions.push({ kind: 'restore', link, item });
@@ -79,4 +75,16 @@ export async function processDeletions(ctx: RunContext, reads: MemberRead[], liv
     });
     ctx.report.changes.push({ action: d.kind === 'delete' ? 'deleted' : 'restored', uid: item.uid, member: link.member, label: itemLabel(item.item) });
   }
+}
+
+/**
+ * The rule for every deletion (a member's listing, a DELETE through the endpoint): it
+ * propagates only if the item is unchanged elsewhere since the member's base — its agreed
+ * version is the current one; a member that never agreed (a read-only export with less than
+ * the store) compares content.
+ */
+export function unchangedSinceBase(link: LinkRecord, item: StoredItem, keyOf: Keyer, caps: FormatCapabilities): boolean {
+  return link.agreedVersion > 0
+    ? item.version <= link.agreedVersion
+    : itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
 }
