@@ -62,6 +62,12 @@ export interface LinkRecord {
   /** The canonical version the member agreed to; below the item's version means a write is due. */
   agreedVersion: number;
   updatedAt: string;
+  /**
+   * The text this member holds at this href (what it last sent, or was sent), when known:
+   * what is served or written to it next reuses its own lines for every property that did
+   * not change (src/codecs/vcard/encode-like.ts, src/codecs/icalendar/encode-like.ts).
+   */
+  raw?: string;
 }
 
 export interface MemberState {

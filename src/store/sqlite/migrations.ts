@@ -136,6 +136,10 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
+  // 2: the text a member holds at a link (LinkRecord.raw), for round-trip fidelity.
+  (db) => {
+    db.exec('ALTER TABLE links ADD COLUMN raw TEXT');
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

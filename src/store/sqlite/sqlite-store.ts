@@ -23,7 +23,7 @@ const DEFAULT_LOG_LIMIT = 100;
 
 const ITEM_COLS = 'i.id, i.collection, i.uid, i.version, i.seq, i.deleted, i.data, i.meta, i.updated_at';
 
-type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string };
+type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string; l_raw: string | null };
 
 /**
  * The default store: one SQLite file in WAL mode, so `pimhub sync` and `pimhub serve` can
@@ -181,7 +181,7 @@ export class SqliteStore implements Store {
     // result rows are decoded.
     const rows = this.all<PendingRow>(
       `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, l.base AS l_base,
-              l.agreed_version AS l_agreed, l.updated_at AS l_updated
+              l.agreed_version AS l_agreed, l.updated_at AS l_updated, l.raw AS l_raw
        FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
@@ -193,7 +193,7 @@ export class SqliteStore implements Store {
       if (r.l_href === null) return { item };
       const link = linkFromRow({
         collection, member, href: r.l_href, item_id: r.id, etag: r.l_etag, base: r.l_base,
-        agreed_version: r.l_agreed, updated_at: r.l_updated,
+        agreed_version: r.l_agreed, updated_at: r.l_updated, raw: r.l_raw,
       });
       return { item, link };
     });
