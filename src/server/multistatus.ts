@@ -5,11 +5,10 @@
  * `endpoint` links can record it (the base of the client's next PUT).
  */
 import type { Response } from 'express';
-import type { CollectionRecord, StoredItem } from '../core/store.js';
-import { clientMember, recordServed } from '../sync/endpoint-write.js';
 import type { DavContext } from './context.js';
 import { propertyDef, PROPERTIES } from './properties.js';
-import { render, type CardVersion, type PropSelection } from './render.js';
+import { cardVersionFor, render, type CardVersion, type PropSelection } from './render.js';
+import type { Served } from './served.js';
 import type { Resource } from './resources.js';
 import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
 
@@ -35,28 +34,19 @@ export function propstat(found: string[], status: keyof typeof STATUS): string {
 export const hrefResponse = (href: string, inner: string) => dav('response', davText('href', href) + inner);
 export const statusResponse = (href: string, status: string) => dav('response', davText('href', href) + davText('status', status));
 
-/** Objects whose data a response carried, per collection. */
-export class Served {
-  private readonly byCol = new Map<string, Array<{ href: string; item: StoredItem }>>();
-  add(col: CollectionRecord, name: string, item: StoredItem): void {
-    this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item }]);
-  }
-  /** One commit per collection per request. */
-  async record(ctx: DavContext): Promise<void> {
-    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now(), clientMember(ctx.user, ctx.userAgent));
-  }
-}
-
 function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined {
   if (res.type !== 'object') return undefined;
   const wantsCard = is(el, NS.carddav, 'address-data') && res.col.kind === 'contacts';
   const wantsCal = is(el, NS.caldav, 'calendar-data') && res.col.kind === 'calendar';
   if (!wantsCard && !wantsCal) return undefined;
-  const version: CardVersion = el.attrs.version === '4.0' ? '4.0' : '3.0';
+  const asked = el.attrs.version === '4.0' || el.attrs.version === '3.0' ? (el.attrs.version as CardVersion) : undefined;
+  const template = served.template(res.col, res.name, res.item);
+  const version = cardVersionFor(asked, template);
   const names = children(el, NS.carddav, 'prop').map((p) => (p.attrs.name ?? '').toLowerCase());
   const only: PropSelection = wantsCard && names.length > 0 && !child(el, NS.carddav, 'allprop') ? new Set(names) : undefined;
-  if (!only) served.add(res.col, res.name, res.item);
-  return escapeXml(render(res.item, version, only));
+  const text = render(res.item, version, only, template?.raw);
+  if (!only) served.add(res.col, res.name, res.item, text);
+  return escapeXml(text);
 }
 
 /** The `response` element of one resource for a PROPFIND or REPORT. */

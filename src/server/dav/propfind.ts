@@ -1,6 +1,7 @@
 import { listEntries } from '../names.js';
 import { collectionResource, objectResource, resolveResource, userCollections, type Resource } from '../resources.js';
-import { propRequestOf, propResponse, sendMultistatus, Served } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus } from '../multistatus.js';
+import { Served } from '../served.js';
 import { badRequest } from '../dav-error.js';
 import { is, NS } from '../xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
@@ -18,6 +19,7 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   const target = await resolveResource(ctx, r.path);
   const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
   const served = new Served();
+  if (target.type === 'collection' && resources.length > 1) await served.prepare(ctx, target.col);
   const responses = resources.map((x) => propResponse(x, req, ctx, served));
   await served.record(ctx);
   sendMultistatus(res, responses);
