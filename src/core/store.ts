@@ -219,6 +219,15 @@ export interface Store {
    */
   deleteCollection(name: string): Promise<void>;
 
+  /**
+   * Dead properties (RFC 4918 §4) of a collection's resources, as PROPPATCH set them: per
+   * href ('' for the collection itself), per property key (`{namespace}name`), the
+   * property's inner XML. Removed with the collection.
+   */
+  deadProperties(collection: string): Promise<Record<string, Record<string, string>>>;
+  /** Replaces one resource's dead properties; an empty set removes them. */
+  setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void>;
+
   getItem(id: string): Promise<StoredItem | undefined>;
   getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;
   /** Live items, or all including tombstones. */

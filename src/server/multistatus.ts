@@ -10,7 +10,7 @@ import { propertyDef, PROPERTIES } from './properties.js';
 import { cardVersionFor, render, type CardVersion, type PropSelection } from './render.js';
 import type { Served } from './served.js';
 import type { Resource } from './resources.js';
-import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
+import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
 
 export type PropRequest =
   | { kind: 'allprop'; include: XmlNode[] }
@@ -49,20 +49,25 @@ function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined 
   return escapeXml(text);
 }
 
-/** The `response` element of one resource for a PROPFIND or REPORT. */
-export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served): string {
+/**
+ * The `response` element of one resource for a PROPFIND or REPORT. `dead` holds the
+ * resource's dead properties (RFC 4918 §4; inner XML by `{ns}name`): returned when asked
+ * for, by allprop and by propname, after the live ones.
+ */
+export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served, dead: Record<string, string> = {}): string {
   const defs = PROPERTIES.filter((p) => p.on.includes(res.type));
-  if (req.kind === 'propname') return hrefResponse(res.href, propstat(defs.map((d) => qname(d)), 200));
+  const deadNames = Object.keys(dead).map(qnameOfKey);
+  if (req.kind === 'propname') return hrefResponse(res.href, propstat([...defs, ...deadNames].map((d) => qname(d)), 200));
   const found: string[] = [];
   const missing: string[] = [];
-  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...req.include];
+  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...deadNames, ...req.include];
   const seen = new Set<string>();
   for (const q of wanted) {
     if (seen.has(keyOf(q))) continue;
     seen.add(keyOf(q));
     const data = 'attrs' in q ? dataOf(res, q as XmlNode, served) : undefined;
     const def = propertyDef(q);
-    const value = data ?? (def && def.on.includes(res.type) ? def.get(res, ctx) : undefined);
+    const value = data ?? (def && def.on.includes(res.type) ? def.get(res, ctx) : undefined) ?? dead[keyOf(q)];
     if (value === undefined) missing.push(qname({ ns: q.ns, name: q.name }));
     else found.push(qname({ ns: q.ns, name: q.name }, value));
   }

@@ -20,7 +20,8 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
   const served = new Served();
   if (target.type === 'collection' && resources.length > 1) await served.prepare(ctx, target.col);
-  const responses = resources.map((x) => propResponse(x, req, ctx, served));
+  const dead = await deadPropertiesOf(ctx, resources);
+  const responses = resources.map((x, i) => propResponse(x, req, ctx, served, dead[i]));
   await served.record(ctx);
   sendMultistatus(res, responses);
 };
@@ -37,4 +38,19 @@ async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
     case 'object':
       return [];
   }
+}
+
+/** Each resource's dead properties (one store read per collection). */
+async function deadPropertiesOf(ctx: DavContext, resources: Resource[]): Promise<Array<Record<string, string> | undefined>> {
+  const byCol = new Map<string, Record<string, Record<string, string>>>();
+  const out: Array<Record<string, string> | undefined> = [];
+  for (const r of resources) {
+    if (r.type !== 'collection' && r.type !== 'object') {
+      out.push(undefined);
+      continue;
+    }
+    if (!byCol.has(r.col.name)) byCol.set(r.col.name, await ctx.store.deadProperties(r.col.name));
+    out.push(byCol.get(r.col.name)![r.type === 'collection' ? '' : r.name]);
+  }
+  return out;
 }

@@ -136,9 +136,18 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
-  // 2: the text a member holds at a link (LinkRecord.raw), for round-trip fidelity.
+  // 2: the text a member holds at a link (LinkRecord.raw), for round-trip fidelity; dead
+  // properties of the endpoint's resources (href '' is the collection).
   (db) => {
-    db.exec('ALTER TABLE links ADD COLUMN raw TEXT');
+    db.exec(`
+      ALTER TABLE links ADD COLUMN raw TEXT;
+      CREATE TABLE dead_props (
+        collection TEXT NOT NULL,
+        href TEXT NOT NULL,
+        props TEXT NOT NULL,
+        PRIMARY KEY (collection, href)
+      ) WITHOUT ROWID;
+    `);
   },
 ];
 

@@ -101,9 +101,21 @@ export class SqliteStore implements Store {
     this.write(() => {
       // item_versions and identity_keys follow items through ON DELETE CASCADE. The log goes
       // too: whoever re-creates the name must not see (or reverse) the old collection's merges.
-      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'collections']) {
+      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'dead_props', 'collections']) {
         this.stmt(`DELETE FROM ${table} WHERE ${table === 'collections' ? 'name' : 'collection'} = ?`).run(name);
       }
+    });
+  }
+
+  async deadProperties(collection: string): Promise<Record<string, Record<string, string>>> {
+    const rows = this.all<{ href: string; props: string }>('SELECT href, props FROM dead_props WHERE collection = ?', collection);
+    return Object.fromEntries(rows.map((r) => [r.href, JSON.parse(r.props) as Record<string, string>]));
+  }
+
+  async setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void> {
+    this.write(() => {
+      if (Object.keys(props).length === 0) this.stmt('DELETE FROM dead_props WHERE collection = ? AND href = ?').run(collection, href);
+      else this.stmt('INSERT OR REPLACE INTO dead_props (collection, href, props) VALUES (?, ?, ?)').run(collection, href, JSON.stringify(props));
     });
   }
 
