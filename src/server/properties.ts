@@ -72,7 +72,8 @@ export const PROPERTIES: PropDef[] = [
   { ns: NS.caldav, name: 'calendar-description', rfc: 'RFC 4791 §5.2.1', allprop: false, on: COL, get: (r) =>
     (isKind(r, 'calendar') && col(r)?.description !== undefined ? escapeXml(col(r)!.description!) : undefined) },
   { ns: NS.carddav, name: 'supported-address-data', rfc: 'RFC 6352 §6.2.2', allprop: false, on: COL, get: (r) =>
-    (isKind(r, 'contacts') ? ['3.0', '4.0'].map((v) => `<CR:address-data-type content-type="text/vcard" version="${v}"/>`).join('') : undefined) },
+    (isKind(r, 'contacts') ? [...['3.0', '4.0'].map((v) => `<CR:address-data-type content-type="text/vcard" version="${v}"/>`),
+      '<CR:address-data-type content-type="application/vcard+json" version="4.0"/>'].join('') : undefined) },
   { ns: NS.caldav, name: 'supported-calendar-component-set', rfc: 'RFC 4791 §5.2.3', allprop: false, on: COL, get: (r) =>
     (isKind(r, 'calendar') ? ['VEVENT', 'VTODO', 'VJOURNAL'].map((c) => `<C:comp name="${c}"/>`).join('') : undefined) },
   { ns: NS.caldav, name: 'supported-calendar-data', rfc: 'RFC 4791 §5.2.4', allprop: false, on: COL, get: (r) =>

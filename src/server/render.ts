@@ -7,6 +7,7 @@ import { encodeCalendarItemLike } from '../codecs/icalendar/encode-like.js';
 import { decodeICalendar } from '../codecs/icalendar/index.js';
 import { encodeVCardLike, templateVersion } from '../codecs/vcard/encode-like.js';
 import { decodeVCards, VCARD_40_ONLY } from '../codecs/vcard/index.js';
+import { decodeJCard, encodeJCard } from '../codecs/vcard/jcard.js';
 import type { CollectionRecord, StoredItem } from '../core/store.js';
 import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
 import type { ContactItem, Item } from '../model/item.js';
@@ -17,6 +18,11 @@ export type CardVersion = '3.0' | '4.0';
 
 export const contentTypeOf = (col: CollectionRecord, v: CardVersion = '3.0'): string =>
   col.kind === 'contacts' ? `text/vcard; charset=utf-8${v === '4.0' ? '; version=4.0' : ''}` : 'text/calendar; charset=utf-8';
+
+/** jCard (RFC 7095 §8): asked for by Accept or by address-data's content-type. */
+export const JCARD_TYPE = 'application/vcard+json';
+export const wantsJCard = (mediaType: string | undefined): boolean => !!mediaType && /application\/vcard\+json/i.test(mediaType);
+export const renderJCard = (item: StoredItem): string => (item.item.kind === 'contact' ? JSON.stringify(encodeJCard(item.item)) : '');
 
 /** The vCard version an Accept header names, if any. */
 export function versionFromAccept(accept: string | undefined): CardVersion | undefined {
@@ -65,12 +71,13 @@ export interface ParsedBody {
 export function parseBody(col: CollectionRecord, contentType: string | undefined, body: Buffer): ParsedBody {
   const ct = (contentType ?? '').trim();
   if (col.kind === 'contacts') {
-    if (ct && !VCARD_TYPES.test(ct)) throw new DavError(415, 'an address book takes text/vcard', { ns: NS.carddav, name: 'supported-address-data' });
-    const r = decodeVCards(body);
+    const json = wantsJCard(ct);
+    if (ct && !VCARD_TYPES.test(ct) && !json) throw new DavError(415, 'an address book takes text/vcard or application/vcard+json', { ns: NS.carddav, name: 'supported-address-data' });
+    const r = json ? decodeJCard(body.toString('utf8')) : decodeVCards(body);
     if (r.items.length !== 1 || r.problems.length > 0) {
       throw new DavError(400, r.problems[0]?.message ?? 'expected exactly one vCard', { ns: NS.carddav, name: 'valid-address-data' });
     }
-    const version = /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
+    const version = json ? '4.0' : /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
     return { item: r.items[0]!, caps: version === '4.0' ? FULL_CAPABILITIES : legacyCaps(r.items[0]!, version ?? '3.0') };
   }
   if (ct && !ICAL_TYPES.test(ct)) throw new DavError(415, 'a calendar takes text/calendar', { ns: NS.caldav, name: 'supported-calendar-data' });

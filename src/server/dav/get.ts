@@ -4,7 +4,7 @@ import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { endpointEtag } from '../../sync/endpoint-write.js';
 import { homePage } from '../home-page.js';
 import { listEntries } from '../names.js';
-import { cardVersionFor, contentTypeOf, render, versionFromAccept } from '../render.js';
+import { cardVersionFor, contentTypeOf, JCARD_TYPE, render, renderJCard, versionFromAccept, wantsJCard } from '../render.js';
 import { Served } from '../served.js';
 import { resolveResource } from '../resources.js';
 import { etagList, type DavHandler } from './request.js';
@@ -41,15 +41,16 @@ export const get: DavHandler = async (r, res, ctx) => {
   await served.prepareOne(ctx, target.col, target.name);
   const template = served.template(target.col, target.name, target.item);
   const version = cardVersionFor(versionFromAccept(r.header('accept')), template);
-  const text = render(target.item, version, undefined, template?.raw);
+  const json = target.col.kind === 'contacts' && wantsJCard(r.header('accept'));
+  const text = json ? renderJCard(target.item) : render(target.item, version, undefined, template?.raw);
   res.setHeader('Last-Modified', new Date(target.item.updatedAt).toUTCString());
-  res.status(200).type(contentTypeOf(target.col, version));
+  res.status(200).type(json ? `${JCARD_TYPE}; charset=utf-8` : contentTypeOf(target.col, version));
   if (head) {
     res.setHeader('Content-Length', String(Buffer.byteLength(text)));
     res.end();
     return;
   }
-  served.add(target.col, target.name, target.item, text);
+  served.add(target.col, target.name, target.item, json ? undefined : text);
   await served.record(ctx);
   res.send(text);
 };
