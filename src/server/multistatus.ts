@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import type { DavContext } from './context.js';
 import { propertyDef, PROPERTIES } from './properties.js';
 import { cardVersionFor, render, renderJCard, wantsJCard, type CardVersion, type PropSelection } from './render.js';
+import { shapedCalendarData } from './expand.js';
 import type { Served } from './served.js';
 import type { Resource } from './resources.js';
 import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
@@ -44,6 +45,9 @@ function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined 
   const version = cardVersionFor(asked, template);
   const names = children(el, NS.carddav, 'prop').map((p) => (p.attrs.name ?? '').toLowerCase());
   const only: PropSelection = wantsCard && names.length > 0 && !child(el, NS.carddav, 'allprop') ? new Set(names) : undefined;
+  const shaped = wantsCal && res.item.item.kind === 'calendar' ? shapedCalendarData(el, res.item.item) : undefined;
+  // An expanded or limited object is not what the client would PUT back: not recorded as served.
+  if (shaped !== undefined) return escapeXml(shaped);
   if (wantsCard && wantsJCard(el.attrs['content-type'])) {
     served.add(res.col, res.name, res.item);
     return escapeXml(renderJCard(res.item));

@@ -59,7 +59,7 @@ export const PROPERTIES: PropDef[] = [
     PRIVILEGES.map((p) => dav('privilege', dav(p))).join('') },
   { ns: NS.dav, name: 'supported-report-set', rfc: 'RFC 3253 §3.1.5', allprop: false, on: COL, get: (r) => {
     if (r.type !== 'collection') return undefined;
-    const reports = r.col.kind === 'contacts' ? [cr('addressbook-multiget'), cr('addressbook-query')] : [cal('calendar-multiget'), cal('calendar-query')];
+    const reports = r.col.kind === 'contacts' ? [cr('addressbook-multiget'), cr('addressbook-query')] : [cal('calendar-multiget'), cal('calendar-query'), cal('free-busy-query')];
     return [...reports, dav('sync-collection')].map((x) => dav('supported-report', dav('report', x))).join('');
   } },
   { ns: NS.dav, name: 'sync-token', rfc: 'RFC 6578 §4', allprop: false, on: COL, get: (r) => (r.type === 'collection' ? escapeXml(syncToken(r)) : undefined) },
