@@ -1,4 +1,5 @@
-import { decodeVCards, encodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import { cardTextsByUid, encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
+import { decodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
 import type { SingleFileFormat } from '../shared/single-file-source.js';
 
@@ -15,7 +16,8 @@ export function firstCardVersion(bytes: Uint8Array | undefined): VCardVersion | 
 /**
  * One .vcf of many cards (Android and iPhone exports). Rewrites use the configured
  * version, else the first card's, else 3.0; cards that could not be read are appended
- * verbatim, so a rewrite loses none of them.
+ * verbatim, so a rewrite loses none of them. Each card is written in its own form where it
+ * did not change: its text in the file read is the template (src/codecs/vcard/encode-like.ts).
  */
 export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFormat<ContactItem> {
   const versionOf = (bytes: Uint8Array | undefined) => version ?? firstCardVersion(bytes) ?? '3.0';
@@ -25,9 +27,10 @@ export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFo
     decode(bytes) {
       const v = versionOf(bytes);
       const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
+      const own = bytes === undefined ? new Map<string, string>() : cardTextsByUid(bytes);
       return {
         ...r,
-        encode: (items) => encodeVCards(items, v),
+        encode: (items) => items.map((i) => encodeVCardLike(i, v, i.uid ? own.get(i.uid) : undefined)).join(''),
         appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
       };
     },

@@ -15,7 +15,7 @@ import { sameProperty, type Property } from '../../model/property.js';
 import { byteString, bytesOf, decodeBytes, toBytes } from './bytes.js';
 import { VCARD_CAPABILITIES } from './capabilities.js';
 import { logicalLines } from './content-line.js';
-import { cardVersion, decodeCard } from './decode-card.js';
+import { cardVersion, decodeCard, rawText } from './decode-card.js';
 import type { VCardVersion } from './design.js';
 import { encodeVCard } from './encode-card.js';
 import { encodeProperty } from './encode-property.js';
@@ -101,4 +101,25 @@ export function encodeVCardLike(item: ContactItem, version: VCardVersion, templa
   }
   out.splice(Math.min(t.versionAt, out.length), 0, t.versionLine);
   return [t.begin, ...out, t.end].join(t.eol) + t.eol;
+}
+
+const UID_LINE = /^UID(?:;[^:]*)?:(.*)$/i;
+
+/**
+ * The text of each card of a file, by UID (a file of many cards: each card's own text is
+ * its template for the next rewrite). Cards without UID, or repeating one, have none.
+ */
+export function cardTextsByUid(input: Uint8Array): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const chunk of splitCards(splitLines(byteString(input)))) {
+    if (chunk.kind !== 'card') continue;
+    const uidLine = logicalLines(chunk.lines.slice(1, -1), false).map((l) => UID_LINE.exec(l.text)).find((m) => m);
+    if (!uidLine) continue;
+    const uid = decodeBytes(bytesOf(uidLine[1]!.trim()), 'utf-8');
+    if (seen.has(uid)) out.delete(uid);
+    else out.set(uid, rawText(chunk.lines));
+    seen.add(uid);
+  }
+  return out;
 }
