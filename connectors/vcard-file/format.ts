@@ -1,3 +1,4 @@
+import { cardTextsByUid, encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
 import { decodeVCards, encodeVCards, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
 import type { SingleFileFormat } from '../shared/single-file-source.js';
@@ -20,7 +21,8 @@ export function isAndroidExport(bytes: Uint8Array | undefined): boolean {
 /**
  * One .vcf of many cards (Android and iPhone exports). Rewrites use the configured
  * version, else the first card's, else 3.0; cards that could not be read are appended
- * verbatim, so a rewrite loses none of them.
+ * verbatim, so a rewrite loses none of them. Each card is written in its own form where it
+ * did not change: its text in the file read is the template (src/codecs/vcard/encode-like.ts).
  */
 export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFormat<ContactItem> {
   const versionOf = (bytes: Uint8Array | undefined) => version ?? firstCardVersion(bytes) ?? '3.0';
@@ -31,9 +33,14 @@ export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFo
       const v = versionOf(bytes);
       const android = isAndroidExport(bytes);
       const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
+      const own = bytes === undefined ? new Map<string, string>() : cardTextsByUid(bytes);
       return {
         ...r,
-        encode: (items) => encodeVCards(items, v, { android }),
+        // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
+        // files keep each card's own lines where the card did not change.
+        encode: (items) => (android
+          ? encodeVCards(items, v, { android })
+          : items.map((i) => encodeVCardLike(i, v, i.uid ? own.get(i.uid) : undefined)).join('')),
         appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
       };
     },

@@ -1,6 +1,8 @@
-import { decodeICalendar, encodeCalendarItem, ICALENDAR_CAPABILITIES } from '../../src/codecs/icalendar/index.js';
+import { encodeCalendarItemLike } from '../../src/codecs/icalendar/encode-like.js';
+import { decodeICalendar, ICALENDAR_CAPABILITIES } from '../../src/codecs/icalendar/index.js';
 import type { DecodeResult } from '../../src/codecs/types.js';
-import { decodeVCards, encodeVCard, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import { encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
+import { decodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { CollectionKind } from '../../src/core/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
@@ -10,8 +12,11 @@ export interface ItemCodec {
   extension: string;
   capabilities: FormatCapabilities;
   decode(bytes: Uint8Array): DecodeResult;
-  /** undefined when the item is of the other kind. */
-  encode(item: Item): string | undefined;
+  /**
+   * undefined when the item is of the other kind. `previous` is the file's text before the
+   * write: unchanged properties keep its lines (the form whoever wrote the file chose).
+   */
+  encode(item: Item, previous?: string): string | undefined;
 }
 
 export function itemCodec(kind: CollectionKind, vcardVersion: VCardVersion): ItemCodec {
@@ -21,14 +26,14 @@ export function itemCodec(kind: CollectionKind, vcardVersion: VCardVersion): Ite
         extension: '.vcf',
         capabilities: VCARD_CAPABILITIES[vcardVersion],
         decode: decodeVCards,
-        encode: (item) => (item.kind === 'contact' ? encodeVCard(item, vcardVersion) : undefined),
+        encode: (item, previous) => (item.kind === 'contact' ? encodeVCardLike(item, vcardVersion, previous) : undefined),
       };
     case 'calendar':
       return {
         extension: '.ics',
         capabilities: ICALENDAR_CAPABILITIES,
         decode: decodeICalendar,
-        encode: (item) => (item.kind === 'calendar' ? encodeCalendarItem(item) : undefined),
+        encode: (item, previous) => (item.kind === 'calendar' ? encodeCalendarItemLike(item, previous) : undefined),
       };
   }
 }

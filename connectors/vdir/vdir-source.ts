@@ -106,10 +106,12 @@ export class VdirSource implements WritableSource {
   }
 
   async update(href: Href, etag: Etag, item: Item): Promise<WriteResult> {
-    const text = this.encode(item);
     const now = this.isOwnName(href) ? await this.etagOf(href) : undefined;
     if (now === undefined) throw new PimError('precondition-failed', `${this.pathOf(href)} no longer exists`, { where: this.pathOf(href) });
     if (now !== etag) throw this.changed(href, now, etag);
+    // The file as it is: what did not change keeps its own lines (a read race costs form only).
+    const previous = await fs.readFile(this.pathOf(href), 'utf8').catch(() => undefined);
+    const text = this.encode(item, previous);
     await writeFileAtomic(this.pathOf(href), text);
     return { href, etag: await this.currentEtag(href) };
   }
@@ -125,8 +127,8 @@ export class VdirSource implements WritableSource {
     });
   }
 
-  private encode(item: Item): string {
-    const text = this.o.codec.encode(item);
+  private encode(item: Item, previous?: string): string {
+    const text = this.o.codec.encode(item, previous);
     if (text === undefined) throw new PimError('invalid-data', `${this.o.dir} holds ${this.kind}, not a ${item.kind} item`, { where: this.o.dir });
     return text;
   }

@@ -50,7 +50,7 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
     .requiredOption('--keep <value>', 'value index (0, 1, …) or connector name').option('--json', 'one JSON document on stdout')
     .action((entry, o) => run(() => resolveCommand(entry, { config: cfg(), ...o }))());
   p.command('export').argument('<collection>').description('write a file a phone or mail client can import')
-    .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
+    .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | jcard | xcard | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
     .option('--json', 'one JSON document on stdout')
     .action((col, o) => run(() => exportCommand(col, { config: cfg(), ...o }))());
   p.command('serve').description('the CardDAV/CalDAV endpoint for the users in server.users')

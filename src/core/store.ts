@@ -62,6 +62,12 @@ export interface LinkRecord {
   /** The canonical version the member agreed to; below the item's version means a write is due. */
   agreedVersion: number;
   updatedAt: string;
+  /**
+   * The text this member holds at this href (what it last sent, or was sent), when known:
+   * what is served or written to it next reuses its own lines for every property that did
+   * not change (src/codecs/vcard/encode-like.ts, src/codecs/icalendar/encode-like.ts).
+   */
+  raw?: string;
 }
 
 export interface MemberState {
@@ -260,6 +266,15 @@ export interface Store {
    * starts with no history. Its change sequence is kept so sync tokens are never reused.
    */
   deleteCollection(name: string): Promise<void>;
+
+  /**
+   * Dead properties (RFC 4918 §4) of a collection's resources, as PROPPATCH set them: per
+   * href ('' for the collection itself), per property key (`{namespace}name`), the
+   * property's inner XML. Removed with the collection.
+   */
+  deadProperties(collection: string): Promise<Record<string, Record<string, string>>>;
+  /** Replaces one resource's dead properties; an empty set removes them. */
+  setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void>;
 
   getItem(id: string): Promise<StoredItem | undefined>;
   getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;

@@ -70,3 +70,23 @@ export function paramList(p: Property, name: string): string[] {
 export function cloneComponent(c: Component): Component {
   return structuredClone(c);
 }
+
+/** JSON with object keys sorted, so parameter order does not count. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The same property exactly: name, group, parameters (in any order; values in order),
+ * value type and values. Two content lines that decode to the same property say the same
+ * thing, so either may be written for it (how a member's own form is kept).
+ */
+export function sameProperty(a: Property, b: Property): boolean {
+  return a.name === b.name && (a.group ?? '') === (b.group ?? '') && a.type === b.type
+    && stableJson(a.params) === stableJson(b.params) && stableJson(a.values) === stableJson(b.values);
+}

@@ -1,13 +1,14 @@
 /**
  * CALDAV:filter of a calendar-query (RFC 4791 §9.7): the VCALENDAR comp-filter, and inside
- * it comp-filters on VEVENT/VTODO/VJOURNAL with is-not-defined, time-range (recurrences
- * expanded, see time-range.ts), prop-filters (is-not-defined, text-match) and nested
- * comp-filters (VALARM) tested on the sub-components.
+ * it comp-filters on VEVENT/VTODO/VJOURNAL with is-not-defined, time-range (recurrences of
+ * events and tasks expanded, see time-range.ts), prop-filters (is-not-defined, text-match)
+ * and nested comp-filters (VALARM, with time-range on trigger times: alarm-range.ts).
  */
 import type { CalendarItem } from '../model/item.js';
 import type { Component } from '../model/property.js';
 import { badRequest } from './dav-error.js';
 import { parseTextMatch, valueTexts } from './text-match.js';
+import { alarmInRange } from './alarm-range.js';
 import { inTimeRange, parseUtc, type Range } from './time-range.js';
 import { child, children, NS, type XmlNode } from './xml.js';
 
@@ -39,16 +40,20 @@ function itemFilter(el: XmlNode): Pred<CalendarItem> {
     name === 'vtimezone' ? i.timezones : i.compType === name ? [i.master, ...i.overrides].filter((c): c is Component => !!c) : [];
   if (child(el, NS.caldav, 'is-not-defined')) return (i) => compsOf(i).length === 0;
   const range = timeRangeOf(child(el, NS.caldav, 'time-range'));
+  // A time-range on VALARM is about trigger times of instances (RFC 4791 §9.9): item-level.
+  const alarmRanges = children(el, NS.caldav, 'comp-filter').filter((cf) => (cf.attrs.name ?? '').toLowerCase() === 'valarm')
+    .map((cf) => timeRangeOf(child(cf, NS.caldav, 'time-range'))).filter((r): r is Range => r !== undefined);
   const comp = componentFilter(el);
   return (i) => {
     const comps = compsOf(i);
     if (comps.length === 0) return false;
     if (range && name !== 'vtimezone' && !inTimeRange(i, range)) return false;
+    if (alarmRanges.some((r) => !alarmInRange(i, r))) return false;
     return comps.some(comp);
   };
 }
 
-/** prop-filters and nested comp-filters of one component (time-range of nested ones is not evaluated). */
+/** prop-filters and nested comp-filters of one component (a VALARM time-range is tested per item, above). */
 function componentFilter(el: XmlNode): Pred<Component> {
   const props = children(el, NS.caldav, 'prop-filter').map((pf): Pred<Component> => {
     const pname = (pf.attrs.name ?? '').toLowerCase();

@@ -7,9 +7,11 @@ import { Authenticator } from './auth.js';
 import { readBody } from './body.js';
 import type { DavContext, WriteEvent } from './context.js';
 import { DavError, sendError } from './dav-error.js';
+import { copy } from './dav/copy.js';
 import { del } from './dav/delete.js';
 import { get } from './dav/get.js';
 import { mkcol } from './dav/mkcol.js';
+import { move } from './dav/move.js';
 import { ALLOW, DAV_HEADER, options } from './dav/options.js';
 import { propfind } from './dav/propfind.js';
 import { proppatch } from './dav/proppatch.js';
@@ -41,7 +43,7 @@ export interface ServerOptions {
 /** One handler per HTTP method (architecture principle 9). */
 const HANDLERS: Record<string, DavHandler> = {
   OPTIONS: options, GET: get, HEAD: get, PUT: put, DELETE: del, PROPFIND: propfind, PROPPATCH: proppatch,
-  REPORT: report, MKCOL: mkcol, MKCALENDAR: mkcol,
+  REPORT: report, MKCOL: mkcol, MKCALENDAR: mkcol, COPY: copy, MOVE: move,
 };
 const WITH_BODY = new Set(['PUT', 'PROPFIND', 'PROPPATCH', 'REPORT', 'MKCOL', 'MKCALENDAR']);
 
@@ -96,6 +98,8 @@ export function createServer(opts: ServerOptions): Express {
       if ((req.method === 'PUT' || req.method === 'DELETE') && path.type === 'object' && res.statusCode < 300) {
         opts.onWrite?.({ source: 'dav', method: req.method, user, collection: path.collection });
       }
+      // COPY and MOVE name the collections they changed.
+      for (const collection of (res.locals.written as string[] | undefined) ?? []) opts.onWrite?.({ source: 'dav', method: req.method, user, collection });
     } catch (e) {
       if (e instanceof DavError) return sendError(res, e);
       if (isPimError(e, 'precondition-failed')) return sendError(res, new DavError(412, 'the resource changed meanwhile'));

@@ -5,13 +5,13 @@
  * `endpoint` links can record it (the base of the client's next PUT).
  */
 import type { Response } from 'express';
-import type { CollectionRecord, StoredItem } from '../core/store.js';
-import { clientMember, recordServed } from '../sync/endpoint-write.js';
 import type { DavContext } from './context.js';
 import { propertyDef, PROPERTIES } from './properties.js';
-import { render, type CardVersion, type PropSelection } from './render.js';
+import { cardVersionFor, render, renderJCard, wantsJCard, type CardVersion, type PropSelection } from './render.js';
+import { shapedCalendarData } from './expand.js';
+import type { Served } from './served.js';
 import type { Resource } from './resources.js';
-import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
+import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
 
 export type PropRequest =
   | { kind: 'allprop'; include: XmlNode[] }
@@ -35,44 +35,47 @@ export function propstat(found: string[], status: keyof typeof STATUS): string {
 export const hrefResponse = (href: string, inner: string) => dav('response', davText('href', href) + inner);
 export const statusResponse = (href: string, status: string) => dav('response', davText('href', href) + davText('status', status));
 
-/** Objects whose data a response carried, per collection. */
-export class Served {
-  private readonly byCol = new Map<string, Array<{ href: string; item: StoredItem }>>();
-  add(col: CollectionRecord, name: string, item: StoredItem): void {
-    this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item }]);
-  }
-  /** One commit per collection per request. */
-  async record(ctx: DavContext): Promise<void> {
-    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now(), clientMember(ctx.user, ctx.userAgent));
-  }
-}
-
 function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined {
   if (res.type !== 'object') return undefined;
   const wantsCard = is(el, NS.carddav, 'address-data') && res.col.kind === 'contacts';
   const wantsCal = is(el, NS.caldav, 'calendar-data') && res.col.kind === 'calendar';
   if (!wantsCard && !wantsCal) return undefined;
-  const version: CardVersion = el.attrs.version === '4.0' ? '4.0' : '3.0';
+  const asked = el.attrs.version === '4.0' || el.attrs.version === '3.0' ? (el.attrs.version as CardVersion) : undefined;
+  const template = served.template(res.col, res.name, res.item);
+  const version = cardVersionFor(asked, template);
   const names = children(el, NS.carddav, 'prop').map((p) => (p.attrs.name ?? '').toLowerCase());
   const only: PropSelection = wantsCard && names.length > 0 && !child(el, NS.carddav, 'allprop') ? new Set(names) : undefined;
-  if (!only) served.add(res.col, res.name, res.item);
-  return escapeXml(render(res.item, version, only));
+  const shaped = wantsCal && res.item.item.kind === 'calendar' ? shapedCalendarData(el, res.item.item) : undefined;
+  // An expanded or limited object is not what the client would PUT back: not recorded as served.
+  if (shaped !== undefined) return escapeXml(shaped);
+  if (wantsCard && wantsJCard(el.attrs['content-type'])) {
+    served.add(res.col, res.name, res.item);
+    return escapeXml(renderJCard(res.item));
+  }
+  const text = render(res.item, version, only, template?.raw);
+  if (!only) served.add(res.col, res.name, res.item, text);
+  return escapeXml(text);
 }
 
-/** The `response` element of one resource for a PROPFIND or REPORT. */
-export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served): string {
+/**
+ * The `response` element of one resource for a PROPFIND or REPORT. `dead` holds the
+ * resource's dead properties (RFC 4918 §4; inner XML by `{ns}name`): returned when asked
+ * for, by allprop and by propname, after the live ones.
+ */
+export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served, dead: Record<string, string> = {}): string {
   const defs = PROPERTIES.filter((p) => p.on.includes(res.type));
-  if (req.kind === 'propname') return hrefResponse(res.href, propstat(defs.map((d) => qname(d)), 200));
+  const deadNames = Object.keys(dead).map(qnameOfKey);
+  if (req.kind === 'propname') return hrefResponse(res.href, propstat([...defs, ...deadNames].map((d) => qname(d)), 200));
   const found: string[] = [];
   const missing: string[] = [];
-  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...req.include];
+  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...deadNames, ...req.include];
   const seen = new Set<string>();
   for (const q of wanted) {
     if (seen.has(keyOf(q))) continue;
     seen.add(keyOf(q));
     const data = 'attrs' in q ? dataOf(res, q as XmlNode, served) : undefined;
     const def = propertyDef(q);
-    const value = data ?? (def && def.on.includes(res.type) ? def.get(res, ctx) : undefined);
+    const value = data ?? (def && def.on.includes(res.type) ? def.get(res, ctx) : undefined) ?? dead[keyOf(q)];
     if (value === undefined) missing.push(qname({ ns: q.ns, name: q.name }));
     else found.push(qname({ ns: q.ns, name: q.name }, value));
   }

@@ -3,7 +3,7 @@
  * the endpoint has served before keeps the href recorded in its `endpoint` link (a client
  * that PUT `a b@c.vcf` finds it there); any other item is `UID.vcf` / `UID.ics`, or
  * `ID.vcf` when another item of the collection already answers to that UID or when the UID
- * cannot be a path segment (control characters, backslashes: the server refuses such hrefs).
+ * cannot be a path segment (NUL, lone surrogates: no href can carry them).
  */
 import type { CollectionRecord, LinkRecord, Store, StoredItem } from '../core/store.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';

@@ -10,15 +10,20 @@
  *
  * NAME is one path segment: a `/` inside it (UIDs may hold one) travels as %2F, and is
  * understood unescaped too (SyncEvolution sends it so; collections never nest). Segments
- * are percent-decoded once and refused when they would climb (`.`, `..`) or hold control
- * characters.
+ * are percent-decoded once (hrefs going out are encoded once, by `encodeSegment`) and
+ * refused when they would climb (`.`, `..`) or hold NUL. A COLLECTION name may be anything
+ * else a client chooses (Unicode, spaces, `@`, `%`) but a `/`, a backslash or a control
+ * character, up to 255 characters; an object NAME anything at all (a UID may hold a line
+ * break or a backslash: it only ever lives in the store, never in a file name).
  */
 import { DavError } from './dav-error.js';
 
 export const DAV_ROOT = '/dav/';
 export const USER_RE = /^[A-Za-z0-9._@-]+$/;
-/** Names of collections: the config's rule, plus `.` inside (clients create UUID-like names). */
-export const COLLECTION_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/** Names of collections a client may choose (see above). */
+export function isCollectionName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[\u0000-\u001f\u007f/\\]/.test(name);
+}
 
 export type ParsedPath =
   | { type: 'root' }
@@ -45,7 +50,7 @@ export function parsePath(rawUrl: string): ParsedPath {
   if (area === 'principals' && user !== undefined && segs.length === 3) return { type: 'principal', user };
   if (area !== 'home' || user === undefined) return { type: 'unknown' };
   if (collection === undefined) return { type: 'home', user };
-  if (!COLLECTION_RE.test(collection)) return { type: 'unknown' };
+  if (!isCollectionName(collection)) return { type: 'unknown' };
   if (name === undefined) return { type: 'collection', user, collection };
   if (name === '') return { type: 'unknown' };
   // Collections do not nest: more segments are a name with a slash some clients left unescaped.
@@ -59,9 +64,7 @@ function decodeSegment(s: string): string {
   } catch {
     throw new DavError(400, 'malformed percent-encoding in the path');
   }
-  if (d === '.' || d === '..' || /[\u0000-\u001f\u007f]/.test(d) || d.includes('\\')) {
-    throw new DavError(400, 'path segments may not be . or .. or hold control characters or backslashes');
-  }
+  if (d === '.' || d === '..' || d.includes('\u0000')) throw new DavError(400, 'path segments may not be . or .. or hold NUL');
   return d;
 }
 
@@ -70,7 +73,7 @@ export function isServableName(name: string): boolean {
   try {
     return decodeSegment(encodeSegment(name)) === name;
   } catch {
-    // Control characters, backslashes, `.`/`..`, lone surrogates (encodeURIComponent throws).
+    // NUL, `.`/`..`, lone surrogates (encodeURIComponent throws).
     return false;
   }
 }

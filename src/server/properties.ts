@@ -59,7 +59,7 @@ export const PROPERTIES: PropDef[] = [
     PRIVILEGES.map((p) => dav('privilege', dav(p))).join('') },
   { ns: NS.dav, name: 'supported-report-set', rfc: 'RFC 3253 §3.1.5', allprop: false, on: COL, get: (r) => {
     if (r.type !== 'collection') return undefined;
-    const reports = r.col.kind === 'contacts' ? [cr('addressbook-multiget'), cr('addressbook-query')] : [cal('calendar-multiget'), cal('calendar-query')];
+    const reports = r.col.kind === 'contacts' ? [cr('addressbook-multiget'), cr('addressbook-query')] : [cal('calendar-multiget'), cal('calendar-query'), cal('free-busy-query')];
     return [...reports, dav('sync-collection')].map((x) => dav('supported-report', dav('report', x))).join('');
   } },
   { ns: NS.dav, name: 'sync-token', rfc: 'RFC 6578 §4', allprop: false, on: COL, get: (r) => (r.type === 'collection' ? escapeXml(syncToken(r)) : undefined) },
@@ -72,7 +72,8 @@ export const PROPERTIES: PropDef[] = [
   { ns: NS.caldav, name: 'calendar-description', rfc: 'RFC 4791 §5.2.1', allprop: false, on: COL, get: (r) =>
     (isKind(r, 'calendar') && col(r)?.description !== undefined ? escapeXml(col(r)!.description!) : undefined) },
   { ns: NS.carddav, name: 'supported-address-data', rfc: 'RFC 6352 §6.2.2', allprop: false, on: COL, get: (r) =>
-    (isKind(r, 'contacts') ? ['3.0', '4.0'].map((v) => `<CR:address-data-type content-type="text/vcard" version="${v}"/>`).join('') : undefined) },
+    (isKind(r, 'contacts') ? [...['3.0', '4.0'].map((v) => `<CR:address-data-type content-type="text/vcard" version="${v}"/>`),
+      '<CR:address-data-type content-type="application/vcard+json" version="4.0"/>'].join('') : undefined) },
   { ns: NS.caldav, name: 'supported-calendar-component-set', rfc: 'RFC 4791 §5.2.3', allprop: false, on: COL, get: (r) =>
     (isKind(r, 'calendar') ? ['VEVENT', 'VTODO', 'VJOURNAL'].map((c) => `<C:comp name="${c}"/>`).join('') : undefined) },
   { ns: NS.caldav, name: 'supported-calendar-data', rfc: 'RFC 4791 §5.2.4', allprop: false, on: COL, get: (r) =>

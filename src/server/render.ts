@@ -3,8 +3,11 @@
  * client asks for 4.0 (Accept: text/vcard; version=4.0, or address-data version="4.0",
  * RFC 6352 §6.2.2 and §10.4); iCalendar 2.0 for calendars.
  */
-import { decodeICalendar, encodeCalendarItem } from '../codecs/icalendar/index.js';
-import { decodeVCards, encodeVCard, VCARD_40_ONLY } from '../codecs/vcard/index.js';
+import { encodeCalendarItemLike } from '../codecs/icalendar/encode-like.js';
+import { decodeICalendar } from '../codecs/icalendar/index.js';
+import { encodeVCardLike, templateVersion } from '../codecs/vcard/encode-like.js';
+import { decodeVCards, VCARD_40_ONLY } from '../codecs/vcard/index.js';
+import { decodeJCard, encodeJCard } from '../codecs/vcard/jcard.js';
 import type { CollectionRecord, StoredItem } from '../core/store.js';
 import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
 import type { ContactItem, Item } from '../model/item.js';
@@ -16,21 +19,41 @@ export type CardVersion = '3.0' | '4.0';
 export const contentTypeOf = (col: CollectionRecord, v: CardVersion = '3.0'): string =>
   col.kind === 'contacts' ? `text/vcard; charset=utf-8${v === '4.0' ? '; version=4.0' : ''}` : 'text/calendar; charset=utf-8';
 
-/** The vCard version an Accept header asks for (4.0 only when it names it). */
-export function versionFromAccept(accept: string | undefined): CardVersion {
-  return accept && /text\/vcard[^,]*version\s*=\s*"?4\.0/i.test(accept) ? '4.0' : '3.0';
+/** jCard (RFC 7095 §8): asked for by Accept or by address-data's content-type. */
+export const JCARD_TYPE = 'application/vcard+json';
+export const wantsJCard = (mediaType: string | undefined): boolean => !!mediaType && /application\/vcard\+json/i.test(mediaType);
+export const renderJCard = (item: StoredItem): string => (item.item.kind === 'contact' ? JSON.stringify(encodeJCard(item.item)) : '');
+
+/** The vCard version an Accept header names, if any. */
+export function versionFromAccept(accept: string | undefined): CardVersion | undefined {
+  const m = accept ? /text\/vcard[^,]*version\s*=\s*"?([34]\.0)/i.exec(accept) : null;
+  return m ? (m[1] as CardVersion) : undefined;
+}
+
+/**
+ * The version a card is served in: the one the request names; else the one this client
+ * wrote it in (what it PUTs, it GETs back, SPEC §5); else 3.0 (RFC 6352 §5.1.1).
+ */
+export function cardVersionFor(requested: CardVersion | undefined, template: { raw: string; own: boolean } | undefined): CardVersion {
+  if (requested) return requested;
+  const own = template?.own ? templateVersion(template.raw) : undefined;
+  return own === '4.0' || own === '3.0' ? own : '3.0';
 }
 
 /** Only these properties (RFC 6352 §10.4.2 partial retrieval); undefined = all. */
 export type PropSelection = Set<string> | undefined;
 
-export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSelection): string {
+/**
+ * An object's text. `template` is what this client holds for it (its link's raw text): the
+ * properties that did not change since keep the client's own lines (src/codecs/*\/encode-like.ts).
+ */
+export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSelection, template?: string): string {
   const it = item.item;
   if (it.kind === 'contact') {
     const card = only ? { ...it.card, props: it.card.props.filter((p) => only.has(p.name)) } : it.card;
-    return encodeVCard({ ...it, card }, v);
+    return encodeVCardLike({ ...it, card }, v, template);
   }
-  return encodeCalendarItem(it);
+  return encodeCalendarItemLike(it, template);
 }
 
 const VCARD_TYPES = /^(text\/vcard|text\/x-vcard|text\/directory)\b/i;
@@ -48,12 +71,13 @@ export interface ParsedBody {
 export function parseBody(col: CollectionRecord, contentType: string | undefined, body: Buffer): ParsedBody {
   const ct = (contentType ?? '').trim();
   if (col.kind === 'contacts') {
-    if (ct && !VCARD_TYPES.test(ct)) throw new DavError(415, 'an address book takes text/vcard', { ns: NS.carddav, name: 'supported-address-data' });
-    const r = decodeVCards(body);
+    const json = wantsJCard(ct);
+    if (ct && !VCARD_TYPES.test(ct) && !json) throw new DavError(415, 'an address book takes text/vcard or application/vcard+json', { ns: NS.carddav, name: 'supported-address-data' });
+    const r = json ? decodeJCard(body.toString('utf8')) : decodeVCards(body);
     if (r.items.length !== 1 || r.problems.length > 0) {
       throw new DavError(400, r.problems[0]?.message ?? 'expected exactly one vCard', { ns: NS.carddav, name: 'valid-address-data' });
     }
-    const version = /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
+    const version = json ? '4.0' : /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
     return { item: r.items[0]!, caps: version === '4.0' ? FULL_CAPABILITIES : legacyCaps(r.items[0]!, version ?? '3.0') };
   }
   if (ct && !ICAL_TYPES.test(ct)) throw new DavError(415, 'a calendar takes text/calendar', { ns: NS.caldav, name: 'supported-calendar-data' });

@@ -93,3 +93,26 @@ export function qname(q: QName, inner = ''): string {
 export const dav = (name: string, inner = ''): string => qname({ ns: NS.dav, name }, inner);
 export const davText = (name: string, text: string): string => dav(name, escapeXml(text));
 export const XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n';
+
+/**
+ * A parsed element's content as XML again (a dead property's value, RFC 4918 §4.3): its
+ * text, then its child elements, each declaring its own namespace so the fragment stands
+ * alone wherever it is put.
+ */
+export function innerXml(n: XmlNode): string {
+  return escapeXml(n.text) + n.children.map(elementXml).join('');
+}
+
+function elementXml(n: XmlNode): string {
+  const name = n.ns === '' ? n.name : `N:${n.name}`;
+  const decl = n.ns === '' ? ' xmlns=""' : ` xmlns:N="${escapeXml(n.ns)}"`;
+  const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+  const inner = innerXml(n);
+  return inner === '' ? `<${name}${decl}${attrs}/>` : `<${name}${decl}${attrs}>${inner}</${name}>`;
+}
+
+/** `{namespace}name` → the QName (the key format of keyOf). */
+export function qnameOfKey(key: string): QName {
+  const close = key.indexOf('}');
+  return { ns: key.slice(1, close), name: key.slice(close + 1) };
+}

@@ -66,6 +66,8 @@ export interface EndpointPutRequest {
   ifMatched: boolean;
   /** This client's base-keeping member (`clientMember`), when known. */
   client?: string;
+  /** The text the client sent, kept on its links so it is served its own form. */
+  raw?: string;
 }
 
 export type EndpointPutResult =
@@ -181,6 +183,7 @@ function linksFor(req: EndpointPutRequest, item: StoredItem, agrees: boolean, no
   const link = (member: string): LinkRecord => ({
     collection: req.collection, member, href: req.href, itemId: item.id, etag: endpointEtag(item),
     base: req.incoming, agreedVersion: agrees ? item.version : 0, updatedAt: now,
+    ...(req.raw === undefined ? {} : { raw: req.raw }),
   });
   return req.client ? [link(ENDPOINT_MEMBER), link(req.client)] : [link(ENDPOINT_MEMBER)];
 }
@@ -194,19 +197,19 @@ function sameAsHeld(deps: EndpointDeps, incoming: Item, stored: Item, caps: Form
 export async function recordServed(
   store: Store,
   collection: string,
-  served: Array<{ href: string; item: StoredItem }>,
+  served: Array<{ href: string; item: StoredItem; raw?: string }>,
   now: Date,
   client?: string,
 ): Promise<void> {
   const links: LinkRecord[] = [];
   const time = now.toISOString();
   for (const member of client ? [ENDPOINT_MEMBER, client] : [ENDPOINT_MEMBER]) {
-    for (const { href, item } of served) {
+    for (const { href, item, raw } of served) {
       const existing = await store.getLink(collection, member, href);
-      if (existing && existing.itemId === item.id && existing.agreedVersion === item.version) continue;
+      if (existing && existing.itemId === item.id && existing.agreedVersion === item.version && existing.raw === raw) continue;
       links.push({
         collection, member, href, itemId: item.id, etag: endpointEtag(item), base: item.item,
-        agreedVersion: item.version, updatedAt: time,
+        agreedVersion: item.version, updatedAt: time, ...(raw === undefined ? {} : { raw }),
       });
     }
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { create } from '../../connectors/vcard-file/index.js';
@@ -138,3 +138,17 @@ test('vcard-file: a truncated export names the broken card\'s line; the other ca
   assert.match(r.problems[0].message, /END:VCARD/);
   assert.ok(r.problems[0].raw?.startsWith('BEGIN:VCARD'));
 }));
+
+test('vcard-file: a rewrite keeps each card\'s own lines where it did not change', () =>
+  withFile(GOOD + readFileSync(join(process.cwd(), 'fixtures', 'roundtrip', 'apple-ios.vcf'), 'utf8'), async (path) => {
+    const original = await fs.readFile(path, 'utf8');
+    const s = await create('phone', { type: 'vcard-file', path }, { baseDir: '/' }).source('contacts');
+    assert.ok(isFlushable(s) && isWritable(s));
+    const listed = await s.list();
+    const apple = (await s.get(listed.map((e) => e.href))).items.find((i) => i.item.uid.startsWith('5A0F'))!;
+    if (apple.item.kind !== 'contact') return assert.fail('a contact');
+    findProp(apple.item.card, 'title')!.values = ['Bereichsleiter'];
+    await s.update(apple.href, apple.etag, apple.item);
+    await s.flush();
+    assert.equal(await fs.readFile(path, 'utf8'), original.replace('TITLE:Leiter', 'TITLE:Bereichsleiter'));
+  }));

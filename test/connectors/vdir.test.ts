@@ -121,3 +121,29 @@ test('vdir: readOnly hides the writes; hrefs outside the folder are not read', (
   await assert.rejects(w.update(asHref('gone.vcf'), asEtag('1-1'), sampleItem('contacts', 'g', 'G')), (e: unknown) => isPimError(e, 'precondition-failed'));
   await assert.rejects(w.create(sampleItem('calendar', 'e', 'E')), (e: unknown) => isPimError(e, 'invalid-data'));
 }));
+
+test('vdir: an update keeps the file\'s own lines for every property that did not change', () => withTempDir(async (dir) => {
+  const original = (await fs.readFile(join(process.cwd(), 'fixtures', 'roundtrip', 'apple-ios.vcf'), 'utf8'));
+  const cal = (await fs.readFile(join(process.cwd(), 'fixtures', 'roundtrip', 'google.ics'), 'utf8'));
+  await fs.writeFile(join(dir, 'a.vcf'), original);
+  const c = await create('d', { type: 'vdir', path: dir }, { baseDir: '/' }).source('contacts');
+  assert.ok(isWritable(c));
+  const [entry] = await c.list();
+  const got = (await c.get([entry!.href])).items[0]!;
+  assert.equal(got.item.kind, 'contact');
+  if (got.item.kind !== 'contact') return;
+  got.item.card.props.find((p) => p.name === 'title')!.values = ['Bereichsleiter'];
+  await c.update(entry!.href, entry!.etag, got.item);
+  assert.equal(await fs.readFile(join(dir, 'a.vcf'), 'utf8'), original.replace('TITLE:Leiter', 'TITLE:Bereichsleiter'));
+
+  await fs.mkdir(join(dir, 'cal'));
+  await fs.writeFile(join(dir, 'cal', 'e.ics'), cal);
+  const s = await create('c', { type: 'vdir', path: join(dir, 'cal') }, { baseDir: '/' }).source('calendar');
+  assert.ok(isWritable(s));
+  const [ev] = await s.list();
+  const item = (await s.get([ev!.href])).items[0]!.item;
+  if (item.kind !== 'calendar') return assert.fail('a calendar item');
+  item.master!.props.find((p) => p.name === 'summary')!.values = ['Daily'];
+  await s.update(ev!.href, ev!.etag, item);
+  assert.equal(await fs.readFile(join(dir, 'cal', 'e.ics'), 'utf8'), cal.replace('SUMMARY:Stand-up\r\n', 'SUMMARY:Daily\r\n'));
+}));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Scenario } from '../cli/cli-harness.js';
@@ -114,5 +114,29 @@ fileext = "${ext}"
     vds(['sync']);
     assert.equal(s.run(['sync']).code, 0);
     assert.ok(readdirSync(s.path('desk')).some((n) => readFileSync(s.path('desk', n), 'utf8').includes('UID:vd-new')));
+  });
+
+  test('the round-trip corpus: uploaded, read back and compared by vdirsyncer, with no difference', () => {
+    const corpus = join(process.cwd(), 'fixtures', 'roundtrip');
+    const files = readdirSync(corpus).filter((f) => /\.(vcf|ics)$/.test(f));
+    for (const f of files) copyFileSync(join(corpus, f), s.path('local', f.endsWith('.vcf') ? 'contacts' : 'personal', f));
+    const up = vds(['sync']);
+    assert.equal(up.match(/Copying \(uploading\)/g)?.length, files.length, up);
+    // Without its status, vdirsyncer downloads every item and compares it with the local file
+    // (a difference would be a conflict, "a wins": the local file rewritten).
+    let removed = 0;
+    for (const pair of readdirSync(s.path('status'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const f of readdirSync(s.path('status', pair.name)).filter((n) => n.endsWith('.items'))) {
+        rmSync(s.path('status', pair.name, f));
+        removed += 1;
+      }
+    }
+    assert.equal(removed, 2, 'the item status of both pairs');
+    const again = vds(['sync']);
+    assert.doesNotMatch(again, /Copying \(updating\)|Copying \(uploading\)|Deleting/, again);
+    for (const f of files) {
+      const local = s.path('local', f.endsWith('.vcf') ? 'contacts' : 'personal', f);
+      assert.equal(readFileSync(local, 'utf8'), readFileSync(join(corpus, f), 'utf8'), f);
+    }
   });
 });

@@ -100,12 +100,13 @@ describe('endpoint: collections made and managed by clients', () => {
     assert.equal((await t.store.getCollection('contacts'))?.description, 'training');
   });
 
-  test('PROPPATCH is atomic: an unsupported property makes it 403 and the others 424, nothing changes', async () => {
-    const patch = `<d:propertyupdate ${NSS}><d:set><d:prop><d:displayname>Renamed</d:displayname><x:custom xmlns:x="urn:x">v</x:custom></d:prop></d:set></d:propertyupdate>`;
+  test('PROPPATCH is atomic: a protected (live) property makes it 403 and the others 424, nothing changes', async () => {
+    const patch = `<d:propertyupdate ${NSS}><d:set><d:prop><d:displayname>Renamed</d:displayname><x:custom xmlns:x="urn:x">v</x:custom><d:getetag>"x"</d:getetag></d:prop></d:set></d:propertyupdate>`;
     const r = await t.req('PROPPATCH', `${H}sport/`, { body: patch });
     assert.equal(r.status, 207);
-    assert.match(r.text, /<X:custom xmlns:X="urn:x"\/><\/D:prop><D:status>HTTP\/1\.1 403/);
-    assert.match(r.text, /<D:displayname\/><\/D:prop><D:status>HTTP\/1\.1 424/);
+    assert.match(r.text, /<D:getetag\/><\/D:prop><D:status>HTTP\/1\.1 403/);
+    assert.match(r.text, /<D:displayname\/><X:custom xmlns:X="urn:x"\/><\/D:prop><D:status>HTTP\/1\.1 424/);
+    assert.deepEqual(await t.store.deadProperties('sport'), {});
     assert.equal((await t.store.getCollection('sport'))?.displayName, 'Sport & Spiel');
   });
 

@@ -120,15 +120,15 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal((await t.req('GET', href)).status, 200);
   });
 
-  test('an item whose UID holds a backslash or a control character is served under its id, and that href works', async () => {
-    for (const uid of ['back\\slash', 'bell\u0007uid']) {
+  test('an item whose UID holds a backslash or a control character is served under its UID, percent-encoded, and that href works', async () => {
+    for (const uid of ['back\\slash', 'bell\u0007uid', 'line\nbreak']) {
       const seeded = await t.seed('contacts', vcard('placeholder-uid', [`FN:Odd ${uid.length}`]));
       // The UID as another member delivered it (a codec need not refuse these characters).
       await t.store.commit({ items: [{ id: seeded.id, collection: 'contacts', uid, item: { ...seeded.item, uid }, meta: seeded.meta, expectVersion: seeded.version, identityKeys: [] }] });
       const list = await t.req('PROPFIND', C, { headers: { depth: '1' } });
-      const href = hrefsOf(list.text).find((h) => h.includes(seeded.id));
-      assert.equal(href, `${C}${seeded.id}.vcf`, JSON.stringify(uid));
-      const get = await t.req('GET', href!);
+      const href = `${C}${encodeURIComponent(`${uid}.vcf`)}`;
+      assert.ok(hrefsOf(list.text).includes(href), `${JSON.stringify(uid)}: ${hrefsOf(list.text).join(' ')}`);
+      const get = await t.req('GET', href);
       assert.equal(get.status, 200, JSON.stringify(uid));
       assert.match(get.text, new RegExp(`FN:Odd ${uid.length}`));
     }

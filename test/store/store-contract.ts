@@ -186,6 +186,35 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual((await s.linksForItem('i1')).map((l) => l.member), ['m2']);
     });
 
+    it('links keep the raw text a member holds, byte for byte, and drop it when replaced without', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann')] });
+      const raw = 'BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.URL;VALUE=URI:http://a.example/ä\r\n X\r\nEND:VCARD\r\n';
+      const l1 = { ...link('i1', 'ann.vcf', 1), raw };
+      await s.commit({ links: [l1] });
+      assert.equal((await s.getLink('c', 'm1', 'ann.vcf'))?.raw, raw);
+      assert.equal((await s.linksForMember('c', 'm1'))[0]?.raw, raw);
+      assert.equal((await s.linksForItem('i1'))[0]?.raw, raw);
+      await s.commit({ items: [write('i1', 'Ann 2', 1)] });
+      assert.equal((await s.pendingForMember('c', 'm1'))[0]?.link?.raw, raw);
+      await s.commit({ links: [link('i1', 'ann.vcf', 2)] });
+      assert.equal((await s.getLink('c', 'm1', 'ann.vcf'))?.raw, undefined);
+    });
+
+    it('dead properties: set per href, replaced, removed when empty, gone with the collection', async (s) => {
+      await s.upsertCollection(coll('c'));
+      assert.deepEqual(await s.deadProperties('c'), {});
+      const a = { '{urn:x}color': '<X:v xmlns:X="urn:x">blue &amp; ü</X:v>', '{urn:y}n': '' };
+      await s.setDeadProperties('c', '', { '{urn:x}k': 'v' });
+      await s.setDeadProperties('c', 'a b.vcf', a);
+      assert.deepEqual(await s.deadProperties('c'), { '': { '{urn:x}k': 'v' }, 'a b.vcf': a });
+      await s.setDeadProperties('c', 'a b.vcf', { '{urn:y}n': 'x' });
+      assert.deepEqual((await s.deadProperties('c'))['a b.vcf'], { '{urn:y}n': 'x' });
+      await s.setDeadProperties('c', '', {});
+      assert.deepEqual(Object.keys(await s.deadProperties('c')), ['a b.vcf']);
+      await s.deleteCollection('c');
+      assert.deepEqual(await s.deadProperties('c'), {});
+    });
+
     it('pendingForMember: unlinked, behind, tombstones still linked', async (s) => {
       await s.commit({ items: [write('nolink', 'A'), write('behind', 'B'), write('equal', 'C'), write('gone', 'D'), write('gone2', 'E')] });
       await s.commit({ items: [write('behind', 'B2', 1), write('gone', 'D', 1, { deleted: true }), write('gone2', 'E', 1, { deleted: true })] });

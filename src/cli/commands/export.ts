@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { encodeGoogleCsv, encodeOutlookCsv } from '../../codecs/csv/index.js';
 import { encodeICalendar } from '../../codecs/icalendar/index.js';
 import { encodeVCards } from '../../codecs/vcard/index.js';
+import { encodeJCard } from '../../codecs/vcard/jcard.js';
+import { encodeXCards } from '../../codecs/vcard/xcard.js';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { openContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
 
-const FORMATS = ['vcf', 'vcf21', 'vcf4', 'ics', 'google-csv', 'outlook-csv'] as const;
+const FORMATS = ['vcf', 'vcf21', 'vcf4', 'jcard', 'xcard', 'ics', 'google-csv', 'outlook-csv'] as const;
 type Format = (typeof FORMATS)[number];
 
 export async function exportCommand(collection: string, opts: { config?: string; format?: string; output?: string; json?: boolean }): Promise<number> {
@@ -24,13 +26,16 @@ export async function exportCommand(collection: string, opts: { config?: string;
     const contacts = items.filter((i): i is ContactItem => i.kind === 'contact');
     const events = items.filter((i): i is CalendarItem => i.kind === 'calendar');
     if ((format === 'ics') !== (col.kind === 'calendar')) {
-      throw new UsageError(`--format ${format} does not fit the ${col.kind} collection "${collection}"; use ${col.kind === 'calendar' ? 'ics' : 'vcf, vcf21, vcf4, google-csv or outlook-csv'}`);
+      throw new UsageError(`--format ${format} does not fit the ${col.kind} collection "${collection}"; use ${col.kind === 'calendar' ? 'ics' : 'vcf, vcf21, vcf4, jcard, xcard, google-csv or outlook-csv'}`);
     }
     let text: string;
     switch (format) {
       case 'vcf': text = encodeVCards(contacts, '3.0'); break;
       case 'vcf4': text = encodeVCards(contacts, '4.0'); break;
       case 'vcf21': text = encodeVCards(contacts, '2.1', { android: true }); break;
+      // RFC 7095 §3: several cards are a JSON array of jCards.
+      case 'jcard': text = `${JSON.stringify(contacts.map(encodeJCard))}\n`; break;
+      case 'xcard': text = `${encodeXCards(contacts)}\n`; break;
       case 'google-csv': text = encodeGoogleCsv(contacts); break;
       case 'outlook-csv': text = encodeOutlookCsv(contacts); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;

@@ -26,16 +26,21 @@ export function rawText(lines: RawLine[]): string {
   return decodeBytes(bytes, 'utf-8');
 }
 
+/** The VERSION of a card's inner lines: 3.0 when absent, undefined when unsupported. */
+export function cardVersion(inner: RawLine[]): { version?: VCardVersion; versionText?: string } {
+  const versionText = inner.map((l) => VERSION_LINE.exec(l.text.trim())?.[1]).find((v) => v !== undefined);
+  // A card without VERSION is read as 3.0 (bare 2.1 parameters and quoted-printable are
+  // understood in every version anyway).
+  return versionText === undefined ? { version: '3.0' } : { version: VERSIONS[versionText], versionText };
+}
+
 export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
   const problem = (message: string): CardResult => ({
     ok: false,
     problem: { line: beginLine, message: `vCard at line ${beginLine}: ${message}`, raw: rawText(lines) },
   });
   const inner = lines.slice(1, -1);
-  const versionText = inner.map((l) => VERSION_LINE.exec(l.text.trim())?.[1]).find((v) => v !== undefined);
-  // A card without VERSION is read as 3.0 (bare 2.1 parameters and quoted-printable are
-  // understood in every version anyway).
-  const version = versionText === undefined ? '3.0' : VERSIONS[versionText];
+  const { version, versionText } = cardVersion(inner);
   if (version === undefined) return problem(`unsupported VERSION ${JSON.stringify(versionText)} (expected 2.1, 3.0 or 4.0)`);
   // Checked on unfolded lines: a writer may fold in the middle of a UTF-8 sequence.
   const logical = logicalLines(inner, version === '2.1');

@@ -29,10 +29,12 @@ export const del: DavHandler = async (r, res, ctx) => {
   if (!item || item.deleted) throw notFound('no such object');
   const ifMatched = checkPreconditions(r, endpointEtag(item));
   try {
-    await endpointDelete(ctx.deps, {
+    const done = await endpointDelete(ctx.deps, {
       collection: col.name, href: name, target: item, ifMatched, caps: col.kind === 'contacts' ? LEGACY_MASK : FULL_CAPABILITIES,
       client: clientMember(ctx.user, ctx.userAgent),
     });
+    // The resource is gone: its dead properties with it (RFC 4918 §9.6).
+    if (done.outcome === 'deleted') await ctx.store.setDeadProperties(col.name, name, {});
   } catch (e) {
     if (isPimError(e, 'precondition-failed') && ifMatched) throw new DavError(412, 'the object changed meanwhile');
     throw e;

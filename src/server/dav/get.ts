@@ -4,8 +4,8 @@ import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { endpointEtag } from '../../sync/endpoint-write.js';
 import { homePage } from '../home-page.js';
 import { listEntries } from '../names.js';
-import { Served } from '../multistatus.js';
-import { contentTypeOf, render, versionFromAccept } from '../render.js';
+import { cardVersionFor, contentTypeOf, JCARD_TYPE, render, renderJCard, versionFromAccept, wantsJCard } from '../render.js';
+import { Served } from '../served.js';
 import { resolveResource } from '../resources.js';
 import { etagList, type DavHandler } from './request.js';
 
@@ -24,7 +24,7 @@ export const get: DavHandler = async (r, res, ctx) => {
   if (target.type === 'collection') {
     const items = (await listEntries(ctx.store, target.col)).map((e) => e.item.item);
     const text = target.col.kind === 'contacts'
-      ? encodeVCards(items as ContactItem[], versionFromAccept(r.header('accept')))
+      ? encodeVCards(items as ContactItem[], versionFromAccept(r.header('accept')) ?? '3.0')
       : encodeICalendar(items as CalendarItem[]);
     res.status(200).type(contentTypeOf(target.col)).send(head ? '' : text);
     return;
@@ -37,17 +37,20 @@ export const get: DavHandler = async (r, res, ctx) => {
     res.status(304).end();
     return;
   }
-  const version = versionFromAccept(r.header('accept'));
-  const text = render(target.item, version);
+  const served = new Served();
+  await served.prepareOne(ctx, target.col, target.name);
+  const template = served.template(target.col, target.name, target.item);
+  const version = cardVersionFor(versionFromAccept(r.header('accept')), template);
+  const json = target.col.kind === 'contacts' && wantsJCard(r.header('accept'));
+  const text = json ? renderJCard(target.item) : render(target.item, version, undefined, template?.raw);
   res.setHeader('Last-Modified', new Date(target.item.updatedAt).toUTCString());
-  res.status(200).type(contentTypeOf(target.col, version));
+  res.status(200).type(json ? `${JCARD_TYPE}; charset=utf-8` : contentTypeOf(target.col, version));
   if (head) {
     res.setHeader('Content-Length', String(Buffer.byteLength(text)));
     res.end();
     return;
   }
-  const served = new Served();
-  served.add(target.col, target.name, target.item);
+  served.add(target.col, target.name, target.item, json ? undefined : text);
   await served.record(ctx);
   res.send(text);
 };

@@ -1,6 +1,7 @@
 import { listEntries } from '../names.js';
 import { collectionResource, objectResource, resolveResource, userCollections, type Resource } from '../resources.js';
-import { propRequestOf, propResponse, sendMultistatus, Served } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus } from '../multistatus.js';
+import { Served } from '../served.js';
 import { badRequest } from '../dav-error.js';
 import { is, NS } from '../xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
@@ -18,7 +19,9 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   const target = await resolveResource(ctx, r.path);
   const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
   const served = new Served();
-  const responses = resources.map((x) => propResponse(x, req, ctx, served));
+  if (target.type === 'collection' && resources.length > 1) await served.prepare(ctx, target.col);
+  const dead = await deadPropertiesOf(ctx, resources);
+  const responses = resources.map((x, i) => propResponse(x, req, ctx, served, dead[i]));
   await served.record(ctx);
   sendMultistatus(res, responses);
 };
@@ -35,4 +38,19 @@ async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
     case 'object':
       return [];
   }
+}
+
+/** Each resource's dead properties (one store read per collection). */
+async function deadPropertiesOf(ctx: DavContext, resources: Resource[]): Promise<Array<Record<string, string> | undefined>> {
+  const byCol = new Map<string, Record<string, Record<string, string>>>();
+  const out: Array<Record<string, string> | undefined> = [];
+  for (const r of resources) {
+    if (r.type !== 'collection' && r.type !== 'object') {
+      out.push(undefined);
+      continue;
+    }
+    if (!byCol.has(r.col.name)) byCol.set(r.col.name, await ctx.store.deadProperties(r.col.name));
+    out.push(byCol.get(r.col.name)![r.type === 'collection' ? '' : r.name]);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { clientMember, endpointEtag, endpointPut } from '../../sync/endpoint-wri
 import { DavError } from '../dav-error.js';
 import { namesOf } from '../names.js';
 import { objectHref } from '../paths.js';
-import { parseBody } from '../render.js';
+import { parseBody, wantsJCard } from '../render.js';
 import { objectTarget } from '../resources.js';
 import { davText, NS } from '../xml.js';
 import { checkPreconditions, type DavHandler } from './request.js';
@@ -21,7 +21,7 @@ export const put: DavHandler = async (r, res, ctx) => {
   const parsed = parseBody(col, r.header('content-type'), r.body);
   const result = await endpointPut(ctx.deps, {
     collection: col.name, href: name, incoming: parsed.item, caps: parsed.caps, target: item, ifMatched,
-    client: clientMember(ctx.user, ctx.userAgent),
+    client: clientMember(ctx.user, ctx.userAgent), raw: wantsJCard(r.header('content-type')) ? undefined : utf8Text(r.body),
   });
   if (result.outcome === 'uid-conflict') {
     const other = await ctx.store.getItem(result.itemId);
@@ -34,3 +34,12 @@ export const put: DavHandler = async (r, res, ctx) => {
   if (result.agrees) res.setHeader('ETag', endpointEtag(result.item));
   res.status(live ? 204 : 201).end();
 };
+
+/** The body as text when it is UTF-8 (what a client's own form is kept as). */
+function utf8Text(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}

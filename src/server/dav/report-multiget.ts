@@ -1,5 +1,6 @@
 import type { DavContext } from '../context.js';
-import { propRequestOf, propResponse, sendMultistatus, Served, statusResponse } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
+import { Served } from '../served.js';
 import { resolveName } from '../names.js';
 import { nameInCollection } from '../paths.js';
 import { objectResource, type Resource } from '../resources.js';
@@ -10,6 +11,7 @@ import type { Response } from 'express';
 export async function multiget(body: XmlNode, target: Resource & { type: 'collection' }, res: Response, ctx: DavContext): Promise<void> {
   const req = propRequestOf(body);
   const served = new Served();
+  await served.prepare(ctx, target.col);
   const responses: string[] = [];
   for (const h of children(body, NS.dav, 'href')) {
     const href = h.text.trim();

@@ -3,7 +3,8 @@ import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { calendarFilter } from '../calendar-filter.js';
 import { cardFilter } from '../card-filter.js';
 import type { DavContext } from '../context.js';
-import { propRequestOf, propResponse, sendMultistatus, Served, statusResponse } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
+import { Served } from '../served.js';
 import { listEntries } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, NS, type XmlNode } from '../xml.js';
@@ -20,6 +21,7 @@ export async function query(body: XmlNode, target: Resource & { type: 'collectio
   const limit = contacts && limitText && /^\d+$/.test(limitText) ? Number(limitText) : Infinity;
   const req = propRequestOf(body);
   const served = new Served();
+  await served.prepare(ctx, target.col);
   const responses: string[] = [];
   let truncated = false;
   for (const e of await listEntries(ctx.store, target.col)) {

@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import type { DavContext } from '../context.js';
 import { DavError } from '../dav-error.js';
-import { propRequestOf, propResponse, sendMultistatus, Served, statusResponse } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
+import { Served } from '../served.js';
 import { listEntries, namesOf } from '../names.js';
 import { syncToken } from '../properties.js';
 import { objectResource, type Resource } from '../resources.js';
@@ -20,6 +21,7 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   const served = new Served();
   const responses: string[] = [];
   const col = target.col;
+  await served.prepare(ctx, col);
   if (token === '') {
     const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
     for (const e of await listEntries(ctx.store, col)) responses.push(propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served));

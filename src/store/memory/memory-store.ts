@@ -22,6 +22,7 @@ export class MemoryStore implements Store {
   private runs = new Map<string, RunRecord>();
   private identity = new Map<string, { collection: string; keys: Set<string> }>();
   private links = new Map<string, LinkRecord>();
+  private dead = new Map<string, Map<string, Record<string, string>>>();
   private states = new Map<string, MemberState>();
   private log: LogEntry[] = [];
   private quarantine = new Map<string, QuarantineRecord>();
@@ -48,6 +49,7 @@ export class MemoryStore implements Store {
 
   async deleteCollection(name: string): Promise<void> {
     this.collections.delete(name);
+    this.dead.delete(name);
     for (const [id, it] of this.items) {
       if (it.collection !== name) continue;
       this.items.delete(id);
@@ -61,6 +63,17 @@ export class MemoryStore implements Store {
     // The log goes too: whoever re-creates the name must not see the old collection's merges.
     this.log = this.log.filter((e) => e.collection !== name);
     // The collection's seq stays, so a re-created collection never reuses a sync token.
+  }
+
+  async deadProperties(collection: string): Promise<Record<string, Record<string, string>>> {
+    return clone(Object.fromEntries([...(this.dead.get(collection) ?? new Map()).entries()]));
+  }
+
+  async setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void> {
+    const byHref = this.dead.get(collection) ?? new Map<string, Record<string, string>>();
+    if (Object.keys(props).length === 0) byHref.delete(href);
+    else byHref.set(href, clone(props));
+    this.dead.set(collection, byHref);
   }
 
   async getItem(id: string): Promise<StoredItem | undefined> {

@@ -18,8 +18,8 @@ export function applyChange(stmt: StatementCache, change: StoreChange, now: stri
     stmt('DELETE FROM links WHERE collection = ? AND member = ? AND href = ?').run(k.collection, k.member, k.href);
   }
   for (const l of change.links ?? []) {
-    stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at)
-          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at)`).run(linkToRow(l));
+    stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at, raw)
+          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at, @raw)`).run(linkToRow(l));
   }
 
   const logIds: number[] = [];

@@ -154,6 +154,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_start ON runs (start);
     `);
   },
+  // 3: the text a member holds at a link (LinkRecord.raw), for round-trip fidelity; dead
+  // properties of the endpoint's resources (href '' is the collection).
+  (db) => {
+    db.exec(`
+      ALTER TABLE links ADD COLUMN raw TEXT;
+      CREATE TABLE dead_props (
+        collection TEXT NOT NULL,
+        href TEXT NOT NULL,
+        props TEXT NOT NULL,
+        PRIMARY KEY (collection, href)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -51,6 +51,7 @@ export interface LinkRow {
   base: string;
   agreed_version: number;
   updated_at: string;
+  raw: string | null;
 }
 
 export interface MemberStateRow {
@@ -153,6 +154,7 @@ export function linkFromRow(r: LinkRow): LinkRecord {
     etag: r.etag,
     agreedVersion: r.agreed_version,
     updatedAt: r.updated_at,
+    ...(r.raw === null || r.raw === undefined ? {} : { raw: r.raw }),
   } as LinkRecord;
   // The base is read only for the few links whose entry changed: parse it on first use, so
   // listing a member's 10,000 links for a no-change sync costs no JSON parsing.
@@ -176,6 +178,7 @@ export function linkToRow(l: LinkRecord): LinkRow {
     base: JSON.stringify(l.base),
     agreed_version: l.agreedVersion,
     updated_at: l.updatedAt,
+    raw: l.raw ?? null,
   };
 }
 

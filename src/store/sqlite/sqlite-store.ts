@@ -23,7 +23,7 @@ const DEFAULT_LOG_LIMIT = 100;
 
 const ITEM_COLS = 'i.id, i.collection, i.uid, i.version, i.seq, i.deleted, i.data, i.meta, i.updated_at';
 
-type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string };
+type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string; l_raw: string | null };
 
 /**
  * The default store: one SQLite file in WAL mode, so `pimhub sync` and `pimhub serve` can
@@ -101,9 +101,21 @@ export class SqliteStore implements Store {
     this.write(() => {
       // item_versions and identity_keys follow items through ON DELETE CASCADE. The log goes
       // too: whoever re-creates the name must not see (or reverse) the old collection's merges.
-      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'collections']) {
+      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'dead_props', 'collections']) {
         this.stmt(`DELETE FROM ${table} WHERE ${table === 'collections' ? 'name' : 'collection'} = ?`).run(name);
       }
+    });
+  }
+
+  async deadProperties(collection: string): Promise<Record<string, Record<string, string>>> {
+    const rows = this.all<{ href: string; props: string }>('SELECT href, props FROM dead_props WHERE collection = ?', collection);
+    return Object.fromEntries(rows.map((r) => [r.href, JSON.parse(r.props) as Record<string, string>]));
+  }
+
+  async setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void> {
+    this.write(() => {
+      if (Object.keys(props).length === 0) this.stmt('DELETE FROM dead_props WHERE collection = ? AND href = ?').run(collection, href);
+      else this.stmt('INSERT OR REPLACE INTO dead_props (collection, href, props) VALUES (?, ?, ?)').run(collection, href, JSON.stringify(props));
     });
   }
 
@@ -181,7 +193,7 @@ export class SqliteStore implements Store {
     // result rows are decoded.
     const rows = this.all<PendingRow>(
       `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, l.base AS l_base,
-              l.agreed_version AS l_agreed, l.updated_at AS l_updated
+              l.agreed_version AS l_agreed, l.updated_at AS l_updated, l.raw AS l_raw
        FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
@@ -193,7 +205,7 @@ export class SqliteStore implements Store {
       if (r.l_href === null) return { item };
       const link = linkFromRow({
         collection, member, href: r.l_href, item_id: r.id, etag: r.l_etag, base: r.l_base,
-        agreed_version: r.l_agreed, updated_at: r.l_updated,
+        agreed_version: r.l_agreed, updated_at: r.l_updated, raw: r.l_raw,
       });
       return { item, link };
     });

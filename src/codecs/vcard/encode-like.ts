@@ -1,0 +1,125 @@
+/**
+ * A card written in a member's own form (SPEC §5: what a client PUTs, it GETs back). Given
+ * the text the member last held (the template), every property of the item that is
+ * unchanged — one of the template's lines decodes to exactly the same property — is written
+ * as that line, byte for byte: its `VALUE=`, parameter case and order, group, name case,
+ * value form (`--0315`) and folding. Only the other properties are encoded. VERSION stays
+ * where the template had it and the line ends are the template's. PRODID names the
+ * member's product, so the template's own PRODID is kept.
+ *
+ * Reusing a line only when it decodes to the very property being written is what makes
+ * this safe: a stale template can cost form, never content.
+ */
+import type { ContactItem } from '../../model/item.js';
+import { sameProperty, type Property } from '../../model/property.js';
+import { byteString, bytesOf, decodeBytes, toBytes } from './bytes.js';
+import { VCARD_CAPABILITIES } from './capabilities.js';
+import { logicalLines } from './content-line.js';
+import { cardVersion, decodeCard, rawText } from './decode-card.js';
+import type { VCardVersion } from './design.js';
+import { encodeVCard } from './encode-card.js';
+import { encodeProperty } from './encode-property.js';
+import { splitCards, splitLines, type RawLine } from './split.js';
+
+interface TemplateLine {
+  prop: Property;
+  /** The physical lines of the property, joined with the template's line end. */
+  text: string;
+}
+
+export interface CardTemplate {
+  version: VCardVersion;
+  begin: string;
+  end: string;
+  versionLine: string;
+  /** How many properties preceded VERSION. */
+  versionAt: number;
+  lines: TemplateLine[];
+  eol: string;
+}
+
+const VERSION_HEAD = /^VERSION[ \t]*:/i;
+
+/** The template of one card's text; undefined when it is not exactly one readable card. */
+export function parseCardTemplate(text: string): CardTemplate | undefined {
+  const chunks = splitCards(splitLines(byteString(toBytes(text))));
+  const chunk = chunks[0];
+  if (chunks.length !== 1 || chunk?.kind !== 'card') return undefined;
+  const lines = chunk.lines;
+  const inner = lines.slice(1, -1);
+  const { version } = cardVersion(inner);
+  const decoded = decodeCard(chunk.beginLine, lines);
+  if (version === undefined || !decoded.ok) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const first = lines[0]!.no;
+  const physical = (from: number, to: number): string =>
+    decodeBytes(bytesOf(lines.slice(from - first, to - first + 1).map((l: RawLine) => l.text).join(eol)), 'utf-8');
+
+  const logical = logicalLines(inner, version === '2.1');
+  const props = decoded.item.card.props;
+  const out: TemplateLine[] = [];
+  let versionLine = `VERSION:${version}`;
+  let versionAt = 0;
+  const endNo = lines[lines.length - 1]!.no;
+  logical.forEach((ll, k) => {
+    const to = (logical[k + 1]?.no ?? endNo) - 1;
+    if (VERSION_HEAD.test(ll.text)) {
+      versionLine = physical(ll.no, to);
+      versionAt = out.length;
+      return;
+    }
+    const prop = props[out.length];
+    if (prop) out.push({ prop, text: physical(ll.no, to) });
+  });
+  // Every property must have found its line, or the pairing is off.
+  if (out.length !== props.length) return undefined;
+  return { version, begin: physical(first, first), end: physical(endNo, endNo), versionLine, versionAt, lines: out, eol };
+}
+
+/** The VERSION of a template text, when it is one readable card. */
+export function templateVersion(text: string | undefined): VCardVersion | undefined {
+  return text === undefined ? undefined : parseCardTemplate(text)?.version;
+}
+
+/** encodeVCard, in the template's form where the item did not change (see above). */
+export function encodeVCardLike(item: ContactItem, version: VCardVersion, template: string | undefined): string {
+  const t = template === undefined ? undefined : parseCardTemplate(template);
+  if (!t || t.version !== version) return encodeVCard(item, version);
+  const caps = VCARD_CAPABILITIES[version];
+  const used = new Set<number>();
+  const pick = (p: Property): number => {
+    const i = t.lines.findIndex((l, j) => !used.has(j) && sameProperty(l.prop, p));
+    if (i >= 0 || p.name !== 'prodid') return i;
+    return t.lines.findIndex((l, j) => !used.has(j) && l.prop.name === 'prodid');
+  };
+  const out: string[] = [];
+  for (const p of item.card.props) {
+    if (p.name === 'version' || !caps.holds(p, item.card)) continue;
+    const i = pick(p);
+    if (i >= 0) used.add(i);
+    out.push(i >= 0 ? t.lines[i]!.text : encodeProperty(p, version).join(t.eol));
+  }
+  out.splice(Math.min(t.versionAt, out.length), 0, t.versionLine);
+  return [t.begin, ...out, t.end].join(t.eol) + t.eol;
+}
+
+const UID_LINE = /^UID(?:;[^:]*)?:(.*)$/i;
+
+/**
+ * The text of each card of a file, by UID (a file of many cards: each card's own text is
+ * its template for the next rewrite). Cards without UID, or repeating one, have none.
+ */
+export function cardTextsByUid(input: Uint8Array): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const chunk of splitCards(splitLines(byteString(input)))) {
+    if (chunk.kind !== 'card') continue;
+    const uidLine = logicalLines(chunk.lines.slice(1, -1), false).map((l) => UID_LINE.exec(l.text)).find((m) => m);
+    if (!uidLine) continue;
+    const uid = decodeBytes(bytesOf(uidLine[1]!.trim()), 'utf-8');
+    if (seen.has(uid)) out.delete(uid);
+    else out.set(uid, rawText(chunk.lines));
+    seen.add(uid);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * What one request serves with data, per collection: the text each client holds for each
+ * href (its link's raw text: its own form, see src/server/render.ts) is looked up before
+ * rendering, and what was served is recorded afterwards as the client's links (the base of
+ * its next PUT, and the form it is served next).
+ */
+import type { CollectionRecord, LinkRecord, StoredItem } from '../core/store.js';
+import { clientMember, ENDPOINT_MEMBER, recordServed } from '../sync/endpoint-write.js';
+import type { DavContext } from './context.js';
+
+export class Served {
+  private readonly byCol = new Map<string, Array<{ href: string; item: StoredItem; raw?: string }>>();
+  /** Per collection, per href: the client's own link, else another client's (shared `endpoint` link). */
+  private readonly templates = new Map<string, Map<string, { link: LinkRecord; own: boolean }>>();
+
+  /** Loads the texts this client (else any client of the endpoint) holds in a collection. */
+  async prepare(ctx: DavContext, col: CollectionRecord): Promise<void> {
+    const links = new Map<string, { link: LinkRecord; own: boolean }>();
+    const own = clientMember(ctx.user, ctx.userAgent);
+    for (const member of [ENDPOINT_MEMBER, own]) {
+      for (const l of await ctx.store.linksForMember(col.name, member)) if (l.raw !== undefined) links.set(l.href, { link: l, own: member === own });
+    }
+    this.templates.set(col.name, links);
+  }
+
+  /** Loads the text held for one href (GET). */
+  async prepareOne(ctx: DavContext, col: CollectionRecord, name: string): Promise<void> {
+    const links = this.templates.get(col.name) ?? new Map<string, { link: LinkRecord; own: boolean }>();
+    const own = clientMember(ctx.user, ctx.userAgent);
+    for (const member of [ENDPOINT_MEMBER, own]) {
+      const l = await ctx.store.getLink(col.name, member, name);
+      if (l?.raw !== undefined) links.set(name, { link: l, own: member === own });
+    }
+    this.templates.set(col.name, links);
+  }
+
+  /**
+   * The text the client holds for this object (`own`), else the text another client of the
+   * endpoint holds, if it is still the same item.
+   */
+  template(col: CollectionRecord, name: string, item: StoredItem): { raw: string; own: boolean } | undefined {
+    const t = this.templates.get(col.name)?.get(name);
+    return t && t.link.itemId === item.id && t.link.raw !== undefined ? { raw: t.link.raw, own: t.own } : undefined;
+  }
+
+  add(col: CollectionRecord, name: string, item: StoredItem, raw?: string): void {
+    this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item, ...(raw === undefined ? {} : { raw }) }]);
+  }
+
+  /** One commit per collection per request. */
+  async record(ctx: DavContext): Promise<void> {
+    for (const [col, served] of this.byCol) await recordServed(ctx.store, col, served, ctx.now(), clientMember(ctx.user, ctx.userAgent));
+  }
+}
