@@ -43,11 +43,11 @@ interface Running {
   child: ChildProcess;
 }
 
-/** Starts jongodb and waits for the `JONGODB_URI=` line it prints. */
-export async function startJongodb(binary: string): Promise<Running> {
-  const child = spawn(binary, ['--host=127.0.0.1', '--port=0', '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts jongodb (a single-node replica set, or a standalone server) and waits for the `JONGODB_URI=` line it prints. */
+export async function startJongodb(binary: string, replicaSet = true): Promise<Running> {
+  const args = ['--host=127.0.0.1', '--port=0'];
+  if (replicaSet) args.push('--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0');
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = (): void => { child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));

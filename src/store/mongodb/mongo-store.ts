@@ -11,6 +11,7 @@ import {
 } from '../sqlite/rows.js';
 import { redactUrl } from '../store-url.js';
 import { applyChange, type Doc } from './commit.js';
+import { LocalQueue, withCommitLease } from './commit-lease.js';
 import { connectMongo, mongoError } from './connect.js';
 import { lastNumber, seqCounter } from './counters.js';
 import { idOf, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
@@ -24,12 +25,14 @@ const CHUNK = 1000;
 
 /**
  * The Store on a MongoDB replica set (SPEC §6), for several gateway processes sharing one
- * store. Every `commit` is one multi-document transaction; locks are documents with an
- * expiry, taken with a single conditional upsert. See docs/store.md.
+ * store. Every `commit` is one multi-document transaction, run under the store's commit
+ * lease (commit-lease.ts); locks are documents with an expiry, taken with a single
+ * conditional upsert. See docs/store.md.
  */
 export class MongoStore implements Store {
   private client: MongoClient | undefined;
   private database: Db | undefined;
+  private readonly writes = new LocalQueue();
 
   constructor(private readonly url: string) {}
 
@@ -248,7 +251,7 @@ export class MongoStore implements Store {
     const db = this.db();
     const client = this.client!;
     try {
-      return await inTransaction(client, (session) => fn(db, session));
+      return await this.writes.run(() => withCommitLease(db, () => inTransaction(client, (session) => fn(db, session))));
     } catch (e) {
       throw isPimError(e) ? e : mongoError(e, this.url, `MongoDB store: cannot ${what}`);
     }
