@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { isPimError } from '../../src/core/errors.js';
-import { MongoStore } from '../../src/store/mongodb/mongo-store.js';
+import { MongoStore, type CommitMode } from '../../src/store/mongodb/mongo-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { jongodbBinary, mongoTargets, startJongodb, stopJongodb } from './jongodb.js';
 import { write } from './store-fixtures.js';
@@ -13,16 +13,17 @@ import { write } from './store-fixtures.js';
 
 const storeModule = fileURLToPath(new URL('../../src/store/mongodb/mongo-store.js', import.meta.url));
 
-async function open(url: string): Promise<MongoStore> {
-  const s = new MongoStore(url);
+async function open(url: string, commitMode?: CommitMode): Promise<MongoStore> {
+  const s = new MongoStore(url, { commitMode });
   await s.init();
   return s;
 }
 
 for (const target of mongoTargets()) {
-  test(`${target.name}: two stores on one database see each other's commits; a stale write is refused, never lost`, async () => {
+  for (const mode of ['transaction', 'journal'] as CommitMode[]) {
+  test(`${target.name}, ${mode}: two stores on one database see each other's commits; a stale write is refused, never lost`, async () => {
     const url = await target.freshUrl();
-    const [a, b] = [await open(url), await open(url)];
+    const [a, b] = [await open(url, mode), await open(url, mode)];
     try {
       await a.commit({ items: [write('i1', 'Ann')] });
       assert.equal((await b.getItem('i1'))?.version, 1);
@@ -41,9 +42,9 @@ for (const target of mongoTargets()) {
     }
   });
 
-  test(`${target.name}: parallel commits from two stores get distinct, increasing seqs and log ids`, async () => {
+  test(`${target.name}, ${mode}: parallel commits from two stores get distinct, increasing seqs and log ids`, async () => {
     const url = await target.freshUrl();
-    const [a, b] = [await open(url), await open(url)];
+    const [a, b] = [await open(url, mode), await open(url, mode)];
     try {
       const log = (uid: string) => ({ run: 'r', time: '2024-01-01T00:00:00.000Z', collection: 'c', uid, action: 'created' as const, connector: 'm1' });
       const commits = Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).commit({ items: [write(`i${i}`, `P${i}`)], log: [log(`u${i}`)] }));
@@ -61,6 +62,8 @@ for (const target of mongoTargets()) {
       await b.close();
     }
   });
+
+  }
 
   test(`${target.name}: of 40 processes' worth of parallel tryLock calls, exactly one gets the lock`, async () => {
     const url = await target.freshUrl();

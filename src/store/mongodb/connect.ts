@@ -69,3 +69,9 @@ export function mongoError(e: unknown, url: string, what: string): PimError {
   }
   return new PimError('io', `${what}: MongoDB error: ${msg}`, { where });
 }
+
+/** Whether the server is jongodb (buildInfo says `…-jongodb`), whose transactions pimhub avoids (docs/store.md). */
+export async function isJongodb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 }).catch(() => ({} as Record<string, unknown>));
+  return String(info.gitVersion ?? '') === 'jongodb' || String(info.version ?? '').endsWith('-jongodb');
+}

@@ -10,9 +10,11 @@ import {
   type QuarantineRow, type RunRow,
 } from '../sqlite/rows.js';
 import { redactUrl } from '../store-url.js';
-import { applyChange, type Doc } from './commit.js';
+import { applyOps } from './apply.js';
 import { LocalQueue, withCommitLease } from './commit-lease.js';
-import { connectMongo, mongoError } from './connect.js';
+import { commitThroughJournal, replayJournal } from './journal.js';
+import { planChange, planDeleteCollection, type Doc, type Plan } from './plan.js';
+import { connectMongo, isJongodb, mongoError } from './connect.js';
 import { lastNumber, seqCounter } from './counters.js';
 import { idOf, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
 import { acquireLock, lockHolder, releaseLock } from './locks.js';
@@ -24,6 +26,13 @@ const DEFAULT_LOG_LIMIT = 100;
 const CHUNK = 1000;
 
 /**
+ * How commits are made atomic: `transaction` (a multi-document transaction; real MongoDB) or
+ * `journal` (journal.ts; chosen for jongodb, whose transactions copy the database and grow
+ * slow with its size). Both run under the commit lease.
+ */
+export type CommitMode = 'transaction' | 'journal';
+
+/**
  * The Store on a MongoDB replica set (SPEC §6), for several gateway processes sharing one
  * store. Every `commit` is one multi-document transaction, run under the store's commit
  * lease (commit-lease.ts); locks are documents with an expiry, taken with a single
@@ -33,8 +42,15 @@ export class MongoStore implements Store {
   private client: MongoClient | undefined;
   private database: Db | undefined;
   private readonly writes = new LocalQueue();
+  private mode: CommitMode | undefined;
 
-  constructor(private readonly url: string) {}
+  /** `commitMode` overrides the choice made from the server (tests run both modes). */
+  constructor(private readonly url: string, private readonly opts: { commitMode?: CommitMode } = {}) {}
+
+  /** The commit mode in use (after init). */
+  get commitMode(): CommitMode | undefined {
+    return this.mode;
+  }
 
   /** The URL without credentials, for messages. */
   get where(): string {
@@ -46,12 +62,17 @@ export class MongoStore implements Store {
     const { client, db } = await connectMongo(this.url);
     try {
       await ensureSchema(db, this.where);
+      this.mode = this.opts.commitMode ?? ((await isJongodb(db)) ? 'journal' : 'transaction');
+      this.client = client;
+      this.database = db;
+      // A writer killed mid-commit may have left a journal: finish its commit before anything is read.
+      await this.tx('finish an interrupted commit', async () => ({ ops: [], result: undefined }));
     } catch (e) {
+      this.client = undefined;
+      this.database = undefined;
       await client.close().catch(() => undefined);
       throw mongoError(e, this.url, 'cannot prepare the MongoDB store');
     }
-    this.client = client;
-    this.database = db;
   }
 
   async close(): Promise<void> {
@@ -75,14 +96,9 @@ export class MongoStore implements Store {
   }
 
   async deleteCollection(name: string): Promise<void> {
-    await this.tx('delete the collection', async (db, session) => {
-      const ids = (await db.collection(C.items).aggregate<{ _id: string }>([{ $match: { collection: name } }, { $project: { _id: 1 } }], { session }).toArray()).map((r) => r._id);
-      for (let i = 0; i < ids.length; i += CHUNK) await db.collection(C.versions).deleteMany({ item_id: { $in: ids.slice(i, i + CHUNK) } }, { session });
-      // The log goes too: whoever re-creates the name must not see the old collection's merges.
-      // Its change sequence (counters) stays, so sync tokens are never reused.
-      for (const c of [C.items, C.links, C.states, C.quarantine, C.outbox, C.log]) await db.collection(c).deleteMany({ collection: name }, { session });
-      await db.collection(C.collections).deleteMany({ name }, { session });
-    });
+    // The log goes too: whoever re-creates the name must not see the old collection's merges.
+    // Its change sequence (counters) stays, so sync tokens are never reused.
+    await this.tx('delete the collection', (db, session) => planDeleteCollection(db, session, name));
   }
 
   async getItem(id: string): Promise<StoredItem | undefined> {
@@ -118,11 +134,11 @@ export class MongoStore implements Store {
   }
 
   async changesSince(collection: string, seq: number): Promise<{ items: StoredItem[]; seq: number }> {
-    // The seq first: every item at or below it is committed (a seq block and its items commit
-    // together), so nothing is missed; a change committed meanwhile may come now and again next time.
+    // The seq first: a commit writes its counter after its items, so every item at or below it
+    // is there; an item committed meanwhile comes now and again next time, never not at all.
     const current = await this.currentSeq(collection);
     const items = (await this.find<ItemDoc>(C.items, { collection, seq: { $gt: seq } }, { seq: 1 })).map(itemFromRow);
-    return { items, seq: items.reduce((m, i) => Math.max(m, i.seq), current) };
+    return { items, seq: current };
   }
 
   async currentSeq(collection: string): Promise<number> {
@@ -164,7 +180,7 @@ export class MongoStore implements Store {
   async appendLog(entries: NewLogEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const now = new Date().toISOString();
-    return (await this.tx('append to the log', (db, session) => applyChange(db, session, { log: entries }, now))).logIds;
+    return (await this.tx('append to the log', (db, session) => planChange(db, session, { log: entries }, now))).logIds;
   }
 
   async listLog(q: LogQuery = {}): Promise<LogEntry[]> {
@@ -209,7 +225,7 @@ export class MongoStore implements Store {
 
   async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
     const now = new Date().toISOString();
-    return this.tx('commit', (db, session) => applyChange(db, session, change, now));
+    return this.tx('commit', (db, session) => planChange(db, session, change, now));
   }
 
   async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -247,11 +263,27 @@ export class MongoStore implements Store {
     }
   }
 
-  private async tx<T>(what: string, fn: (db: Db, session: ClientSession) => Promise<T>): Promise<T> {
+  /**
+   * A write: planned and applied under the commit lease, one at a time per process; in a
+   * transaction or through the journal (CommitMode).
+   */
+  private async tx<T>(what: string, plan: (db: Db, session: ClientSession | undefined) => Promise<Plan<T>>): Promise<T> {
     const db = this.db();
     const client = this.client!;
     try {
-      return await this.writes.run(() => withCommitLease(db, () => inTransaction(client, (session) => fn(db, session))));
+      return await this.writes.run(() => withCommitLease(db, async () => {
+        await replayJournal(db);
+        if (this.mode === 'journal') {
+          const p = await plan(db, undefined);
+          await commitThroughJournal(db, p.ops);
+          return p.result;
+        }
+        return inTransaction(client, async (session) => {
+          const p = await plan(db, session);
+          await applyOps(db, p.ops, session);
+          return p.result;
+        });
+      }));
     } catch (e) {
       throw isPimError(e) ? e : mongoError(e, this.url, `MongoDB store: cannot ${what}`);
     }

@@ -28,6 +28,8 @@ export const C = {
   runs: 'runs',
   /** `_id` = lock name. */
   locks: 'locks',
+  /** Commits being applied without a transaction (journal.ts). */
+  journal: 'journal',
   /** `_id: 'schema'` holds the schema version. */
   meta: 'meta',
 } as const;
@@ -56,6 +58,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
   [C.outbox]: [{ key: { collection: 1, member: 1, _id: 1 }, name: 'collection_member_id' }],
   [C.counters]: [{ key: { name: 1, last: -1 }, name: 'name_last' }],
   [C.runs]: [{ key: { start: -1, ord: -1 }, name: 'start_ord' }],
+  [C.journal]: [{ key: { commit: 1 }, name: 'commit' }],
 };
 
 /**
