@@ -2,7 +2,7 @@ import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import { PimError, isPimError } from '../../core/errors.js';
 import type {
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem,
+  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow, outboxFromRow,
@@ -15,6 +15,7 @@ import { LocalQueue, withCommitLease } from './commit-lease.js';
 import { commitThroughJournal, replayJournal } from './journal.js';
 import { planChange, planDeleteCollection, type Doc, type Plan } from './plan.js';
 import { connectMongo, isJongodb, mongoError } from './connect.js';
+import { exportPage, planImport } from './copy-records.js';
 import { lastNumber, seqCounter } from './counters.js';
 import { idOf, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
 import { acquireLock, lockHolder, releaseLock } from './locks.js';
@@ -226,6 +227,14 @@ export class MongoStore implements Store {
   async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
     const now = new Date().toISOString();
     return this.tx('commit', (db, session) => planChange(db, session, change, now));
+  }
+
+  async exportPage<T extends StoreTable>(table: T, offset: number, limit: number): Promise<StoreRecords[T]> {
+    return this.op(`export ${table}`, (db) => exportPage(db, table, offset, limit));
+  }
+
+  async importRecords(records: Partial<StoreRecords>): Promise<void> {
+    await this.tx('import records', (db, session) => planImport(db, session, records));
   }
 
   async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
