@@ -186,3 +186,47 @@ collections:
     }
   });
 }
+
+for (const target of mongoTargets()) {
+  test(`${target.name}: a sync killed with SIGKILL at several points converges with nothing lost or duplicated`, { timeout: 600_000 }, async () => {
+    const N = 300;
+    const s = new Scenario('mongo-crash');
+    try {
+      mkdirSync(s.path('a'));
+      writeFileSync(s.path('all.vcf'), generateContacts(N, 7).map((c) => c.text).join(''));
+      s.config(`store: "${await target.freshUrl()}"
+connectors:
+  file: { type: vcard-file, path: ./all.vcf }
+  a: { type: vdir, path: ./a }
+collections:
+  contacts: { kind: contacts, members: [file, a] }
+`);
+      let kills = 0;
+      for (const ms of [800, 1600, 3000, 5000]) {
+        const child = s.start(['sync']);
+        const exit = once(child, 'exit');
+        const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+        const [code, signal] = (await exit) as [number | null, string | null];
+        clearTimeout(timer);
+        if (signal !== 'SIGKILL') {
+          assert.equal(code, 0);
+          break;
+        }
+        kills++;
+      }
+      assert.ok(kills >= 1, 'at least one sync was interrupted');
+      const done = s.run(['sync']);
+      assert.equal(done.code, 0, done.stderr);
+      const files = readdirSync(s.path('a')).filter((f) => !f.startsWith('.'));
+      assert.equal(files.length, N, 'the vdir holds every contact once');
+      const uids = files.map((f) => /^UID:(.*)$/m.exec(read(s.path('a', f)))![1]!.trim());
+      assert.equal(new Set(uids).size, N, 'no duplicate UIDs');
+      assert.equal(count(read(s.path('all.vcf')), /^BEGIN:VCARD/m), N, 'the vcf holds every contact once');
+      assert.equal(s.run(['status', '--json']).json().collections[0].items, N);
+      const last = s.run(['sync', '--json']).json();
+      assert.equal(last.collections[0].writes.length, 0, 'nothing left to write');
+    } finally {
+      s.cleanup();
+    }
+  });
+}

@@ -8,6 +8,8 @@ import { MongoStore, type CommitMode } from '../../src/store/mongodb/mongo-store
 import { openStore } from '../../src/store/open-store.js';
 import { jongodbBinary, mongoTargets, startJongodb, stopJongodb } from './jongodb.js';
 import { write } from './store-fixtures.js';
+import { planChange } from '../../src/store/mongodb/plan.js';
+import { C } from '../../src/store/mongodb/schema.js';
 
 /** The MongoDB store shared by several store instances and processes, and its errors. */
 
@@ -64,6 +66,35 @@ for (const target of mongoTargets()) {
   });
 
   }
+
+  test(`${target.name}: a journal left by a killed writer is finished by the next opener; an incomplete one is dropped`, async () => {
+    const url = await target.freshUrl();
+    const a = await open(url, 'journal');
+    try {
+      const db = a.db();
+      const now = new Date().toISOString();
+      // What a writer killed after writing its journal, before or while applying it, leaves.
+      const whole = await planChange(db, undefined, { items: [write('k1', 'Kept')], log: [{ run: 'r', time: now, collection: 'c', uid: 'uid-k1', action: 'created', connector: 'm1' }] }, now);
+      await db.collection<Record<string, unknown> & { _id: string }>(C.journal).insertOne({ _id: 'a:000000', commit: 'a', part: 0, parts: 1, ops: whole.ops });
+      // One killed while writing its journal (1 of 2 parts): nothing of it may appear.
+      const half = await planChange(db, undefined, { items: [write('k2', 'Lost')] }, now);
+      await db.collection<Record<string, unknown> & { _id: string }>(C.journal).insertOne({ _id: 'b:000000', commit: 'b', part: 0, parts: 2, ops: half.ops });
+      const b = await open(url, 'journal');
+      try {
+        assert.equal((await b.getItem('k1'))?.version, 1);
+        assert.equal((await b.listLog()).length, 1);
+        assert.equal(await b.currentSeq('c'), 1);
+        assert.equal(await b.getItem('k2'), undefined);
+        assert.equal(await db.collection(C.journal).countDocuments({}), 0);
+        await b.commit({ items: [write('k3', 'Next')] });
+        assert.equal((await b.getItem('k3'))?.seq, 2);
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await a.close();
+    }
+  });
 
   test(`${target.name}: of 40 processes' worth of parallel tryLock calls, exactly one gets the lock`, async () => {
     const url = await target.freshUrl();
