@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { davVsVdirsyncer } from './dav-vs-vdirsyncer.js';
 import { localScale } from './local-scale.js';
 import { mergeEngine } from './merge-engine.js';
+import { mongoScale } from './mongo-scale.js';
 import type { BenchFigure } from './figure.js';
 
 /**
@@ -11,7 +12,7 @@ import type { BenchFigure } from './figure.js';
  * shared/BENCHMARKS.md and writes one Markdown report to stdout and bench/results/latest.md.
  * Add a figure by writing a module exporting a BenchFigure and listing it here.
  */
-const FIGURES: BenchFigure[] = [davVsVdirsyncer, localScale, mergeEngine];
+const FIGURES: BenchFigure[] = [davVsVdirsyncer, localScale, mergeEngine, mongoScale];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

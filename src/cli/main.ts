@@ -5,6 +5,7 @@ import { daemonCommand } from './commands/daemon.js';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
 import { logCommand } from './commands/log.js';
+import { migrateCommand } from './commands/migrate.js';
 import { passwdCommand } from './commands/passwd.js';
 import { resolveCommand } from './commands/resolve.js';
 import { runsCommand } from './commands/runs.js';
@@ -61,6 +62,9 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
     .option('--log-level <level>', 'fatal | error | warn | info | debug | trace (default info, or $PIMHUB_LOG_LEVEL)')
     .option('--login-hint <text>', 'a line printed with the URLs (npm start names the demo login)')
     .action((o) => run(() => daemonCommand({ config: cfg(), ...o }))());
+  p.command('migrate').description('copy the whole store into another, empty one (sqlite: ⇄ mongodb://); point store: at it afterwards')
+    .requiredOption('--to <url>', 'the target store URL (sqlite:PATH or mongodb://HOST/DB?replicaSet=NAME)').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => migrateCommand({ config: cfg(), ...o }))());
   p.command('passwd').argument('<user>').description('print a password hash for the config')
     .action((user) => run(() => passwdCommand(user))());
   return p;

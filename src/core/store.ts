@@ -252,6 +252,29 @@ export interface LogQuery {
   limit?: number;
 }
 
+/** The tables `pimhub migrate` copies, in the order it copies them. */
+export const STORE_TABLES = ['collections', 'items', 'versions', 'links', 'memberStates', 'quarantine', 'outbox', 'log', 'runs', 'seqs', 'deadProps'] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+/** Records of each table as `exportPage` gives and `importRecords` takes them: verbatim (ids, versions, seqs, times). */
+export interface StoreRecords {
+  collections: CollectionRecord[];
+  /** With the live item's identity keys. */
+  items: Array<StoredItem & { identityKeys: string[] }>;
+  versions: Array<ItemVersion & { itemId: string }>;
+  links: LinkRecord[];
+  memberStates: MemberState[];
+  quarantine: QuarantineRecord[];
+  outbox: OutboxEntry[];
+  log: LogEntry[];
+  /** Oldest first (the order ties of equal start times keep). */
+  runs: RunRecord[];
+  /** Each collection's change sequence (kept after its collection is deleted). */
+  seqs: Array<{ collection: string; seq: number }>;
+  /** Dead properties of the endpoint's resources (href '' is the collection). */
+  deadProps: Array<{ collection: string; href: string; props: Record<string, string> }>;
+}
+
 export interface Store {
   /** Opens (creating and migrating as needed). */
   init(): Promise<void>;
@@ -314,6 +337,14 @@ export interface Store {
 
   /** Applies everything atomically. Ids come from the caller; an item write gets version expectVersion + 1 and a new seq. */
   commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }>;
+
+  /** One page of a table's records in a stable order, for copying a whole store (`pimhub migrate`). */
+  exportPage<T extends StoreTable>(table: T, offset: number, limit: number): Promise<StoreRecords[T]>;
+  /**
+   * Writes records verbatim (ids, versions, seqs and times kept; counters raised past them),
+   * atomically. Only for filling an empty store (`pimhub migrate`): it checks no versions.
+   */
+  importRecords(records: Partial<StoreRecords>): Promise<void>;
 
   /** A named lock across processes (two syncs of one collection never run at once). False if held. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;

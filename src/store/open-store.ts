@@ -3,20 +3,22 @@ import { PimError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { redactUrl } from './store-url.js';
 
 /**
  * Opens the store a `store:` URL names (SPEC §6), initialised:
  * - `sqlite:PATH`: PATH relative to `baseDir` (the config file's folder); `sqlite::memory:` for a private in-memory database;
  * - `memory:`: the in-process map store (tests);
- * - `mongodb://…`: not built yet.
+ * - `mongodb://…` or `mongodb+srv://…`: a MongoDB replica set; the driver is loaded only then.
  */
 export async function openStore(url: string, baseDir: string): Promise<Store> {
-  const store = createStore(url, baseDir);
+  const store = await createStore(url, baseDir);
   await store.init();
   return store;
 }
 
-function createStore(url: string, baseDir: string): Store {
+/** The store a URL names, not yet initialised. */
+export async function createStore(url: string, baseDir: string): Promise<Store> {
   if (url === 'memory:') return new MemoryStore();
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -25,12 +27,9 @@ function createStore(url: string, baseDir: string): Store {
     return new SqliteStore(isAbsolute(path) ? path : resolve(baseDir, path));
   }
   if (url.startsWith('mongodb://') || url.startsWith('mongodb+srv://')) {
-    throw new PimError('unsupported', 'the MongoDB store is not built yet; use sqlite:PATH');
+    // Loaded here only: SQLite users never load the MongoDB driver.
+    const { MongoStore } = await import('./mongodb/mongo-store.js');
+    return new MongoStore(url);
   }
-  throw new PimError('config', `unknown store URL scheme in "${redact(url)}"; use sqlite:PATH or memory:`);
-}
-
-/** Drops credentials (user:password@) from a URL before it goes into a message. */
-function redact(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//***@');
+  throw new PimError('config', `unknown store URL scheme in "${redactUrl(url)}"; use sqlite:PATH, mongodb://HOST/DB?replicaSet=NAME or memory:`);
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPimError } from '../../src/core/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { openStore } from '../../src/store/open-store.js';
+import { createStore, openStore } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { write } from './store-fixtures.js';
 
@@ -37,8 +37,11 @@ test('openStore: sqlite:PATH is relative to baseDir, absolute paths stay', async
   }
 });
 
-test('openStore: mongodb is not built yet; unknown schemes are config errors', async () => {
-  await assert.rejects(openStore('mongodb://u:secret@db.example/pimhub', '/'), (e) => isPimError(e, 'unsupported') && /sqlite:PATH/.test(e.message));
+test('openStore: mongodb:// makes a MongoStore (driver loaded then); unknown schemes are config errors without secrets', async () => {
+  const { MongoStore } = await import('../../src/store/mongodb/mongo-store.js');
+  const m = await createStore('mongodb://u:secret@db.example/pimhub?replicaSet=rs0', '/');
+  assert.ok(m instanceof MongoStore);
+  assert.equal((m as InstanceType<typeof MongoStore>).where, 'mongodb://***@db.example/pimhub?replicaSet=rs0');
   await assert.rejects(openStore('postgres://u:secret@db/x', '/'), (e) => isPimError(e, 'config') && !e.message.includes('secret'));
   await assert.rejects(openStore('sqlite:', '/'), (e) => isPimError(e, 'config'));
 });

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPimError } from '../../src/core/errors.js';
-import type { NewLogEntry, RunRecord, Store, StoreChange } from '../../src/core/store.js';
+import { STORE_TABLES, type NewLogEntry, type RunRecord, type Store, type StoreChange } from '../../src/core/store.js';
+import { copyStore } from '../../src/store/copy-store.js';
 import { coll, contact, link, logEntry, write } from './store-fixtures.js';
 
 export { contact, write } from './store-fixtures.js';
@@ -347,6 +348,70 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(await s.lockHolder('sync:c'), undefined, 'an expired lock has no holder');
       assert.equal(await s.tryLock('sync:c', 'p3', 60_000), true, 'an expired lock can be taken');
       assert.equal(await s.tryLock('sync:c', 'p2', 60_000), false);
+    });
+
+    test('exportPage and importRecords: copyStore copies everything verbatim, into an empty store only', async () => {
+      const a = await setup();
+      const b = await setup();
+      try {
+        const s = a.store;
+        await s.upsertCollection(coll('c'));
+        await s.upsertCollection(coll('gone'));
+        await s.upsertCollection(coll('cal', { kind: 'calendar', owner: 'ann', origin: 'endpoint', color: '#f00' }));
+        const runs: RunRecord[] = [
+          { id: 'r1', start: '2024-01-01T00:00:00.000Z', trigger: 'cli', command: 'sync', collections: [] },
+          { id: 'r2', start: '2024-01-01T00:00:00.000Z', end: '2024-01-01T00:01:00.000Z', trigger: 'endpoint', collections: [] },
+        ];
+        await s.commit({ runs, items: [
+          write('i1', 'Ann', 0, { identityKeys: ['email:ann@x.org'], run: 'r1' }), write('i2', 'Bob', 0, { identityKeys: ['tel:+1'] }), write('i3', 'Cy'),
+          { ...write('g1', 'G'), collection: 'gone' },
+        ] });
+        await s.commit({ items: [write('i1', 'Ann B', 1, { run: 'r2' }), write('i3', 'Cy', 1, { deleted: true })] });
+        await s.commit({
+          links: [link('i1', 'ann.vcf', 2), link('i2', 'bob.vcf', 1, 'm2'), link('i3', 'cy.vcf', 1)],
+          log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z'), { ...logEntry('uid-i1', 'merged', '2024-01-02T00:00:00.000Z'), run: 'r2', message: 'm' }],
+          quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'line 2', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' }],
+          outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', href: 'ann.vcf', etag: '"e"', version: 2, createdAt: '2024-01-01T00:00:00.000Z' }],
+          memberStates: [{ collection: 'c', member: 'm1', token: 'tok', lastSync: '2024-01-01T00:00:00.000Z', errors: 1, lastError: 'x' }],
+        });
+        const { outboxIds } = await s.commit({ outbox: [{ collection: 'c', member: 'm2', itemId: 'i2', op: 'create', version: 1, createdAt: '2024-01-01T00:00:00.000Z' }] });
+        await s.commit({ outboxDone: outboxIds });
+        await s.deleteCollection('gone');
+        await s.setDeadProperties('c', '', { '{urn:x}color': '<c xmlns="urn:x">red</c>' });
+        await s.setDeadProperties('c', 'ann.vcf', { '{urn:x}tag': '<t xmlns="urn:x">a</t>' });
+        await s.commit({ links: [{ ...link('i2', 'raw.vcf', 1, 'm3'), raw: 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n' }] });
+
+        const counts = await copyStore(s, b.store, { batch: 2 });
+        assert.deepEqual(counts, { collections: 2, items: 3, versions: 5, links: 4, memberStates: 1, quarantine: 1, outbox: 1, log: 2, runs: 2, seqs: 2, deadProps: 2 });
+        assert.deepEqual(await b.store.deadProperties('c'), await s.deadProperties('c'));
+        assert.equal((await b.store.getLink('c', 'm3', 'raw.vcf'))?.raw, 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n');
+        for (const table of STORE_TABLES) {
+          assert.deepEqual(await b.store.exportPage(table, 0, 100), await s.exportPage(table, 0, 100), table);
+        }
+        const t = b.store;
+        assert.deepEqual(await t.getItem('i1'), await s.getItem('i1'));
+        assert.deepEqual(await t.history('i1'), await s.history('i1'));
+        assert.deepEqual(await t.listLog(), await s.listLog());
+        assert.deepEqual(await t.listRuns(), await s.listRuns());
+        assert.deepEqual(await t.listOutbox(), await s.listOutbox());
+        assert.equal(await t.currentSeq('c'), await s.currentSeq('c'));
+        assert.equal(await t.currentSeq('gone'), await s.currentSeq('gone'), 'a deleted collection\'s seq is kept');
+        assert.deepEqual(await t.findByIdentity('c', ['email:ann@x.org', 'tel:+1']), ['i1', 'i2']);
+        assert.deepEqual(await t.pendingForMember('c', 'm1'), await s.pendingForMember('c', 'm1'));
+        assert.deepEqual(await t.getLink('c', 'm1', 'ann.vcf'), await s.getLink('c', 'm1', 'ann.vcf'));
+        // The copy goes on where the source stopped: versions, seqs and ids.
+        await t.commit({ items: [write('i1', 'Ann C', 2)] });
+        assert.ok((await t.getItem('i1'))!.seq > (await s.currentSeq('c')));
+        const [logId] = await t.appendLog([logEntry('u9', 'created', '2024-01-03T00:00:00.000Z')]);
+        assert.ok(logId! > Math.max(...(await s.listLog()).map((e) => e.id)));
+        const { outboxIds: more } = await t.commit({ outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', version: 3, createdAt: '2024-01-01T00:00:00.000Z' }] });
+        assert.ok(more[0]! > Math.max(...(await s.listOutbox()).map((o) => o.id)), 'no outbox id is given twice');
+        // A target that holds anything is refused.
+        await assert.rejects(copyStore(s, t), (e) => isPimError(e, 'config') && /not empty/.test(e.message));
+      } finally {
+        await a.cleanup();
+        await b.cleanup();
+      }
     });
 
     it('deleteCollection removes its data, its item history and its log; other collections keep theirs', async (s) => {

@@ -1,7 +1,7 @@
 import { PimError } from '../../core/errors.js';
 import type {
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem,
+  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 
 /**
@@ -259,6 +259,56 @@ export class MemoryStore implements Store {
     for (const s of change.memberStates ?? []) this.states.set(key(s.collection, s.member), clone(s));
     for (const r of change.runs ?? []) this.runs.set(r.id, clone(r));
     return { logIds, outboxIds };
+  }
+
+  async exportPage<T extends StoreTable>(table: T, offset: number, limit: number): Promise<StoreRecords[T]> {
+    const all = ((): unknown[] => {
+      switch (table) {
+        case 'collections': return [...this.collections.values()].sort((a, b) => byStr(a.name, b.name));
+        case 'items': return [...this.items.values()].sort((a, b) => byStr(a.id, b.id))
+          .map((i) => ({ ...i, identityKeys: [...(this.identity.get(i.id)?.keys ?? [])].sort(byStr) }));
+        case 'versions': return [...this.versions.entries()].sort((a, b) => byStr(a[0], b[0]))
+          .flatMap(([itemId, vs]) => [...vs].sort((a, b) => a.version - b.version).map((v) => ({ ...v, itemId })));
+        case 'links': return [...this.links.values()].sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member) || byStr(a.href, b.href));
+        case 'memberStates': return [...this.states.values()].sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member));
+        case 'quarantine': return [...this.quarantine.values()].sort((a, b) => byStr(a.collection, b.collection) || byStr(a.member, b.member) || byStr(a.href, b.href));
+        case 'outbox': return [...this.outbox.values()].sort((a, b) => a.id - b.id);
+        case 'log': return this.log;
+        case 'runs': return [...this.runs.values()];
+        case 'seqs': return [...this.seqs.entries()].sort((a, b) => byStr(a[0], b[0])).map(([collection, seq]) => ({ collection, seq }));
+        case 'deadProps': return [...this.dead.entries()].sort((a, b) => byStr(a[0], b[0]))
+          .flatMap(([collection, byHref]) => [...byHref.entries()].sort((a, b) => byStr(a[0], b[0])).map(([href, props]) => ({ collection, href, props })));
+        default: return [];
+      }
+    })();
+    return clone(all.slice(offset, offset + limit)) as StoreRecords[T];
+  }
+
+  async importRecords(r: Partial<StoreRecords>): Promise<void> {
+    for (const c of r.collections ?? []) this.collections.set(c.name, clone(c));
+    for (const { identityKeys, ...i } of r.items ?? []) {
+      this.items.set(i.id, clone(i));
+      if (i.deleted) this.identity.delete(i.id);
+      else this.identity.set(i.id, { collection: i.collection, keys: new Set(identityKeys) });
+    }
+    for (const { itemId, ...v } of r.versions ?? []) {
+      this.versions.set(itemId, [...(this.versions.get(itemId) ?? []).filter((x) => x.version !== v.version), clone(v)]);
+    }
+    for (const l of r.links ?? []) this.links.set(key(l.collection, l.member, l.href), clone(l));
+    for (const d of r.deadProps ?? []) await this.setDeadProperties(d.collection, d.href, d.props);
+    for (const st of r.memberStates ?? []) this.states.set(key(st.collection, st.member), clone(st));
+    for (const q of r.quarantine ?? []) this.quarantine.set(key(q.collection, q.member, q.href), clone(q));
+    for (const o of r.outbox ?? []) {
+      this.outbox.set(o.id, clone(o));
+      this.nextOutboxId = Math.max(this.nextOutboxId, o.id + 1);
+    }
+    for (const e of r.log ?? []) {
+      this.log.push(clone(e));
+      this.nextLogId = Math.max(this.nextLogId, e.id + 1);
+    }
+    this.log.sort((a, b) => a.id - b.id);
+    for (const run of r.runs ?? []) this.runs.set(run.id, clone(run));
+    for (const { collection, seq } of r.seqs ?? []) this.seqs.set(collection, Math.max(seq, this.seqs.get(collection) ?? 0));
   }
 
   async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem,
+  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
 import { applyChange, insertLog } from './apply-change.js';
+import { exportPage, importRecords } from './copy-records.js';
 import { migrate, schemaVersion } from './migrations.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow,
@@ -277,6 +278,15 @@ export class SqliteStore implements Store {
   async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
     const now = new Date().toISOString();
     return this.write(() => applyChange(this.stmt, change, now));
+  }
+
+  async exportPage<T extends StoreTable>(table: T, offset: number, limit: number): Promise<StoreRecords[T]> {
+    return this.guard(() => exportPage(this.stmt, table, offset, limit));
+  }
+
+  async importRecords(records: Partial<StoreRecords>): Promise<void> {
+    // item_versions reference items (foreign key): a page of versions comes after its items.
+    this.write(() => importRecords(this.stmt, records));
   }
 
   async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
