@@ -3,10 +3,10 @@ import type { DavContext } from '../context.js';
 import { DavError } from '../dav-error.js';
 import { propRequestOf, propResponse, sendMultistatus, Served, statusResponse } from '../multistatus.js';
 import { listEntries, namesOf } from '../names.js';
-import { syncToken } from '../properties.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../xml.js';
 import { objectHref } from '../paths.js';
+import { sequenceOf, syncToken } from '../sync-token.js';
 
 /**
  * sync-collection (RFC 6578 §3.2). An empty token lists every object; a token lists what
@@ -24,10 +24,10 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
     const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
     for (const e of await listEntries(ctx.store, col)) responses.push(propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served));
     await served.record(ctx);
-    sendMultistatus(res, responses, davText('sync-token', syncToken(now)));
+    sendMultistatus(res, responses, davText('sync-token', syncToken(col, now.seq)));
     return;
   }
-  const since = seqOf(token, target);
+  const since = await sequenceOf(token, col, target.seq, () => ctx.store.listCollections());
   if (since === undefined) {
     const status = /thunderbird/i.test(ctx.userAgent) ? 400 : 403;
     throw new DavError(status, 'the sync token is not valid for this collection; sync again without a token', { ns: NS.dav, name: 'valid-sync-token' });
@@ -40,12 +40,5 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
     }
   }
   await served.record(ctx);
-  sendMultistatus(res, responses, davText('sync-token', syncToken({ ...target, seq: changes.seq })));
-}
-
-function seqOf(token: string, target: Resource & { type: 'collection' }): number | undefined {
-  const m = /^urn:pimhub:sync:(\d+):(\d+)$/.exec(token);
-  if (!m || Number(m[1]) !== (Date.parse(target.col.createdAt) || 0)) return undefined;
-  const seq = Number(m[2]);
-  return seq <= target.seq ? seq : undefined;
+  sendMultistatus(res, responses, davText('sync-token', syncToken(col, changes.seq)));
 }
