@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { PimError } from '../core/errors.js';
 
 /**
  * Namespace-aware XML for the DAV handlers: a safe parser (no DTD, so no external
@@ -24,7 +25,12 @@ export interface XmlNode extends QName {
   text: string;
 }
 
-export class XmlError extends Error {}
+/** A request body refused: invalid data, naming where (`XML body`, and the line when known). */
+export class XmlError extends PimError {
+  constructor(message: string, line?: number) {
+    super('invalid-data', message, { where: 'XML body', line });
+  }
+}
 
 /** Deepest element nesting accepted: a calendar-query filter, the deepest DAV body, needs about 10. */
 export const MAX_XML_DEPTH = 64;
@@ -40,9 +46,9 @@ export function parseXml(text: string): XmlNode {
   if (/<!(?!--|\[CDATA\[)/.test(text)) throw new XmlError('DTDs and entity declarations are not accepted');
   // XML 1.0 §4.1 (well-formedness): without a DTD only the five predefined entities exist.
   const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/.exec(text);
-  if (entity) throw new XmlError(`undeclared entity reference at line ${lineAt(text, entity.index)}`);
+  if (entity) throw new XmlError(`undeclared entity reference at line ${lineAt(text, entity.index)}`, lineAt(text, entity.index));
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`);
+  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`, valid.err.line);
   let raw: RawNode[];
   try {
     raw = parser.parse(text) as RawNode[];
