@@ -6,6 +6,7 @@ import { is, NS } from '../xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
 import { homeHref, principalHref } from '../paths.js';
 import type { DavContext } from '../context.js';
+import { mapYielding } from '../yield-map.js';
 
 /**
  * PROPFIND (RFC 4918 §9.1) at Depth 0 or 1; Depth infinity is served as 1 (RFC 4918
@@ -18,7 +19,7 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   const target = await resolveResource(ctx, r.path);
   const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
   const served = new Served();
-  const responses = resources.map((x) => propResponse(x, req, ctx, served));
+  const responses = await mapYielding(resources, (x) => propResponse(x, req, ctx, served));
   await served.record(ctx);
   sendMultistatus(res, responses);
 };

@@ -7,6 +7,7 @@ import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../xml.js';
 import { objectHref } from '../paths.js';
 import { sequenceOf, syncToken } from '../sync-token.js';
+import { mapYielding } from '../yield-map.js';
 
 /**
  * sync-collection (RFC 6578 §3.2). An empty token lists every object; a token lists what
@@ -22,7 +23,7 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   const col = target.col;
   if (token === '') {
     const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
-    for (const e of await listEntries(ctx.store, col)) responses.push(propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served));
+    responses.push(...await mapYielding(await listEntries(ctx.store, col), (e) => propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served)));
     await served.record(ctx);
     sendMultistatus(res, responses, davText('sync-token', syncToken(col, now.seq)));
     return;
