@@ -8,6 +8,18 @@ import { parsePolicy, type ConflictPolicy } from '../merge/policy.js';
 import { formatProblems, toProblems, didYouMean, type Problem, type Source } from './problems.js';
 import { configSchema } from './schema.js';
 
+/** Seconds the endpoint's HTTP server waits (`server.timeouts`; applied in src/server/http-limits.ts). */
+export interface HttpTimeouts {
+  /** All request headers must have arrived within this. */
+  headers: number;
+  /** The whole request, body included, must have arrived within this. */
+  request: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAlive: number;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { headers: 10, request: 25, keepAlive: 5 };
+
 export interface MemberRef {
   /** As written: `cloud/contacts`. */
   name: string;
@@ -46,7 +58,7 @@ export interface PimhubConfig {
   defaultRegion: string;
   conflict: ConflictPolicy;
   deleteGuard: number;
-  server: { host: string; port: number; users: Record<string, UserConfig>; tls?: { cert: string; key: string }; maxBodyBytes: number };
+  server: { host: string; port: number; users: Record<string, UserConfig>; tls?: { cert: string; key: string }; maxBodyBytes: number; timeouts: HttpTimeouts };
   connectors: Record<string, ConnectorConfig>;
   collections: Record<string, CollectionConfig>;
 }
@@ -150,6 +162,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
       users: cfg.server.users,
       tls: cfg.server.tls,
       maxBodyBytes: cfg.server.maxBodyBytes,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...Object.fromEntries(Object.entries(cfg.server.timeouts ?? {}).filter(([, v]) => v !== undefined)) },
     },
     connectors,
     collections,

@@ -23,6 +23,12 @@ export const serverSchema = z.strictObject({
   tls: z.strictObject({ cert: z.string(), key: z.string() }).optional(),
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  /** Seconds to receive the headers, the whole request, and to keep an idle connection (src/server/http-limits.ts). */
+  timeouts: z.strictObject({
+    headers: z.number().positive().max(3600).optional(),
+    request: z.number().positive().max(3600).optional(),
+    keepAlive: z.number().positive().max(3600).optional(),
+  }).optional(),
 });
 
 const member = z.string().regex(/^[A-Za-z0-9_-]+(\/.+)?$/, 'expected a connector name, or connector/remote-collection');

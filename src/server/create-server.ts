@@ -4,6 +4,7 @@ import { isPimError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import type { Identity } from '../sync/types.js';
 import { Authenticator } from './auth.js';
+import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { readBody } from './body.js';
 import type { DavContext, WriteEvent } from './context.js';
 import { DavError, sendError } from './dav-error.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   onWrite?: (e: WriteEvent) => void;
   /** What the scheduler says, for the review page and /healthz (`pimhub daemon` only). */
   syncInfo?: () => SyncInfo;
+  /** Wrong-password limits (tests lower them); see login-throttle.ts. */
+  loginLimits?: ThrottleLimits;
 }
 
 /** One handler per HTTP method (architecture principle 9). */
@@ -56,10 +59,10 @@ export function createServer(opts: ServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const auth = new Authenticator(opts.config.server.users, opts.env);
   const now = opts.now ?? (() => new Date());
   const deps = { store: opts.store, identity: opts.identity, policy: opts.config.conflict, now };
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const auth = new Authenticator(opts.config.server.users, opts.env, new LoginThrottle(opts.loginLimits), log);
 
   // For load balancers, systemd and monitoring: no authentication, nothing private.
   app.get('/healthz', async (_req: Request, res: Response) => {
@@ -86,7 +89,7 @@ export function createServer(opts: ServerOptions): Express {
       }
       const handler = Object.hasOwn(HANDLERS, req.method) ? HANDLERS[req.method]! : undefined;
       if (!handler) throw new DavError(405, 'method not supported', undefined, { Allow: ALLOW });
-      const user = req.method === 'OPTIONS' ? '' : await auth.check(req.headers.authorization);
+      const user = req.method === 'OPTIONS' ? '' : await auth.check(req.headers.authorization, req.socket.remoteAddress);
       if (user === undefined) {
         req.resume();
         throw new DavError(401, 'authentication required', undefined, { 'WWW-Authenticate': 'Basic realm="pimhub", charset="UTF-8"' });
@@ -101,7 +104,10 @@ export function createServer(opts: ServerOptions): Express {
       // COPY and MOVE name the collections they changed.
       for (const collection of (res.locals.written as string[] | undefined) ?? []) opts.onWrite?.({ source: 'dav', method: req.method, user, collection });
     } catch (e) {
-      if (e instanceof DavError) return sendError(res, e);
+      if (e instanceof DavError) {
+        req.resume();
+        return sendError(res, e);
+      }
       if (isPimError(e, 'precondition-failed')) return sendError(res, new DavError(412, 'the resource changed meanwhile'));
       if (isPimError(e, 'busy')) return sendError(res, new DavError(503, 'the store is busy; try again', undefined, { 'Retry-After': '5' }));
       log(`pimhub serve: ${req.method} failed: ${e instanceof Error ? e.message : String(e)}`);

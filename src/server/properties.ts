@@ -9,6 +9,7 @@ import { endpointEtag } from '../sync/endpoint-write.js';
 import type { DavContext } from './context.js';
 import { contentTypeOf, render } from './render.js';
 import { homeHref, principalHref } from './paths.js';
+import { syncToken } from './sync-token.js';
 import type { Resource, ResourceType } from './resources.js';
 import { dav, davText, escapeXml, NS, qname, type QName } from './xml.js';
 
@@ -27,11 +28,6 @@ const col = (r: Resource) => (r.type === 'collection' || r.type === 'object' ? r
 const isKind = (r: Resource, k: 'contacts' | 'calendar') => r.type === 'collection' && r.col.kind === k;
 const cr = (name: string, inner = '') => qname({ ns: NS.carddav, name }, inner);
 const cal = (name: string, inner = '') => qname({ ns: NS.caldav, name }, inner);
-
-/** Sync tokens are URIs (RFC 6578 §4); they name the collection's incarnation and its change sequence. */
-export function syncToken(r: Resource & { type: 'collection' }): string {
-  return `urn:pimhub:sync:${Date.parse(r.col.createdAt) || 0}:${r.seq}`;
-}
 
 const PRIVILEGES = ['read', 'write', 'write-properties', 'write-content', 'bind', 'unbind', 'read-current-user-privilege-set'];
 
@@ -62,7 +58,7 @@ export const PROPERTIES: PropDef[] = [
     const reports = r.col.kind === 'contacts' ? [cr('addressbook-multiget'), cr('addressbook-query')] : [cal('calendar-multiget'), cal('calendar-query'), cal('free-busy-query')];
     return [...reports, dav('sync-collection')].map((x) => dav('supported-report', dav('report', x))).join('');
   } },
-  { ns: NS.dav, name: 'sync-token', rfc: 'RFC 6578 §4', allprop: false, on: COL, get: (r) => (r.type === 'collection' ? escapeXml(syncToken(r)) : undefined) },
+  { ns: NS.dav, name: 'sync-token', rfc: 'RFC 6578 §4', allprop: false, on: COL, get: (r) => (r.type === 'collection' ? escapeXml(syncToken(r.col, r.seq)) : undefined) },
   { ns: NS.cs, name: 'getctag', rfc: 'CalendarServer caldav-ctag-02 §4.1', allprop: false, on: COL, get: (r) => (r.type === 'collection' ? `"${r.seq}"` : undefined) },
   { ns: NS.carddav, name: 'addressbook-home-set', rfc: 'RFC 6352 §7.1.1', allprop: false, on: ['principal'], get: (_r, ctx) => href(homeHref(ctx.user)) },
   { ns: NS.caldav, name: 'calendar-home-set', rfc: 'RFC 4791 §6.2.1', allprop: false, on: ['principal'], get: (_r, ctx) => href(homeHref(ctx.user)) },

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { PimError } from '../core/errors.js';
 
 /**
  * Namespace-aware XML for the DAV handlers: a safe parser (no DTD, so no external
@@ -24,7 +25,15 @@ export interface XmlNode extends QName {
   text: string;
 }
 
-export class XmlError extends Error {}
+/** A request body refused: invalid data, naming where (`XML body`, and the line when known). */
+export class XmlError extends PimError {
+  constructor(message: string, line?: number) {
+    super('invalid-data', message, { where: 'XML body', line });
+  }
+}
+
+/** Deepest element nesting accepted: a calendar-query filter, the deepest DAV body, needs about 10. */
+export const MAX_XML_DEPTH = 64;
 
 const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
@@ -35,17 +44,32 @@ const parser = new XMLParser({
 export function parseXml(text: string): XmlNode {
   // A DOCTYPE is the only way to declare entities: refusing it refuses XXE and entity bombs.
   if (/<!(?!--|\[CDATA\[)/.test(text)) throw new XmlError('DTDs and entity declarations are not accepted');
+  // XML 1.0 §4.1 (well-formedness): without a DTD only the five predefined entities exist.
+  const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/.exec(text);
+  if (entity) throw new XmlError(`undeclared entity reference at line ${lineAt(text, entity.index)}`, lineAt(text, entity.index));
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`);
-  const root = toNodes(parser.parse(text) as RawNode[], {}).find(() => true);
+  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`, valid.err.line);
+  let raw: RawNode[];
+  try {
+    raw = parser.parse(text) as RawNode[];
+  } catch (e) {
+    // The parser's own limits (nesting above all) are refusals of the body, not server faults.
+    throw new XmlError(e instanceof Error ? e.message : String(e));
+  }
+  const root = toNodes(raw, {}, 1).find(() => true);
   if (!root) throw new XmlError('empty XML document');
   return root;
 }
 
 type RawNode = Record<string, unknown>;
 
-function toNodes(raw: RawNode[], scope: Record<string, string>): XmlNode[] {
+const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+function toNodes(raw: RawNode[], scope: Record<string, string>, depth: number): XmlNode[] {
   const out: XmlNode[] = [];
+  if (depth > MAX_XML_DEPTH && raw.some((r) => Object.keys(r).some((k) => k !== ':@' && k !== '#text' && k !== '#comment'))) {
+    throw new XmlError(`elements nested deeper than ${MAX_XML_DEPTH}`);
+  }
   for (const r of raw) {
     const tag = Object.keys(r).find((k) => k !== ':@');
     if (!tag || tag === '#text' || tag === '#comment') continue;
@@ -65,7 +89,7 @@ function toNodes(raw: RawNode[], scope: Record<string, string>): XmlNode[] {
     if (prefix && ns[prefix] === undefined) throw new XmlError(`undeclared namespace prefix ${prefix}`);
     const kids = (r[tag] ?? []) as RawNode[];
     const text = kids.map((k) => (typeof k['#text'] === 'string' ? k['#text'] : '')).join('');
-    out.push({ ns: ns[prefix] ?? '', name: local, attrs, children: toNodes(kids, ns), text });
+    out.push({ ns: ns[prefix] ?? '', name: local, attrs, children: toNodes(kids, ns, depth + 1), text });
   }
   return out;
 }

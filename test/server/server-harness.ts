@@ -8,7 +8,7 @@ import { parseConfig, type PimhubConfig } from '../../src/config/load-config.js'
 import type { Store, StoredItem } from '../../src/core/store.js';
 import type { Item } from '../../src/model/item.js';
 import { createIdentity } from '../../src/normalize/item-identity.js';
-import { createServer } from '../../src/server/create-server.js';
+import { createServer, type ServerOptions } from '../../src/server/create-server.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 
 export const PASSWORD = 'correct horse';
@@ -35,17 +35,19 @@ collections:
 export class TestServer {
   readonly identity = createIdentity('DE');
   base = '';
+  /** What the server logged (failed requests, wrong passwords). */
+  readonly logs: string[] = [];
   private server?: Server;
   constructor(readonly store: Store, readonly config: PimhubConfig) {}
 
-  static async start(yaml = CONFIG_YAML, store: Store = new MemoryStore()): Promise<TestServer> {
+  static async start(yaml = CONFIG_YAML, store: Store = new MemoryStore(), extra: Partial<ServerOptions> = {}): Promise<TestServer> {
     const config = parseConfig(yaml, '/tmp/pimhub-test.yaml', connectorSchemas());
     await store.init();
     for (const c of Object.values(config.collections)) {
       await store.upsertCollection({ name: c.name, kind: c.kind, owner: c.owner, origin: 'config', displayName: c.name, createdAt: '2024-01-01T00:00:00.000Z' });
     }
     const t = new TestServer(store, config);
-    const app = createServer({ store, config, identity: t.identity, env: ENV, log: () => {} });
+    const app = createServer({ store, config, identity: t.identity, env: ENV, log: (line) => t.logs.push(line), ...extra });
     await new Promise<void>((ok) => {
       t.server = app.listen(0, '127.0.0.1', () => ok());
     });

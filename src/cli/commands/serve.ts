@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { PimError, messageOf } from '../../core/errors.js';
 import { createServer, type ServerOptions } from '../../server/create-server.js';
+import { httpServerOptions } from '../../server/http-limits.js';
 import { collectionHref, DAV_ROOT, principalHref } from '../../server/paths.js';
 import { openContext, type AppContext } from '../context.js';
 
@@ -43,9 +44,9 @@ export async function listen(app: AppContext, hooks: ServerHooks = {}): Promise<
         throw new PimError('config', `server.tls.${key}: cannot read ${p} (${messageOf(e)})`);
       }
     };
-    server = createHttpsServer({ cert: read(cfg.tls.cert, 'cert'), key: read(cfg.tls.key, 'key') }, handler);
+    server = createHttpsServer({ ...httpServerOptions(cfg.timeouts), cert: read(cfg.tls.cert, 'cert'), key: read(cfg.tls.key, 'key') }, handler);
   } else {
-    server = createHttpServer(handler);
+    server = createHttpServer(httpServerOptions(cfg.timeouts), handler);
   }
   await new Promise<void>((ok, fail) => {
     server.once('error', (e) => fail(new PimError('io', `cannot listen on ${cfg.host}:${cfg.port}: ${messageOf(e)}`)));

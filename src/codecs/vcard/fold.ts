@@ -10,22 +10,25 @@ export function octets(s: string): number {
 
 export function foldLine(line: string, max = MAX_OCTETS): string[] {
   if (octets(line) <= max) return [line];
+  // Slices by index, UTF-8 lengths from the code units: building the lines character by
+  // character made a megabyte-long value take seconds.
   const out: string[] = [];
-  let cur = '';
-  let curLen = 0;
-  let limit = max;
-  for (const ch of line) {
-    const n = octets(ch);
-    if (curLen + n > limit) {
-      out.push(cur);
-      cur = ' ';
-      curLen = 1;
-      limit = max;
+  let start = 0;
+  let len = 0;
+  for (let i = 0; i < line.length;) {
+    const c = line.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < line.length && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    // A lone surrogate is written as U+FFFD (3 octets), as Buffer.byteLength counts it.
+    const n = pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    if (len + n > max) {
+      out.push(`${out.length > 0 ? ' ' : ''}${line.slice(start, i)}`);
+      start = i;
+      len = 1;
     }
-    cur += ch;
-    curLen += n;
+    len += n;
+    i += pair ? 2 : 1;
   }
-  out.push(cur);
+  out.push(`${out.length > 0 ? ' ' : ''}${line.slice(start)}`);
   return out;
 }
 

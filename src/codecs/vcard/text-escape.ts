@@ -39,5 +39,5 @@ export function parseStructured(v: string, subValues: boolean): StructuredValue 
 
 /** Escapes a text value for 3.0/4.0: backslash, comma, semicolon, line breaks. */
 export function escapeText(v: string): string {
-  return v.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
+  return v.replace(/[\\,;]/g, '\\$&').replace(/\r\n|\r|\n/g, '\\n');
 }

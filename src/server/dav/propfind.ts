@@ -7,6 +7,7 @@ import { is, NS } from '../xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
 import { homeHref, principalHref } from '../paths.js';
 import type { DavContext } from '../context.js';
+import { mapYielding } from '../yield-map.js';
 
 /**
  * PROPFIND (RFC 4918 §9.1) at Depth 0 or 1; Depth infinity is served as 1 (RFC 4918
@@ -21,7 +22,7 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   const served = new Served();
   if (target.type === 'collection' && resources.length > 1) await served.prepare(ctx, target.col);
   const dead = await deadPropertiesOf(ctx, resources);
-  const responses = resources.map((x, i) => propResponse(x, req, ctx, served, dead[i]));
+  const responses = await mapYielding(resources, (x, i) => propResponse(x, req, ctx, served, dead[i]));
   await served.record(ctx);
   sendMultistatus(res, responses);
 };

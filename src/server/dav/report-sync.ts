@@ -4,10 +4,11 @@ import { DavError } from '../dav-error.js';
 import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
 import { Served } from '../served.js';
 import { listEntries, namesOf } from '../names.js';
-import { syncToken } from '../properties.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../xml.js';
 import { objectHref } from '../paths.js';
+import { sequenceOf, syncToken } from '../sync-token.js';
+import { mapYielding } from '../yield-map.js';
 
 /**
  * sync-collection (RFC 6578 §3.2). An empty token lists every object; a token lists what
@@ -24,12 +25,12 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   await served.prepare(ctx, col);
   if (token === '') {
     const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
-    for (const e of await listEntries(ctx.store, col)) responses.push(propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served));
+    responses.push(...await mapYielding(await listEntries(ctx.store, col), (e) => propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served)));
     await served.record(ctx);
-    sendMultistatus(res, responses, davText('sync-token', syncToken(now)));
+    sendMultistatus(res, responses, davText('sync-token', syncToken(col, now.seq)));
     return;
   }
-  const since = seqOf(token, target);
+  const since = await sequenceOf(token, col, target.seq, () => ctx.store.listCollections());
   if (since === undefined) {
     const status = /thunderbird/i.test(ctx.userAgent) ? 400 : 403;
     throw new DavError(status, 'the sync token is not valid for this collection; sync again without a token', { ns: NS.dav, name: 'valid-sync-token' });
@@ -42,12 +43,5 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
     }
   }
   await served.record(ctx);
-  sendMultistatus(res, responses, davText('sync-token', syncToken({ ...target, seq: changes.seq })));
-}
-
-function seqOf(token: string, target: Resource & { type: 'collection' }): number | undefined {
-  const m = /^urn:pimhub:sync:(\d+):(\d+)$/.exec(token);
-  if (!m || Number(m[1]) !== (Date.parse(target.col.createdAt) || 0)) return undefined;
-  const seq = Number(m[2]);
-  return seq <= target.seq ? seq : undefined;
+  sendMultistatus(res, responses, davText('sync-token', syncToken(col, changes.seq)));
 }

@@ -81,7 +81,7 @@ export function reviewRoutes(deps: ReviewDeps): Router {
 }
 
 async function login(deps: ReviewDeps, req: Request, res: Response): Promise<string | undefined> {
-  const user = await deps.auth.check(req.headers.authorization);
+  const user = await deps.auth.check(req.headers.authorization, req.socket.remoteAddress);
   if (user === undefined) {
     req.resume();
     sendError(res, new DavError(401, 'authentication required', undefined, { 'WWW-Authenticate': 'Basic realm="pimhub", charset="UTF-8"' }));
