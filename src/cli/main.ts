@@ -12,6 +12,7 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
+import { undoCommand } from './commands/undo.js';
 import { EXIT, describeError } from './errors.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -53,6 +54,11 @@ function program(setExit: (code: number) => void): Command {
     .option('--dry-run', 'print what would be merged and change nothing').option('--collection <name>', 'where to look the UIDs up')
     .option('--allow-mass-delete', 'let the merge remove more than deleteGuard of the collection').option('--json', 'one JSON document on stdout')
     .action((items, o) => run(() => mergeCommand(items, { config: cfg(), ...o }))());
+  p.command('undo').description('reverse a sync run or one logged decision in the store; the next sync writes it everywhere')
+    .option('--run <id>', 'a run id (`pimhub runs`)').option('--entry <id>', 'a log entry number (`pimhub log`)')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('--allow-mass-delete', 'let the undo remove more than deleteGuard of a collection').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => undoCommand({ config: cfg(), ...o }))());
   p.command('export').argument('<collection>').description('write a file a phone or mail client can import')
     .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
     .option('--json', 'one JSON document on stdout')
