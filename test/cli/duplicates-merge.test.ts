@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { Scenario } from './cli-harness.js';
-import { count, read } from './files.js';
+import { count, edit, read } from './files.js';
 
 /** A phone export, a Google CSV and a vdir each holding William Turner in their own way. */
-function turner(name: string): Scenario {
+function turner(name: string, phoneOptions = ''): Scenario {
   const s = new Scenario(name);
   s.copy('scenarios/duplicates', 'data');
   s.config(`
 defaultRegion: GB
 conflict: newest
 connectors:
-  phone: { type: vcard-file, path: ./data/iphone-3.0.vcf }
+  phone: { type: vcard-file, path: ./data/iphone-3.0.vcf${phoneOptions} }
   google: { type: google-csv, path: ./data/google.csv }
   desktop: { type: vdir, path: ./data/vdir }
 collections:
@@ -101,6 +101,89 @@ test('duplicates finds William Turner across a phone export, a Google CSV and a 
     assert.equal(s.run(['duplicates', '--json']).json().groups.length, 0);
     const again = s.run(['sync', '--json']).json();
     assert.equal(again.collections[0].writes.length, 0, JSON.stringify(again.collections[0]));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('undo of the merge entry splits the items again: after the next sync each member holds its own three cards as before', () => {
+  const s = turner('dupes-undo');
+  try {
+    const snap = () => ({
+      phone: read(s.path('data', 'iphone-3.0.vcf')).split(/(?<=END:VCARD\r\n)/).sort(),
+      csv: read(s.path('data', 'google.csv')).split('\r\n').sort(),
+      // Thunderbird's vCard 4.0 file comes back in the vdir's write form (3.0, TYPE upper-case): same lines otherwise.
+      vdir: readdirSync(s.path('data', 'vdir')).sort().map((f) => read(s.path('data', 'vdir', f)).split('\r\n')
+        .filter((l) => !l.startsWith('VERSION:')).map((l) => l.replace(/;TYPE=[^:;]*/g, (t) => t.toUpperCase()))),
+    });
+    const before = snap();
+    const ids = (s.run(['duplicates', '--json']).json().groups as Group[])[0]!.items.map((i) => i.id);
+    const m = s.run(['merge', '--json', ...ids]).json();
+    assert.equal(s.run(['sync']).code, 0);
+    assert.notDeepEqual(snap(), before);
+    const dry = s.run(['undo', '--entry', String(m.entry), '--dry-run', '--json']).json();
+    assert.deepEqual(dry.items.map((i: { action: string }) => i.action).sort(), ['restored', 'restored', 'reverted']);
+    const u = s.run(['undo', '--entry', String(m.entry), '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.equal(u.json().undoes, m.run);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 5);
+    assert.equal(s.run(['sync']).code, 0);
+    // Each member holds the same cards as before the merge (single files: the same entries).
+    assert.deepEqual(snap(), before);
+    assert.equal(s.run(['duplicates', '--json']).json().groups.length, 1, 'the duplicates are found again');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('undo of one deletion entry brings that item back, and only that one', () => {
+  const s = turner('dupes-undo-delete');
+  try {
+    const vdir = s.path('data', 'vdir');
+    const okafor = readdirSync(vdir).find((f) => /Chidi Okafor/.test(read(`${vdir}/${f}`)))!;
+    const lindqvist = readdirSync(vdir).find((f) => /Lindqvist/.test(read(`${vdir}/${f}`)))!;
+    const text = read(`${vdir}/${okafor}`);
+    unlinkSync(`${vdir}/${okafor}`);
+    unlinkSync(`${vdir}/${lindqvist}`);
+    assert.equal(s.run(['sync', '--allow-mass-delete']).code, 0);
+    const entries = s.run(['log', '--json', '--limit', '10']).json().entries as Array<{ id: number; action: string; uid: string }>;
+    const del = entries.find((e) => e.action === 'deleted' && e.uid === '6A7B8C9D-0E1F-4A2B-9C3D-4E5F6A7B8C9D')!;
+    const u = s.run(['undo', '--entry', String(del.id), '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.deepEqual(u.json().items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`), ['restored Chidi Okafor']);
+    assert.equal(s.run(['sync']).code, 0);
+    assert.equal(read(`${vdir}/${okafor}`), text);
+    assert.equal(readdirSync(vdir).includes(lindqvist), false);
+    assert.match(read(s.path('data', 'iphone-3.0.vcf')), /FN:Chidi Okafor/);
+    assert.doesNotMatch(read(s.path('data', 'google.csv')), /Lindqvist/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a read-only export holding only a redundant copy keeps it, linked to the merged item: its later edits go there; undo moves the link back', () => {
+  const s = turner('dupes-readonly', ', readOnly: true');
+  try {
+    const g = (s.run(['duplicates', '--json']).json().groups as Group[])[0]!;
+    const status = () => s.run(['status', '--json']).json().collections[0].items as number;
+    const fromPhone = g.items.find((i) => i.uid === '5E1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B')!;
+    const others = g.items.filter((i) => i !== fromPhone);
+    // The phone's copy is not the survivor: the phone (which holds no other copy) keeps its entry, now the survivor's.
+    const m = s.run(['merge', '--json', others[0]!.id, fromPhone.id, others[1]!.id]).json();
+    assert.deepEqual(m.links, [{ member: 'phone', href: 'uid:5E1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B', from: fromPhone.id }]);
+    const phoneFile = read(s.path('data', 'iphone-3.0.vcf'));
+    assert.equal(s.run(['sync']).code, 0);
+    assert.equal(read(s.path('data', 'iphone-3.0.vcf')), phoneFile, 'a read-only member is never written');
+    assert.equal(status(), 3);
+    // A later edit on the phone lands in the merged item, not in a re-created duplicate.
+    edit(s.path('data', 'iphone-3.0.vcf'), 'BDAY:1979-03-02', 'BDAY:1979-03-02\r\nNOTE:Prefers calls after 6pm');
+    assert.equal(s.run(['sync']).code, 0);
+    assert.equal(status(), 3);
+    assert.match(read(s.path('data', 'google.csv')), /Prefers calls after 6pm/);
+    // Undo: the link goes back to the phone's own item, which comes back.
+    const u = s.run(['undo', '--entry', String(m.entry), '--json']).json();
+    assert.deepEqual(u.links, m.links);
+    assert.equal(status(), 5);
   } finally {
     s.cleanup();
   }
