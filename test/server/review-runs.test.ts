@@ -5,7 +5,7 @@ import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { newRun } from '../../src/sync/runs.js';
 import { TestServer, vcard } from './server-harness.js';
 
-/** The Runs tab: list, preview, CSRF-protected undo, and nothing of another user's runs. */
+/** The Runs and Duplicates tabs: list, preview, CSRF-protected undo and merge, nothing of another user's. */
 let t: TestServer;
 let runId: string;
 let bobsRun: string;
@@ -75,4 +75,30 @@ test('the undo POST needs the token and this site; then the run is undone as a r
   const log = await t.store.listLog({ run: runs[0]!.id });
   assert.deepEqual(log.map((e) => e.action), ['undone']);
   assert.match((await t.req('GET', `/review/runs?undone=${runId}`)).text, /was undone/);
+});
+
+test('the Duplicates tab shows a group side by side with differences marked; the merge POST needs the token', async () => {
+  const a = await t.seed('contacts', vcard('dup-a', ['FN:William Turner', 'N:Turner;William;;;', 'EMAIL:bill.turner@example.co.uk', 'ORG:Turner & Daughters Ltd']));
+  const b = await t.seed('contacts', vcard('dup-b', ['FN:Bill Turner', 'N:Turner;Bill;;;', 'EMAIL:bill.turner@example.co.uk', 'TEL:+44 7700 900123']));
+  await t.seed('bobs', vcard('dup-c', ['FN:Bill Turner', 'EMAIL:bill.turner@example.co.uk']));
+  const r = await t.req('GET', '/review/duplicates');
+  assert.equal(r.status, 200);
+  assert.match(r.text, /same email bill\.turner@example\.co\.uk/);
+  assert.match(r.text, /<tr class="differs"><th>≠ fn<\/th>/);
+  assert.match(r.text, /<tr><th>email<\/th>/);
+  assert.ok(!r.text.includes('dup-c'), 'bob\'s contact is not shown to alice');
+  const items = /name="items" value="([^"]+)"/.exec(r.text)![1]!;
+  assert.deepEqual(items.split(',').sort(), [a.id, b.id].sort());
+  const send = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    t.req('POST', '/review/merge', { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  assert.equal((await send({ items, token: 'x' })).status, 403);
+  const token = tokenOf(r.text);
+  const m = await send({ items, token }, { origin: t.base });
+  assert.equal(m.status, 303, m.text);
+  const [first, second] = items.split(',') as [string, string];
+  assert.equal((await t.store.getItem(second))!.deleted, true);
+  const kept = (await t.store.getItem(first))!;
+  const props = kept.item.kind === 'contact' ? kept.item.card.props.map((p) => p.name) : [];
+  for (const name of ['email', 'org', 'tel']) assert.ok(props.includes(name), `${name} kept: ${props.join(',')}`);
+  assert.match((await t.req('GET', m.headers.get('location')!)).text, /Merged, logged as #\d+/);
 });

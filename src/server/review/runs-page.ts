@@ -4,12 +4,13 @@ import type { RunRecord } from '../../core/store.js';
 import { undo, type UndoResult } from '../../sync/undo.js';
 import { readBody } from '../body.js';
 import { CsrfTokens, sameOrigin } from './csrf.js';
-import { Html, html, query } from './escape.js';
+import { html, query, type Html } from './escape.js';
 import { userCollections } from './load.js';
 import type { ReviewDeps } from './routes.js';
-import { CSS, SECURITY_HEADERS } from './style.js';
+import { page as tabPage, refuse, send } from './tab-page.js';
 
 const FORM_LIMIT = 4 * 1024;
+const page = (user: string, body: Html) => tabPage('runs', user, body);
 const RUN_ID = /^r\d{8}-\d{6}-[0-9a-f]{6}$/;
 
 /**
@@ -94,23 +95,4 @@ function renderPreview(r: UndoResult): Html {
   if (r.items.length === 0) return html`<p class="muted">The run changed no item.</p>`;
   return html`<table><thead><tr><th>item</th><th>collection</th><th>undo would</th></tr></thead><tbody>${r.items.map((i) => html`<tr><td>${i.name}</td><td>${i.collection}</td><td>${i.action}${i.note ? html` <span class="muted small">(${i.note})</span>` : ''}${i.conflicts.map((c) => html`<div class="small">! <code>${c.field}</code> changed again since: keeps ${JSON.stringify(c.chosen)}</div>`)}</td></tr>`)}</tbody></table>
 ${r.links.length ? html`<p class="small">Member links moved back: ${r.links.map((l) => `${l.member} ${l.href}`).join(', ')}</p>` : ''}`;
-}
-
-function page(user: string, body: Html): string {
-  return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>pimhub — runs</title><link rel="icon" href="data:,"><style>${new Html(CSS)}</style></head>
-<body><header><h1>pimhub · runs</h1><span class="who">signed in as ${user} · <a href="/">merge log</a> · <a href="/review/runs">runs</a></span></header>
-<main>${body}</main></body></html>
-`.text;
-}
-
-function send(res: Response, req: Request, text: string): void {
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  res.type('text/html; charset=utf-8').send(req.method === 'HEAD' ? '' : text);
-}
-
-function refuse(res: Response, why: string): void {
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  res.status(403).type('text/plain; charset=utf-8').send(`403 Forbidden: ${why}.\nNothing was changed.\n`);
 }
