@@ -71,6 +71,10 @@ test('duplicates finds William Turner across a phone export, a Google CSV and a 
     assert.equal(entry.filter((e) => e.action === 'deleted' && e.run === merged.run).length, 2);
     assert.equal(s.run(['status', '--json']).json().collections[0].items, 3);
     assert.equal(s.run(['runs', '--json']).json().runs[0].id, merged.run);
+    // resolve on the merge entry changes only its conflicting fields: the united values stay.
+    const keepOther = s.run(['resolve', String(merged.entry), '--keep', String(1 - fn.chosenIndex)]);
+    assert.equal(keepOther.code, 0, keepOther.stderr);
+    assert.deepEqual(keepOther.stdout.match(/\b(fn|n|tel\[[^\]]*\]) =/g)?.map((x) => x.slice(0, -2)).sort(), merged.fields.filter((f: { conflict: boolean }) => f.conflict).map((f: { field: string }) => f.field).sort());
 
     const sync = s.run(['sync', '--json']);
     assert.equal(sync.code, 0, sync.stderr);
