@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { daemonCommand } from './commands/daemon.js';
+import { duplicatesCommand } from './commands/duplicates.js';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
 import { logCommand } from './commands/log.js';
+import { mergeCommand } from './commands/merge.js';
 import { migrateCommand } from './commands/migrate.js';
 import { passwdCommand } from './commands/passwd.js';
 import { resolveCommand } from './commands/resolve.js';
@@ -12,6 +14,7 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
+import { undoCommand } from './commands/undo.js';
 import { EXIT, describeError } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,6 +53,19 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
   p.command('resolve').argument('<entry>', 'log entry number').description('reverse or change a conflict decision; the next sync propagates it')
     .requiredOption('--keep <value>', 'value index (0, 1, …) or connector name').option('--json', 'one JSON document on stdout')
     .action((entry, o) => run(() => resolveCommand(entry, { config: cfg(), ...o }))());
+  p.command('duplicates').argument('[collection]').description('items that look like one person or one event, strongest first, with the evidence')
+    .option('--min-score <score>', 'report pairs scoring at least this (0–1, default 0.5)').option('--json', 'one JSON document on stdout')
+    .action((col, o) => run(() => duplicatesCommand(col, { config: cfg(), ...o }))());
+  p.command('merge').argument('<items...>', 'item ids or UIDs of one collection; the first one survives')
+    .description('merge duplicates into one item, field by field; the next sync removes the redundant copies')
+    .option('--dry-run', 'print what would be merged and change nothing').option('--collection <name>', 'where to look the UIDs up')
+    .option('--allow-mass-delete', 'let the merge remove more than deleteGuard of the collection').option('--json', 'one JSON document on stdout')
+    .action((items, o) => run(() => mergeCommand(items, { config: cfg(), ...o }))());
+  p.command('undo').description('reverse a sync run or one logged decision in the store; the next sync writes it everywhere')
+    .option('--run <id>', 'a run id (`pimhub runs`)').option('--entry <id>', 'a log entry number (`pimhub log`)')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('--allow-mass-delete', 'let the undo remove more than deleteGuard of a collection').option('--json', 'one JSON document on stdout')
+    .action((o) => run(() => undoCommand({ config: cfg(), ...o }))());
   p.command('export').argument('<collection>').description('write a file a phone or mail client can import')
     .requiredOption('--format <format>', 'vcf | vcf21 | vcf4 | jcard | xcard | ics | google-csv | outlook-csv').requiredOption('-o, --output <file>', 'file to write')
     .option('--json', 'one JSON document on stdout')

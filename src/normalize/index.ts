@@ -1,4 +1,4 @@
 export { normalizeEmail } from './email.js';
 export { normalizePhone } from './phone.js';
-export { nameKey, nameTokens, namesSimilar, editDistance } from './names.js';
+export { nameKey, nameTokens, namesSimilar, tokensSimilar, editDistance } from './names.js';
 export { valueKey, identityKeys, textKey, type KeyOptions, type IdentityKeys } from './keys.js';

@@ -52,11 +52,14 @@ export function nameKey(s: string): string {
  *    absorbs typos (`Jorg Muler` ≈ `Jörg Müller`).
  */
 export function namesSimilar(a: string, b: string): boolean {
-  const ta = nameTokens(a);
-  const tb = nameTokens(b);
+  return tokensSimilar(nameTokens(a), nameTokens(b));
+}
+
+/** {@link namesSimilar} on names already split by {@link nameTokens}. */
+export function tokensSimilar(ta: readonly string[], tb: readonly string[]): boolean {
   if (ta.length === 0 && tb.length === 0) return false;
   if (ta.length === 0 || tb.length === 0) return true;
-  const full = (ts: string[]) => ts.filter((t) => t.length > 1);
+  const full = (ts: readonly string[]) => ts.filter((t) => t.length > 1);
   const fa = full(ta);
   const fb = full(tb);
   const [small, large] = fa.length <= fb.length ? [fa, fb] : [fb, fa];
@@ -69,7 +72,7 @@ export function namesSimilar(a: string, b: string): boolean {
 }
 
 /** `j muller` vs `jorg muller`: a shared long token, every other token of the shorter name an initial of one of the longer's. */
-function initialsCompatible(ta: string[], tb: string[]): boolean {
+function initialsCompatible(ta: readonly string[], tb: readonly string[]): boolean {
   const shared = ta.filter((t) => t.length >= 3 && tb.includes(t));
   if (shared.length === 0) return false;
   const restA = ta.filter((t) => !shared.includes(t));

@@ -21,7 +21,8 @@ export async function resolveEntry(opts: {
   const { store } = opts;
   const entry = await store.getLogEntry(opts.entryId);
   if (!entry) throw new PimError('not-found', `no merge log entry ${opts.entryId}; list them with \`pimhub log --conflicts\``);
-  const fields = (entry.fields ?? []).filter((f) => f.conflict || entry.action !== 'conflict');
+  // A conflict, or a merge of duplicates (whose other fields are values united, nothing to choose), changes only its conflicting fields.
+  const fields = (entry.fields ?? []).filter((f) => f.conflict || (entry.action !== 'conflict' && entry.action !== 'duplicates-merged'));
   if (fields.length === 0 || !entry.itemId) {
     throw new PimError('invalid-data', `log entry ${entry.id} (${entry.action}) has no field decisions to change`);
   }

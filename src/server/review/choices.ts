@@ -14,9 +14,9 @@ export interface KeepChoice {
   current: boolean;
 }
 
-/** The fields `resolveEntry` changes: for a conflict only the conflicting ones. */
+/** The fields `resolveEntry` changes: for a conflict or a merge of duplicates only the conflicting ones. */
 export function resolvableFields(e: LogEntry): NonNullable<LogEntry['fields']> {
-  return (e.fields ?? []).filter((f) => f.conflict || e.action !== 'conflict');
+  return (e.fields ?? []).filter((f) => f.conflict || (e.action !== 'conflict' && e.action !== 'duplicates-merged'));
 }
 
 /** The choice in force for a field: the latest resolution's if the decision was changed since. */

@@ -8,7 +8,7 @@ import { keepChoices, type KeepChoice } from './choices.js';
  * that user owns, like the endpoint. Filters are applied here (server-side), so the page
  * needs no script.
  */
-export const ACTIONS: readonly LogAction[] = ['conflict', 'merged', 'updated', 'created', 'matched', 'deleted', 'quarantined', 'resolved'];
+export const ACTIONS: readonly LogAction[] = ['conflict', 'merged', 'updated', 'created', 'matched', 'deleted', 'quarantined', 'resolved', 'undone', 'duplicates-merged'];
 export const PAGE_SIZES = [50, 200, 1000] as const;
 /** How far back a text search looks (per collection). */
 const SEARCH_DEPTH = 5000;

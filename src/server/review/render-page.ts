@@ -46,7 +46,7 @@ export function renderPage(p: PageInput): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pimhub — merge log</title><link rel="icon" href="data:,"><style>${new Html(CSS)}</style></head>
 <body>
-<header><h1>pimhub · merge log</h1><span class="who">signed in as ${d.user}</span></header>
+<header><h1>pimhub · merge log</h1><span class="who">signed in as ${d.user} · <a href="/review/runs">runs</a> · <a href="/review/duplicates">duplicates</a></span></header>
 <main>
 ${p.notice ? html`<section class="card notice${p.notice.kind === 'error' ? ' error' : ''}" role="status">${p.notice.body}</section>` : ''}
 ${renderSync(p.sync)}

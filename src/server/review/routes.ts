@@ -11,6 +11,8 @@ import { DavError, sendError } from '../dav-error.js';
 import { CsrfTokens, sameOrigin } from './csrf.js';
 import { html, query } from './escape.js';
 import { loadReview, ownEntry, parseQuery, userCollections } from './load.js';
+import { duplicatesRoutes } from './duplicates-page.js';
+import { runsRoutes } from './runs-page.js';
 import { filtersOf, renderPage, resolvedNotice, type Notice, type SyncInfo } from './render-page.js';
 import { SECURITY_HEADERS } from './style.js';
 
@@ -77,6 +79,8 @@ export function reviewRoutes(deps: ReviewDeps): Router {
       return sendPage(deps, req, res.status(status), user, raw, csrf, failure(`Entry #${entry.id} was not changed: ${why}`));
     }
   });
+  router.use(runsRoutes(deps, csrf, (req, res) => login(deps, req, res)));
+  router.use(duplicatesRoutes(deps, csrf, (req, res) => login(deps, req, res)));
   return router;
 }
 

@@ -37,6 +37,7 @@ article header{all:unset;display:flex;flex-wrap:wrap;gap:.2rem .7rem;align-items
 .cell .who{display:block;font-size:.72rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em;white-space:normal}
 .cell.base{background:#f3f4f6}.cell.changed{border-color:#e0b84a}.cell.chosen{background:var(--chosen);border-color:var(--ok)}
 mark{background:var(--mark);padding:0 1px;border-radius:2px}
+tr.differs th,tr.differs td{background:#fff6d6}
 em.none{color:var(--muted)}
 .choices{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.5rem;align-items:center}
 .choices form{margin:0}
