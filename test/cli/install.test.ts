@@ -15,7 +15,9 @@ test('npm install -g . into a fresh prefix: `pimhub --version` and `pimhub init`
   const prefix = mkdtempSync(join(tmpdir(), 'pimhub-prefix-'));
   const elsewhere = mkdtempSync(join(tmpdir(), 'pimhub-elsewhere-'));
   try {
-    const install = spawnSync(npm, ['install', '-g', '--prefix', prefix, '.', '--no-audit', '--no-fund'], {
+    // --ignore-scripts: npm would run `prepare` (the build) in this very checkout, rewriting
+    // dist/ under the test files running beside this one; `npm install` has built it already.
+    const install = spawnSync(npm, ['install', '-g', '--prefix', prefix, '.', '--no-audit', '--no-fund', '--ignore-scripts'], {
       cwd: ROOT, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' },
     });
     assert.equal(install.status, 0, install.stdout + install.stderr);
