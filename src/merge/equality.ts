@@ -14,9 +14,14 @@ export interface Comparison {
  * differ only in form (phone formatting, parameter order and case, `pref` spelling) are
  * equal; groups do not matter (servers renumber them).
  */
-export function propsKey(props: readonly Property[] | undefined, cmp: Comparison): string {
+export function propsKey(props: readonly Property[] | undefined, cmp: Comparison, withPref = true): string {
   if (!props) return '';
-  return JSON.stringify(props.map((p) => propMeaning(p, ruleFor(cmp.table, p.name), cmp.keyOf)).sort(cmpJson));
+  return JSON.stringify(props.map((p) => propMeaning(p, ruleFor(cmp.table, p.name), cmp.keyOf, withPref)).sort(cmpJson));
+}
+
+/** Two values that differ at most in their preference flag (SPEC §4: `pref` is no conflict). */
+export function samePrefAside(a: readonly Property[] | undefined, b: readonly Property[] | undefined, cmp: Comparison): boolean {
+  return !!a && !!b && a.length > 0 && b.length > 0 && propsKey(a, cmp, false) === propsKey(b, cmp, false);
 }
 
 function cmpJson(a: unknown, b: unknown): number {

@@ -3,7 +3,8 @@ import type { FieldRule } from '../model/field-rules.js';
 import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
 import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
-import { componentKey, displayValue, sameProps, type Comparison } from './equality.js';
+import { isPreferred } from '../normalize/meaning.js';
+import { componentKey, displayValue, samePrefAside, sameProps, type Comparison } from './equality.js';
 import { chooseSide, type ConflictPolicy } from './policy.js';
 
 export interface MergeContext {
@@ -80,7 +81,12 @@ export function mergeComponent(
       const b = bf?.get(key);
       const c = cf?.get(key);
       const i = inf?.get(key);
-      const o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
+      let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
+      // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
+      if (o.conflict && samePrefAside(vf?.get(key) ?? c, i, ctx)) {
+        const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
+        o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
+      }
       if (o.value && o.value.length > 0) merged.set(key, o.value);
       if (o.side === 'incoming' || o.conflict) incomingChanged = true;
       if (o.side === 'current' || o.conflict) currentChanged = true;

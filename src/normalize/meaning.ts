@@ -26,15 +26,23 @@ const TOKEN_PARAMS = new Set(['type', 'cutype', 'role', 'partstat', 'rsvp', 'rel
 const DEFAULT_TYPES: Record<string, string[]> = { tel: ['voice'], email: ['internet'] };
 const DATE_TYPES = new Set(['date', 'date-time', 'date-and-or-time', 'timestamp']);
 
-export function propMeaning(p: Property, rule: FieldRule, keyOf: MeaningKeyer): unknown[] {
+/** `withPref: false` leaves the preference flag out: two sides that differ only in it are one value with a preference (the merge keeps it), not a conflict. */
+export function propMeaning(p: Property, rule: FieldRule, keyOf: MeaningKeyer, withPref = true): unknown[] {
   let value: unknown;
   if (rule.kind === 'set' && rule.key !== 'value') value = keyOf(rule.key, p);
   else if (DATE_TYPES.has(p.type)) value = keyOf('date', p);
   else value = p.values.map(valueMeaning);
-  return [p.name, paramsMeaning(p), value];
+  return [p.name, paramsMeaning(p, withPref), value];
 }
 
-function paramsMeaning(p: Property): Array<[string, string | string[] | boolean]> {
+/** Whether a property carries a preference (`PREF=n` or `TYPE=pref`). */
+export function isPreferred(p: Property): boolean {
+  if (p.params.pref !== undefined) return true;
+  const t = p.params.type;
+  return (Array.isArray(t) ? t : t === undefined ? [] : [t]).some((x) => x.toLowerCase().split(',').includes('pref'));
+}
+
+function paramsMeaning(p: Property, withPref: boolean): Array<[string, string | string[] | boolean]> {
   const out: Array<[string, string | string[] | boolean]> = [];
   let pref = false;
   for (const [rawName, v] of Object.entries(p.params)) {
@@ -54,7 +62,7 @@ function paramsMeaning(p: Property): Array<[string, string | string[] | boolean]
     }
     out.push([name, one(values)]);
   }
-  if (pref) out.push(['pref', true]);
+  if (pref && withPref) out.push(['pref', true]);
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 

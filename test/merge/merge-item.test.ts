@@ -112,3 +112,20 @@ test('the UID of the store is kept when a matched item brings another', () => {
   assert.deepEqual(r.item.card.props.filter((p) => p.name === 'uid').map((p) => p.values[0]), ['store-uid']);
   assert.ok(r.item.card.props.some((p) => p.name === 'email'));
 });
+
+test('two sides that differ only in a number\'s pref flag are no conflict: the preferred form is kept', () => {
+  const keyOf = createIdentity('DE').keyOf;
+  const withPref = card('u1', fn('A'), { name: 'tel', params: { type: ['cell'], pref: '1' }, type: 'text', values: ['+49 170 1234567'] });
+  const without = card('u1', fn('A'), { name: 'tel', params: { type: ['cell'] }, type: 'text', values: ['0170 1234567'] });
+  for (const [current, incoming] of [[withPref, without], [without, withPref]] as const) {
+    const r = mergeItem(input(undefined, current, incoming, { keyOf }));
+    assert.equal(r.conflicts, 0, JSON.stringify(r.decisions));
+    const tels = r.item.card.props.filter((p) => p.name === 'tel');
+    assert.equal(tels.length, 1);
+    assert.equal(tels[0]!.params.pref, '1', 'the preference survives');
+  }
+  // With a base, removing the preference on one side is an ordinary edit that wins.
+  const r = mergeItem(input(withPref, withPref, without, { keyOf }));
+  assert.equal(r.conflicts, 0);
+  assert.equal(r.item.card.props.find((p) => p.name === 'tel')!.params.pref, undefined);
+});
