@@ -13,6 +13,7 @@ import type { UserConfig } from '../config/load-config.js';
 import { verifyPassword } from '../config/passwords.js';
 import { readSecret } from '../core/secrets.js';
 import { DavError } from './dav-error.js';
+import type { LogLevel } from './create-server.js';
 import { LoginThrottle } from './login-throttle.js';
 
 const CACHE_MS = 5 * 60 * 1000;
@@ -25,7 +26,7 @@ export class Authenticator {
     private readonly users: Record<string, UserConfig>,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly throttle = new LoginThrottle(),
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: (line: string, level?: LogLevel) => void = () => {},
   ) {}
 
   /**
@@ -50,7 +51,7 @@ export class Authenticator {
     }
     const n = this.throttle.failed(address, user);
     const who = `${Object.hasOwn(this.users, user) ? 'user' : 'unknown user'} ${JSON.stringify(user.slice(0, 64))}`;
-    this.log(`pimhub serve: wrong password for ${who} from ${address || 'an unknown address'} (${n} of ${this.throttle.limits.perUser} before a pause)`);
+    this.log(`pimhub serve: wrong password for ${who} from ${address || 'an unknown address'} (${n} of ${this.throttle.limits.perUser} before a pause)`, 'warn');
     return undefined;
   }
 

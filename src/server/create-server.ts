@@ -23,6 +23,8 @@ import { DAV_ROOT, parsePath } from './paths.js';
 import type { SyncInfo } from './review/render-page.js';
 import { reviewRoutes } from './review/routes.js';
 
+export type LogLevel = 'warn' | 'error';
+
 export interface ServerOptions {
   store: Store;
   config: PimhubConfig;
@@ -31,7 +33,8 @@ export interface ServerOptions {
   /** Where passwordEnv variables are read (tests pass their own). */
   env?: NodeJS.ProcessEnv;
   /** One line per failed request (500s), without secrets. */
-  log?: (line: string) => void;
+  /** A wrong password is a `warn` (expected on the internet), a failed request an `error`. */
+  log?: (line: string, level?: LogLevel) => void;
   /**
    * Called after a change through this server (an object PUT or DELETE, a decision changed
    * on the review page), once it is committed: `pimhub daemon` schedules a sync from it.
@@ -61,7 +64,7 @@ export function createServer(opts: ServerOptions): Express {
   app.set('etag', false);
   const now = opts.now ?? (() => new Date());
   const deps = { store: opts.store, identity: opts.identity, policy: opts.config.conflict, now };
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const auth = new Authenticator(opts.config.server.users, opts.env, new LoginThrottle(opts.loginLimits), log);
 
   // For load balancers, systemd and monitoring: no authentication, nothing private.

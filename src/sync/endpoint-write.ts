@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { PimError, isPimError } from '../core/errors.js';
-import type { ItemWrite, LinkRecord, NewLogEntry, RunRecord, Store, StoreChange, StoredItem } from '../core/store.js';
+import type { LinkRecord, Store, StoredItem } from '../core/store.js';
 import { itemFingerprint } from '../merge/fingerprint.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
 import { unchangedSinceBase } from './decide/deletions.js';
+import { afterWrite, logged, type Decision } from './decide/decision.js';
 import { mergeEntry, newEntry, type LogDraft } from './decide/merge-entry.js';
 import { itemTime } from './item-info.js';
-import { newRun } from './runs.js';
+import { commitDecisionRun } from './plan/commit-decisions.js';
 import type { Identity } from './types.js';
 
 /**
@@ -35,15 +36,6 @@ export function clientMember(user: string, userAgent: string): string {
 /** The strong ETag of a stored version: the item and its version (RFC 7232 §2.3). */
 export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): string {
   return `"${item.id.replace(/-/g, '').slice(0, 12)}-${item.version}"`;
-}
-
-/** A write through the endpoint is a one-item run (trigger `endpoint`), committed with its change. */
-function endpointRun(collection: string, now: string, action: 'created' | 'updated' | 'merged' | 'conflict' | 'deleted' | 'restored' | 'none'): RunRecord {
-  const run = newRun('endpoint', new Date(now));
-  const c = { name: collection, created: 0, updated: 0, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 0 };
-  if (action === 'conflict') c.conflicts = 1;
-  else if (action !== 'none') c[action] = 1;
-  return { ...run, end: now, collections: [c] };
 }
 
 export interface EndpointDeps {
@@ -113,7 +105,7 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
   // A live object's UID cannot change: a PUT naming another UID would overwrite one contact
   // or event with another (RFC 6352 §6.3.2.1, RFC 4791 §5.3.2.1).
   if (target && !target.deleted && req.incoming.uid && target.uid !== req.incoming.uid) return { outcome: 'uid-conflict', itemId: target.id, uidChanged: true };
-  const removeLinks: StoreChange['removeLinks'] = [];
+  const removeLinks: Decision['removeLinks'] = [];
   if (!target && req.incoming.uid) {
     const byUid = await store.getItemByUid(req.collection, req.incoming.uid);
     // The endpoint serves every live item under an href of its own: a new href with a live
@@ -122,7 +114,7 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
     if (byUid) {
       target = byUid;
       for (const l of await store.linksForItem(byUid.id)) {
-        if (l.member === ENDPOINT_MEMBER && l.href !== req.href) removeLinks.push({ collection: l.collection, member: l.member, href: l.href });
+        if (l.member === ENDPOINT_MEMBER && l.href !== req.href) removeLinks.push({ member: l.member, href: l.href });
       }
     }
   }
@@ -135,47 +127,34 @@ async function putOnce(deps: EndpointDeps, req: EndpointPutRequest): Promise<End
     member: ENDPOINT_MEMBER, caps: req.caps, time: itemTime(req.incoming) ?? now, policy: deps.policy, identity,
     matched: false, adoptUid: false, where: req.href,
   });
-  const run = endpointRun(req.collection, now, restored ? 'restored' : runCount(d.logs));
-  const result: StoredItem = d.write
-    ? { ...target, item: d.item, meta: d.write.meta, uid: d.write.uid, version: target.version + 1, deleted: false, updatedAt: now }
-    : target;
+  const result: StoredItem = d.write ? afterWrite(d.write, now) : target;
   const agrees = sameAsHeld(deps, req.incoming, result.item, req.caps);
-  await store.commit({
-    items: d.write ? [{ ...d.write, run: run.id }] : [],
-    log: d.logs.map((l) => logEntry(run.id, now, result, l)),
-    removeLinks, ...(d.logs.length > 0 ? { runs: [run] } : {}),
-    links: linksFor(req, result, agrees, now),
-    memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
-  });
+  const decision: Decision = { removeLinks, links: linksFor(req, result, agrees, now), ...(d.write ? { item: d.write } : {}) };
+  logAll(decision, now, result, d.logs);
+  await commitEndpointRun(deps, req.collection, `PUT ${req.href}`, decision, now);
   return { outcome: d.write ? 'updated' : 'unchanged', item: (await store.getItem(result.id)) ?? result, agrees };
 }
 
 async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string): Promise<EndpointPutResult> {
   const d = newEntry(req.incoming, req.collection, deps.identity, `${ENDPOINT_MEMBER}\n${req.href}\n${now}`);
   const w = d.write!;
-  const stored: StoredItem = { id: w.id, collection: req.collection, uid: w.uid, version: 1, seq: 0, deleted: false, item: d.item, meta: w.meta, updatedAt: now };
-  const run = endpointRun(req.collection, now, 'created');
-  await deps.store.commit({
-    runs: [run],
-    items: [{ ...w, run: run.id }],
-    links: linksFor(req, stored, true, now),
-    log: d.logs.map((l) => logEntry(run.id, now, stored, l)),
-    memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
-  });
+  const stored = afterWrite(w, now);
+  const decision: Decision = { item: w, links: linksFor(req, stored, true, now) };
+  logAll(decision, now, stored, d.logs);
+  await commitEndpointRun(deps, req.collection, `PUT ${req.href}`, decision, now);
   return { outcome: 'created', item: (await deps.store.getItem(w.id)) ?? stored, agrees: true };
 }
 
-function logEntry(run: string, time: string, item: StoredItem, l: LogDraft): NewLogEntry {
-  return {
-    run, time, collection: item.collection, uid: item.uid, itemId: item.id, action: l.action, connector: ENDPOINT_MEMBER,
-    ...(l.fields && l.fields.length ? { fields: l.fields } : {}), ...(l.message ? { message: l.message } : {}),
-  };
+function logAll(decision: Decision, now: string, item: StoredItem, logs: LogDraft[]): void {
+  for (const l of logs) logged(decision, { time: now, item, action: l.action, member: ENDPOINT_MEMBER, fields: l.fields, message: l.message, summary: l.summary });
 }
 
-/** What a one-item run counts, from its log. */
-function runCount(logs: LogDraft[]): 'conflict' | 'merged' | 'updated' | 'none' {
-  const a = logs[0]?.action;
-  return a === 'conflict' || a === 'merged' || a === 'updated' ? a : 'none';
+/** A write through the endpoint is a one-item run (trigger `endpoint`) of the member `endpoint`. */
+async function commitEndpointRun(deps: EndpointDeps, collection: string, command: string, decision: Decision, now: string): Promise<void> {
+  await commitDecisionRun(deps.store, {
+    collection, trigger: 'endpoint', command, now: new Date(now), decisions: [decision],
+    memberStates: [{ collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
+  });
 }
 
 /** The client now holds what it sent: that is its base for its next write (its own, and the shared one). */
@@ -235,21 +214,20 @@ export async function endpointDelete(
   const link = own && own.itemId === t.id ? own : await store.getLink(req.collection, ENDPOINT_MEMBER, req.href);
   const changedSince = !req.ifMatched && link !== undefined && link.itemId === t.id
     && !unchangedSinceBase(link, t, deps.identity.keyOf, req.caps);
-  const run = endpointRun(req.collection, now, changedSince ? 'restored' : 'deleted');
-  const write: ItemWrite = {
-    id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version, run: run.id,
-    deleted: !changedSince, ...(changedSince ? { identityKeys: deps.identity.identityKeys(t.item) } : {}),
+  const decision: Decision = {
+    item: {
+      id: t.id, collection: t.collection, uid: t.uid, item: t.item, meta: t.meta, expectVersion: t.version,
+      deleted: !changedSince, ...(changedSince ? { identityKeys: deps.identity.identityKeys(t.item) } : {}),
+    },
   };
-  try {
-    await store.commit({
-      runs: [run],
-      items: [write],
-      log: [{
-        run: run.id, time: now, collection: t.collection, uid: t.uid, itemId: t.id, action: changedSince ? 'updated' : 'deleted', connector: ENDPOINT_MEMBER,
-        ...(changedSince ? { message: 'restored: deleted through the endpoint but changed elsewhere since; the client gets it back' } : {}),
-      }],
-      memberStates: [{ collection: req.collection, member: ENDPOINT_MEMBER, lastSync: now, errors: 0 }],
+  if (changedSince) {
+    logged(decision, {
+      time: now, item: t, action: 'updated', member: ENDPOINT_MEMBER, summary: 'restored',
+      message: 'restored: deleted through the endpoint but changed elsewhere since; the client gets it back',
     });
+  } else logged(decision, { time: now, item: t, action: 'deleted', member: ENDPOINT_MEMBER });
+  try {
+    await commitEndpointRun(deps, req.collection, `DELETE ${req.href}`, decision, now);
   } catch (e) {
     if (isPimError(e, 'precondition-failed')) throw new PimError('precondition-failed', 'the item changed while it was being deleted');
     throw e;

@@ -1,12 +1,13 @@
 import { PimError } from '../core/errors.js';
-import type { FieldDecision, FieldSource, ItemWrite, LinkRecord, NewLogEntry, Store, StoredItem } from '../core/store.js';
+import type { FieldDecision, FieldSource, LinkRecord, Store, StoredItem } from '../core/store.js';
 import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import { FULL_CAPABILITIES } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
 import { itemLabel, itemTime } from './item-info.js';
 import { withLock } from './run-lock.js';
-import { newRun } from './runs.js';
+import type { Decision } from './decide/decision.js';
+import { commitDecisionRun } from './plan/commit-decisions.js';
 import type { Identity } from './types.js';
 
 /** A member link that `pimhub merge` moved from a redundant item to the surviving one (undo moves it back). */
@@ -164,25 +165,33 @@ async function merge(input: MergeDuplicatesInput, collection: string, ids: strin
   };
   if (input.dryRun) return result;
 
-  const run = { ...newRun(input.by, input.now, `merge ${ids.join(' ')}`), end: now };
-  run.collections = [{ name: collection, created: 0, updated: 1, merged: 0, conflicts: conflicts.length, deleted: others.length, restored: 0, writes: 0 }];
-  const writes: ItemWrite[] = [
-    {
-      id: survivor.id, collection, uid: survivor.uid, item: acc, run: run.id,
+  // The survivor's new version, the moved links and the log first: its entry is the one `undo --entry` splits.
+  const survivorDecision: Decision = {
+    item: {
+      id: survivor.id, collection, uid: survivor.uid, item: acc,
       meta: { fieldSources: sources, ...(survivor.meta.uidInvented ? { uidInvented: true } : {}) },
       expectVersion: survivor.version, identityKeys: identity.identityKeys(acc),
     },
-    ...others.map((o) => ({ id: o.id, collection, uid: o.uid, item: o.item, meta: o.meta, deleted: true, expectVersion: o.version, run: run.id })),
-  ];
-  const entry = (e: Omit<NewLogEntry, 'run' | 'time' | 'collection' | 'connector'>): NewLogEntry => ({ run: run.id, time: now, collection, connector: input.by, ...e });
-  const log: NewLogEntry[] = [
-    entry({
-      uid: survivor.uid, itemId: survivor.id, action: 'duplicates-merged', ...(fields.length ? { fields } : {}),
-      message: `merged ${items.length} items into "${name}" (${survivor.uid}): ${others.map((o) => `"${itemLabel(o.item)}" (${o.uid})`).join(', ')}${LINKS_MARK}${JSON.stringify(moved)}`,
-    }),
-    ...(conflicts.length ? [entry({ uid: survivor.uid, itemId: survivor.id, action: 'conflict', fields: conflicts, message: 'while merging duplicates' })] : []),
-    ...others.map((o) => entry({ uid: o.uid, itemId: o.id, action: 'deleted', message: `merged into "${name}" (${survivor.uid})` })),
-  ];
-  const { logIds } = await store.commit({ runs: [run], items: writes, links: movedLinks, log });
+    links: movedLinks,
+    logs: [
+      {
+        time: now, uid: survivor.uid, itemId: survivor.id, action: 'duplicates-merged', connector: input.by, ...(fields.length ? { fields } : {}),
+        message: `merged ${items.length} items into "${name}" (${survivor.uid}): ${others.map((o) => `"${itemLabel(o.item)}" (${o.uid})`).join(', ')}${LINKS_MARK}${JSON.stringify(moved)}`,
+      },
+      ...(conflicts.length ? [{ time: now, uid: survivor.uid, itemId: survivor.id, action: 'conflict' as const, connector: input.by, fields: conflicts, message: 'while merging duplicates' }] : []),
+    ],
+    changes: [
+      { action: 'updated', uid: survivor.uid, member: input.by, label: name },
+      ...(conflicts.length ? [{ action: 'conflict' as const, uid: survivor.uid, member: input.by, label: name }] : []),
+    ],
+  };
+  const redundant = others.map((o): Decision => ({
+    item: { id: o.id, collection, uid: o.uid, item: o.item, meta: o.meta, deleted: true, expectVersion: o.version },
+    logs: [{ time: now, uid: o.uid, itemId: o.id, action: 'deleted', connector: input.by, message: `merged into "${name}" (${survivor.uid})` }],
+    changes: [{ action: 'deleted', uid: o.uid, member: input.by, label: itemLabel(o.item) }],
+  }));
+  const { run, logIds } = await commitDecisionRun(store, {
+    collection, trigger: input.by, command: `merge ${ids.join(' ')}`, now: input.now, decisions: [survivorDecision, ...redundant],
+  });
   return { ...result, run: run.id, entry: logIds[0] };
 }

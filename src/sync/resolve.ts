@@ -1,7 +1,9 @@
 import { PimError } from '../core/errors.js';
 import type { LogEntry, Store } from '../core/store.js';
 import { applyFieldValue } from '../merge/apply-decision.js';
-import { newRun } from './runs.js';
+import type { Decision } from './decide/decision.js';
+import { itemLabel } from './item-info.js';
+import { commitDecisionRun } from './plan/commit-decisions.js';
 import type { Identity } from './types.js';
 
 /**
@@ -46,21 +48,23 @@ export async function resolveEntry(opts: {
     return { ...(earlier ?? entry), unchanged: true };
   }
   const now = opts.now.toISOString();
-  // A resolve is a one-item run: from the review page (trigger `review`) or the CLI.
-  const run = { ...newRun(opts.by === 'review' ? 'review' : 'cli', opts.now, `resolve ${entry.id} --keep ${opts.keep}`), end: now };
-  run.collections = [{ name: stored.collection, created: 0, updated: 1, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 0 }];
   const sources = { ...stored.meta.fieldSources };
   for (const f of fields) sources[`${f.path.component}/${f.path.field}`] = { connector: opts.by, time: now };
-  const { logIds } = await store.commit({
-    runs: [run],
-    items: [{ run: run.id,
+  const decision: Decision = {
+    item: {
       id: stored.id, collection: stored.collection, uid: stored.uid, item, meta: { fieldSources: sources },
       expectVersion: stored.version, identityKeys: opts.identity.identityKeys(item),
-    }],
-    log: [{
-      run: run.id, time: now, collection: stored.collection, uid: stored.uid, itemId: stored.id, action: 'resolved', connector: opts.by,
+    },
+    logs: [{
+      time: now, uid: stored.uid, itemId: stored.id, action: 'resolved', connector: opts.by,
       fields: decisions, resolves: entry.id, message: `kept ${opts.keep} for entry ${entry.id}`,
     }],
+    changes: [{ action: 'updated', uid: stored.uid, member: opts.by, label: itemLabel(item) }],
+  };
+  // A resolve is a one-item run: from the review page (trigger `review`) or the CLI.
+  const { logIds } = await commitDecisionRun(store, {
+    collection: stored.collection, trigger: opts.by === 'review' ? 'review' : 'cli', command: `resolve ${entry.id} --keep ${opts.keep}`,
+    now: opts.now, decisions: [decision],
   });
   return (await store.getLogEntry(logIds[0]!))!;
 }

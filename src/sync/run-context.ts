@@ -1,21 +1,15 @@
-import type { Source } from '../core/connector.js';
+import type { DecideContext } from './decide/context.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import type { Workspace } from './workspace.js';
 
-/** What the steps of one collection's run share. */
+/** What the stages of one collection's run share. */
 export interface RunContext {
   input: CollectionSyncInput;
+  /** The plan's store part: staged decisions, committed in batches. */
   ws: Workspace;
   report: CollectionReport;
-  /** ISO time of this run, for entries that carry no time of their own. */
-  now: string;
-  /** Per member: hrefs quarantined before this run. */
-  quarantined: Map<string, Set<string>>;
-  /** Per member: hrefs gone from the source in this run (their items may move to a new href). */
-  goneHrefs: Map<string, Set<string>>;
-  sources: Map<string, Source>;
-  /** `member\nitemId` → the version an interrupted earlier run was writing there. */
-  interrupted: Map<string, number>;
+  /** What the decide step reads (its view is `ws`). */
+  decide: DecideContext;
   /** Keeps the run's lock alive; call between items of long loops. */
   heartbeat(): Promise<void>;
 }

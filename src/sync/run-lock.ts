@@ -1,23 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { PimError } from '../core/errors.js';
+import { newLockOwner, ownerIsDead } from '../core/lock-owner.js';
 import type { Store } from '../core/store.js';
 
 const TTL_MS = 2 * 60 * 1000;
 const RENEW_MS = 30 * 1000;
 const WAIT_MS = 10 * 1000;
-
-/** Whether a lock owner `host:pid:…` is a process of this machine that no longer runs. */
-function holderIsDead(holder: string): boolean {
-  const [host, pid] = holder.split(':');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /**
  * Runs `fn` holding the named lock: two syncs of one collection never run at once. A lock
@@ -25,11 +12,11 @@ function holderIsDead(holder: string): boolean {
  * for a little, then reported. The lock is renewed while `fn` runs.
  */
 export async function withLock<T>(store: Store, name: string, what: string, fn: (heartbeat: () => Promise<void>) => Promise<T>): Promise<T> {
-  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const owner = newLockOwner();
   const deadline = Date.now() + WAIT_MS;
   while (!(await store.tryLock(name, owner, TTL_MS))) {
     const holder = await store.lockHolder(name);
-    if (holder && holderIsDead(holder)) {
+    if (holder && ownerIsDead(holder)) {
       await store.unlock(name, holder);
       continue;
     }

@@ -1,9 +1,12 @@
-import { isWritable, type Source } from '../core/connector.js';
+import { isWritable } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
 import { applyMember } from './apply/apply-member.js';
-import { processDeletions } from './decide/deletions.js';
-import { mergeIncoming } from './decide/merge-incoming.js';
-import { planMember, type WriteTask } from './plan/plan-member.js';
+import type { DecideContext } from './decide/context.js';
+import type { Decision } from './decide/decision.js';
+import { decideDeletions } from './decide/deletions.js';
+import { decideIncoming } from './decide/merge-incoming.js';
+import { planMember, type MemberPlan } from './plan/plan-member.js';
+import { stage } from './plan/stage.js';
 import { readMember, type MemberRead } from './read/read-member.js';
 import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
@@ -11,9 +14,11 @@ import type { CollectionReport, CollectionSyncInput } from './types.js';
 import { Workspace } from './workspace.js';
 
 /**
- * One sync round of one collection, hub and spoke: read every member's changes, merge them
- * into the store, decide deletions (under the delete guard), then write each member what
- * it lacks. A dry run does all the deciding and none of the writing.
+ * One sync round of one collection, hub and spoke, in four stages:
+ * read (each member's changed entries, in batches) → decide (identity, merge, deletions:
+ * plain decisions) → plan (the decisions staged into the store, batch by batch, then each
+ * member's writes) → apply (outbox, conditional writes, links). A dry run stops after the
+ * plan and commits nothing.
  */
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
   return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => run(input, heartbeat));
@@ -21,7 +26,8 @@ export async function syncCollection(input: CollectionSyncInput): Promise<Collec
 
 async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
   const { store, collection } = input;
-  const ws = new Workspace(store, collection, input.dryRun, input.run);
+  const now = input.now().toISOString();
+  const ws = new Workspace(store, collection, input.dryRun, input.run, now);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
   const quarantined = new Map<string, Set<string>>();
   for (const q of await store.listQuarantine(collection)) {
@@ -29,33 +35,44 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     if (!s) quarantined.set(q.member, (s = new Set()));
     s.add(q.href);
   }
-  const ctx: RunContext = {
-    input, ws, report, now: input.now().toISOString(), quarantined, goneHrefs: new Map(), sources: new Map(), heartbeat,
-    interrupted: new Map(),
-  };
-  const liveBefore = await store.countItems(collection);
   // Writes an interrupted run planned: a member found holding exactly such a version is
   // linked to it instead of being merged against its older base (no spurious conflicts).
+  const interrupted = new Map<string, number>();
   for (const o of await store.listOutbox(collection)) {
-    if (o.op !== 'delete') ctx.interrupted.set(`${o.member}\n${o.itemId}`, o.version);
+    if (o.op !== 'delete') interrupted.set(`${o.member}\n${o.itemId}`, o.version);
     report.recovered += 1;
   }
+  const goneHrefs = new Map<string, Set<string>>();
+  const decide: DecideContext = {
+    view: ws, collection, policy: input.policy, identity: input.identity, deleteGuard: input.deleteGuard,
+    allowMassDelete: input.allowMassDelete, now, quarantined, goneHrefs, interrupted,
+  };
+  const ctx: RunContext = { input, ws, report, decide, heartbeat };
+  const liveBefore = await store.countItems(collection);
+  const plan = (d: Decision) => stage(ws, report, d);
 
+  // read
   const reads: MemberRead[] = [];
+  /** Per member: hrefs of entries that could not be read this run. */
+  const unknown = new Map<string, Set<string>>();
+  const isUnknown = (member: string, href: string) => {
+    if (!unknown.has(member)) unknown.set(member, new Set());
+    unknown.get(member)!.add(href);
+  };
   const failed = new Set<string>();
   for (const m of input.members) {
-    ctx.sources.set(m.name, m.source);
     try {
       const state = await store.getMemberState(collection, m.name);
       const read = await readMember(ws, m.name, m.source, state?.token);
       reads.push(read);
-      ctx.goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
+      goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
     } catch (e) {
       failed.add(m.name);
       report.errors.push({ collection, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
     }
   }
 
+  // decide each changed entry, batch by batch, staging as it goes
   const total = reads.reduce((n, r) => n + r.changed.length, 0);
   let done = 0;
   for (const read of [...reads]) {
@@ -63,12 +80,13 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       for await (const batch of read.batches()) {
         for (const f of batch) {
           try {
-            await mergeIncoming(ctx, read.member, read.source, f);
+            await plan(await decideIncoming(decide, read.member, read.source, f));
           } catch (e) {
             if (!isPimError(e, 'invalid-data')) throw e;
-            quarantine(ctx, read.member, { href: f.href, where: e.where ?? f.href, message: e.message });
+            isUnknown(read.member, f.href);
+            await plan(quarantineDecision(decide, read.member, { href: f.href, where: e.where ?? f.href, message: e.message }));
           }
-          await ctx.heartbeat();
+          await heartbeat();
           done += 1;
           if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
         }
@@ -82,7 +100,10 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       report.errors.push({ collection, member: read.member, where: e.where ?? read.member, message: messageOf(e) });
       continue;
     }
-    for (const p of read.problems) quarantine(ctx, read.member, p);
+    for (const p of read.problems) {
+      isUnknown(read.member, p.href);
+      await plan(quarantineDecision(decide, read.member, p));
+    }
     // A broken entry leaves quarantine once it is gone from its source, or is back to what
     // the member last agreed (the file was restored), so it is not fetched again.
     const links = await ws.linksOf(read.member);
@@ -91,29 +112,34 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);
     }
   }
-  await processDeletions(ctx, reads, liveBefore);
+  // decide deletions (all at once, under the delete guard)
+  for (const d of await decideDeletions(decide, reads, liveBefore)) await plan(d);
   for (const read of reads) {
     ws.memberState({
-      collection, member: read.member, token: read.token, lastSync: ctx.now,
+      collection, member: read.member, token: read.token, lastSync: now,
       errors: read.problems.length, ...(read.problems[0] ? { lastError: read.problems[0].message } : {}),
     });
   }
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
 
-  const plans: Array<{ member: string; source: Source; tasks: WriteTask[] }> = [];
+  // plan each member's writes
+  const plans: Array<MemberPlan & { source: (typeof input.members)[number]['source'] }> = [];
   for (const m of input.members) {
     if (failed.has(m.name)) continue;
-    plans.push({ member: m.name, source: m.source, tasks: await planMember(ctx, m.name, m.source) });
+    const p = await planMember(decide, m.name, m.source, unknown.get(m.name) ?? new Set());
+    await plan(p.refresh);
+    plans.push({ ...p, source: m.source });
   }
   if (input.dryRun) {
     for (const p of plans) report.writes.push(...p.tasks.map((t) => t.write));
     return report;
   }
-  // Intended writes are recorded first, so a run killed mid-way is reported and redone next time.
+
+  // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time
   await store.commit({
     outbox: plans.flatMap((p) => p.tasks.map((t) => ({
       collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
-      version: t.item.version, createdAt: ctx.now,
+      version: t.item.version, createdAt: now,
     }))),
   });
   for (const p of plans) {
@@ -125,11 +151,14 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   return report;
 }
 
-function quarantine(ctx: RunContext, member: string, p: { href: string; where: string; message: string; raw?: string; uid?: string }): void {
-  ctx.report.quarantined += 1;
-  ctx.ws.quarantine({ collection: ctx.input.collection, member, href: p.href, where: p.where, message: p.message, raw: p.raw, time: ctx.now });
-  if (!ctx.quarantined.get(member)?.has(p.href)) {
-    ctx.ws.log({ time: ctx.now, collection: ctx.input.collection, uid: p.uid ?? '', action: 'quarantined', connector: member, message: `${p.where}: ${p.message}` });
+/** An entry that cannot be read: kept aside with where it is and why, never read as absent. */
+function quarantineDecision(d: DecideContext, member: string, p: { href: string; where: string; message: string; raw?: string; uid?: string }): Decision {
+  const out: Decision = {
+    quarantine: [{ collection: d.collection, member, href: p.href, where: p.where, message: p.message, raw: p.raw, time: d.now }],
+    errors: [{ collection: d.collection, member, where: p.where, message: p.message }],
+  };
+  if (!d.quarantined.get(member)?.has(p.href)) {
+    out.logs = [{ time: d.now, uid: p.uid ?? '', action: 'quarantined', connector: member, message: `${p.where}: ${p.message}` }];
   }
-  ctx.report.errors.push({ collection: ctx.input.collection, member, where: p.where, message: p.message });
+  return out;
 }

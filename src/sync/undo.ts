@@ -1,7 +1,9 @@
 import { PimError } from '../core/errors.js';
-import type { FieldDecision, ItemWrite, LinkRecord, LogEntry, NewLogEntry, RunCollectionCounts, RunRecord, Store, StoredItem } from '../core/store.js';
+import type { FieldDecision, LinkRecord, LogEntry, RunCollectionCounts, RunRecord, Store, StoredItem } from '../core/store.js';
+import type { DecidedLog, Decision } from './decide/decision.js';
 import { itemLabel } from './item-info.js';
 import { movedLinksOf, type MovedLink } from './merge-duplicates.js';
+import { commitDecisions } from './plan/commit-decisions.js';
 import { withLock } from './run-lock.js';
 import { newRun } from './runs.js';
 import type { Identity } from './types.js';
@@ -99,10 +101,9 @@ async function undoCollection(
   const { store } = input;
   const now = input.now.toISOString();
   const counts: RunCollectionCounts = { name: collection, created: 0, updated: 0, merged: 0, conflicts: 0, deleted: 0, restored: 0, writes: 0 };
-  const items: ItemWrite[] = [];
-  const log: NewLogEntry[] = [];
-  const entryOf = (it: StoredItem, e: Omit<NewLogEntry, 'run' | 'time' | 'collection' | 'uid' | 'itemId' | 'connector'>): NewLogEntry => ({
-    run: run.id, time: now, collection, uid: it.uid, itemId: it.id, connector: input.by,
+  const decisions: Decision[] = [];
+  const entryOf = (it: StoredItem, e: Omit<DecidedLog, 'time' | 'uid' | 'itemId' | 'connector'>): DecidedLog => ({
+    time: now, uid: it.uid, itemId: it.id, connector: input.by,
     ...('entry' in input.target ? { resolves: input.target.entry } : {}), ...e,
   });
   for (const id of itemIds) {
@@ -114,17 +115,19 @@ async function undoCollection(
     });
     // A conflict the later change won changes nothing, but is logged all the same (resolvable).
     const stored = { ...current, uid: d.item?.uid || current.uid };
+    const decision: Decision = { logs: [] };
+    decisions.push(decision);
     if (d.conflicts.length > 0) {
-      log.push(entryOf(stored, { action: 'conflict', fields: d.conflicts, message: `while undoing ${label}: changed again since` }));
+      decision.logs!.push(entryOf(stored, { action: 'conflict', fields: d.conflicts, message: `while undoing ${label}: changed again since` }));
       counts.conflicts += 1;
     }
     if (!d.item) continue;
-    items.push({
-      id, collection, uid: stored.uid, item: d.item, deleted: d.deleted, run: run.id,
+    decision.item = {
+      id, collection, uid: stored.uid, item: d.item, deleted: d.deleted,
       meta: { ...current.meta, fieldSources: d.fieldSources ?? current.meta.fieldSources }, expectVersion: current.version,
       ...(d.deleted ? {} : { identityKeys: input.identity.identityKeys(d.item) }),
-    });
-    log.push(entryOf(stored, { action: 'undone', message: `${d.action}: undoes ${label}` }));
+    };
+    decision.logs!.push(entryOf(stored, { action: 'undone', message: `${d.action}: undoes ${label}` }));
     if (d.action === 'removed') counts.deleted += 1;
     else if (d.action === 'restored') counts.restored += 1;
     else counts.updated += 1;
@@ -145,6 +148,7 @@ async function undoCollection(
   if (!input.allowMassDelete && counts.deleted > input.deleteGuard * live) {
     throw new PimError('guard', `collection ${collection}: this undo would delete ${counts.deleted} of ${live} items (more than deleteGuard ${input.deleteGuard}); nothing was changed. If intended, run again with --allow-mass-delete`);
   }
-  if (!input.dryRun && (items.length > 0 || links.length > 0 || log.length > 0)) await store.commit({ items, links, log });
+  decisions.push({ links });
+  if (!input.dryRun) await commitDecisions(store, { collection, run: run.id, now, decisions });
   return counts;
 }

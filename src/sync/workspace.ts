@@ -1,14 +1,17 @@
 import { PimError, isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
+import type { Item } from '../model/item.js';
+import type { StoreView } from './decide/context.js';
 
 const linkKey = (member: string, href: string) => `${member}\n${href}`;
 
 /**
- * The store as this run sees it: what is committed plus what the run has decided but not
- * yet committed. A dry run decides everything and commits nothing, so its plan matches what
- * a real run would do. Commits happen in batches; each batch is atomic.
+ * The store as this run sees it (the decide step's StoreView): what is committed plus what
+ * the run has decided but not yet committed. A dry run decides everything and commits
+ * nothing, so its plan matches what a real run would do. Commits happen in batches; each
+ * batch is atomic, and once committed a batch is dropped from memory (the store has it).
  */
-export class Workspace {
+export class Workspace implements StoreView {
   private readonly items = new Map<string, StoredItem>();
   private readonly byUid = new Map<string, string>();
   private readonly keyIndex = new Map<string, Set<string>>();
@@ -26,6 +29,8 @@ export class Workspace {
     readonly collection: string,
     readonly dryRun: boolean,
     readonly run: string,
+    /** ISO time of the run: the time of every version it stores. */
+    readonly now: string,
     private readonly batchSize = 500,
   ) {}
 
@@ -96,8 +101,23 @@ export class Workspace {
     }
   }
 
+  /** Ids of the items a member may need written: those the store has pending for it, and those this run touched. */
+  async pendingFor(member: string): Promise<string[]> {
+    const ids = new Set((await this.store.pendingForMember(this.collection, member)).map((p) => p.item.id));
+    // Not yet committed (a dry run): items changed, and items whose links changed (a member's
+    // entry that no longer agrees needs a write as much as a changed item does).
+    for (const id of this.items.keys()) ids.add(id);
+    for (const id of this.linkKeysByItem.keys()) ids.add(id);
+    return [...ids];
+  }
+
+  async versionOf(itemId: string, version: number): Promise<Item | undefined> {
+    return (await this.store.history(itemId, 50)).find((h) => h.version === version)?.item;
+  }
+
   /** Stages a new version of an item; returns it as it will be stored. */
-  async putItem(write: ItemWrite, time: string): Promise<StoredItem> {
+  async putItem(write: Omit<ItemWrite, 'run'>): Promise<StoredItem> {
+    const time = this.now;
     if (this.pendingIds.has(write.id)) {
       await this.flush();
     }
@@ -159,8 +179,8 @@ export class Workspace {
     if (this.pending.items.length + this.pendingLinks.size >= this.batchSize) await this.flush();
   }
 
-  /** Commits everything staged (nothing in a dry run). */
-  async flush(extra: StoreChange = {}): Promise<void> {
+  /** Commits everything staged (nothing in a dry run); gives the ids the store assigned. */
+  async flush(extra: StoreChange = {}): Promise<{ logIds: number[] } | undefined> {
     const p = this.pending;
     for (const { member, href, link } of this.pendingLinks.values()) {
       if (link) p.links.push(link);
@@ -169,15 +189,17 @@ export class Workspace {
     this.pending = Workspace.empty();
     this.pendingIds = new Set();
     this.pendingLinks = new Map();
-    if (this.dryRun) return;
+    if (this.dryRun) return undefined;
     const change: StoreChange = {
       items: p.items, links: p.links, removeLinks: p.removeLinks, log: p.log, quarantine: p.quarantine,
       unquarantine: p.unquarantine, memberStates: p.memberStates, outbox: p.outbox, ...extra,
     };
     const empty = Object.values(change).every((v) => !Array.isArray(v) || v.length === 0);
-    if (empty) return;
+    if (empty) return undefined;
     try {
-      await this.store.commit(change);
+      const done = await this.store.commit(change);
+      this.forgetCommitted();
+      return done;
     } catch (e) {
       // Not a member's 412: the store itself moved (the endpoint or another process wrote an
       // item this run had merged). Nothing of the batch was applied; the next run redoes it.
@@ -186,5 +208,14 @@ export class Workspace {
       }
       throw e;
     }
+  }
+
+  /** After a commit the store answers for everything staged: memory stays bounded by one batch. */
+  private forgetCommitted(): void {
+    this.items.clear();
+    this.byUid.clear();
+    this.keyIndex.clear();
+    this.links.clear();
+    this.linkKeysByItem.clear();
   }
 }

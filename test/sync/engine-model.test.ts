@@ -64,7 +64,7 @@ interface Real {
 const identity = createIdentity('DE');
 const policy = parsePolicy('newest')!;
 
-async function sync(r: Real, crashAfterCommits?: number): Promise<CollectionReport> {
+async function sync(r: Real, crashAfterCommits?: number, dryRun = false): Promise<CollectionReport> {
   const members: MemberInput[] = [];
   for (const m of MEMBERS) {
     const options = m === 'a' || m === 'b' ? { type: 'vdir', path: join(r.world.dir, m) }
@@ -93,7 +93,7 @@ async function sync(r: Real, crashAfterCommits?: number): Promise<CollectionRepo
     });
   }
   return syncCollection({
-    store, collection: 'contacts', kind: 'contacts', members, policy, deleteGuard: 1, allowMassDelete: true, dryRun: false,
+    store, collection: 'contacts', kind: 'contacts', members, policy, deleteGuard: 1, allowMassDelete: true, dryRun,
     identity, run: `r${Date.now()}`, now: () => new Date(),
   });
 }
@@ -336,7 +336,18 @@ class Sync implements Cmd {
   check() { return true; }
   async run(s: Model, r: Real) {
     r.trace.push('sync');
-    await sync(r);
+    // The plan is one: a dry run changes nothing and predicts exactly what the run then does.
+    const seq = await r.store.currentSeq('contacts');
+    const logs = (await r.store.listLog({ collection: 'contacts', limit: 100_000 })).length;
+    const planned = await sync(r, undefined, true);
+    assert.equal(await r.store.currentSeq('contacts'), seq, `a dry run changed the store\n${r.trace.join('\n')}`);
+    assert.equal((await r.store.listLog({ collection: 'contacts', limit: 100_000 })).length, logs, 'a dry run wrote log entries');
+    const done = await sync(r);
+    const lines = (rep: CollectionReport) => ({
+      changes: rep.changes.map((c) => `${c.action} ${c.uid} ${c.member}`).sort(),
+      writes: rep.writes.map((w) => `${w.op} ${w.uid} ${w.member}`).sort(),
+    });
+    assert.deepEqual(lines(done), lines(planned), `the run did not do what its dry run planned\n${r.trace.join('\n')}`);
     await check(s, r);
     refresh(s, r);
   }

@@ -83,7 +83,7 @@ export async function daemonCommand(opts: DaemonOptions): Promise<number> {
       if (!app.config.collections[e.collection]) return; // created by a client: the endpoint is its only member
       runner.requestSoon(e.source === 'review' ? 'resolve' : 'write', new Set([e.collection]));
     };
-    server = await listen(app, { onWrite, syncInfo, log: (line) => log.error(line) });
+    server = await listen(app, { onWrite, syncInfo, log: (line, level) => (level === 'warn' ? log.warn(line) : log.error(line)) });
     const urls = await serverUrls(app, server);
     const listening = { url: urls.review, carddav: urls.carddav, caldav: urls.caldav, config: app.config.file, schedule: app.config.schedule, debounceMs };
     // On a terminal the block of URLs below says it better than the log line.

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import { PimError } from '../../core/errors.js';
+import { newLockOwner, ownerIsDead } from '../../core/lock-owner.js';
 import { acquireLock, lockHolder, releaseLock } from './locks.js';
 
 /** The lock document that lets one transaction at a time write the store. */
@@ -20,12 +19,12 @@ const WAIT_MS = 60_000;
  * lease runs out after 30 s, or at once when it was a process of this machine.
  */
 export async function withCommitLease<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const owner = newLockOwner();
   const deadline = Date.now() + WAIT_MS;
   let pause = 1;
   while (!(await acquireLock(db, COMMIT_LOCK, owner, TTL_MS))) {
     const holder = await lockHolder(db, COMMIT_LOCK);
-    if (holder && deadOnThisHost(holder)) {
+    if (holder && ownerIsDead(holder)) {
       // Killed mid-commit on this machine: take over now rather than after the ttl (its journal is replayed).
       await releaseLock(db, COMMIT_LOCK, holder);
       continue;
@@ -43,18 +42,6 @@ export async function withCommitLease<T>(db: Db, fn: () => Promise<T>): Promise<
   } finally {
     clearInterval(renew);
     await releaseLock(db, COMMIT_LOCK, owner).catch(() => undefined);
-  }
-}
-
-/** Whether a lease owner `host:pid:…` is a process of this machine that no longer runs. */
-function deadOnThisHost(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -2,7 +2,8 @@ import { isFlushable, type WritableSource } from '../../core/connector.js';
 import { isPimError, messageOf } from '../../core/errors.js';
 import type { LinkRecord } from '../../core/store.js';
 import { asEtag, type Href } from '../../core/types.js';
-import { mergeIncoming } from '../decide/merge-incoming.js';
+import { decideIncoming } from '../decide/merge-incoming.js';
+import { stage } from '../plan/stage.js';
 import type { WriteTask } from '../plan/plan-member.js';
 import type { RunContext } from '../run-context.js';
 
@@ -58,31 +59,30 @@ async function writeOne(
 ): Promise<void> {
   const { item, link, write } = task;
   const linkFor = (href: string, etag: string): LinkRecord => ({
-    collection: ctx.input.collection, member, href, itemId: item.id, etag, base: item.item, agreedVersion: item.version, updatedAt: ctx.now,
+    collection: ctx.input.collection, member, href, itemId: item.id, etag, base: item.item, agreedVersion: item.version, updatedAt: ctx.decide.now,
   });
+  // What the write did is recorded as a decision of the plan, like any other.
+  const record = (links: LinkRecord[], removeLinks: Array<{ member: string; href: string }> = []) => stage(ctx.ws, ctx.report, { links, removeLinks });
   switch (write.op) {
     case 'create': {
       const r = await source.create(item.item);
-      await later(() => ctx.ws.putLink(linkFor(r.href, r.etag)));
+      await later(() => record([linkFor(r.href, r.etag)]));
       break;
     }
     case 'update': {
       const r = await source.update(link!.href as Href, asEtag(link!.etag), item.item);
-      await later(async () => {
-        if (r.href !== link!.href) await ctx.ws.removeLink(member, link!.href);
-        await ctx.ws.putLink(linkFor(r.href, r.etag));
-      });
+      await later(() => record([linkFor(r.href, r.etag)], r.href !== link!.href ? [{ member, href: link!.href }] : []));
       break;
     }
     case 'delete':
       await source.delete(link!.href as Href, asEtag(link!.etag));
-      await later(() => ctx.ws.removeLink(member, link!.href));
+      await later(() => record([], [{ member, href: link!.href }]));
       break;
   }
   ctx.report.writes.push(write);
 }
 
-/** The member changed the item since we read it: read it again, merge, and write once more. */
+/** The member changed the item since we read it: read it again, decide that entry anew, and write once more. */
 async function retryAfterConflict(
   ctx: RunContext,
   member: string,
@@ -98,7 +98,7 @@ async function retryAfterConflict(
       // Gone at the member meanwhile: the next run sees the deletion and decides.
       return;
     }
-    await mergeIncoming(ctx, member, source, f);
+    await stage(ctx.ws, ctx.report, await decideIncoming(ctx.decide, member, source, f));
     const item = await ctx.ws.getItem(task.item.id);
     const link = (await ctx.ws.linksOf(member)).get(href);
     if (!item || !link || link.agreedVersion >= item.version) return;

@@ -1,8 +1,9 @@
 import { isWritable, type Source } from '../../core/connector.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
+import type { DecideContext } from '../decide/context.js';
+import type { Decision } from '../decide/decision.js';
 import { itemLabel } from '../item-info.js';
-import type { RunContext } from '../run-context.js';
 import type { PlannedWrite } from '../types.js';
 
 export interface WriteTask {
@@ -11,37 +12,41 @@ export interface WriteTask {
   link?: LinkRecord;
 }
 
+/** One member's part of the plan: the writes it needs, and the links that need none. */
+export interface MemberPlan {
+  member: string;
+  tasks: WriteTask[];
+  /** Links brought up to date without a write (the member already holds the new version). */
+  refresh: Decision;
+}
+
 /**
  * What one member must be written: the canonical items whose version is above what the
  * member agreed to, that it lacks, or that were deleted. A pending item that already equals
  * what the member holds (as far as its format can hold it) needs no write: its link is
- * simply brought up to date. Read-only members are never planned.
+ * simply brought up to date. Read-only members are never planned, and neither is an entry
+ * the member holds but that could not be read this run (`unknown`): what it holds is not
+ * known, so it is neither overwritten nor deleted until it can be read again.
  */
-export async function planMember(ctx: RunContext, member: string, source: Source): Promise<WriteTask[]> {
-  if (!isWritable(source)) return [];
-  const { ws, input } = ctx;
-  const keyOf = input.identity.keyOf;
-  const candidates = new Map<string, StoredItem>();
-  for (const p of await input.store.pendingForMember(input.collection, member)) candidates.set(p.item.id, p.item);
-  // In a dry run the run's decisions are not committed: look at the staged items as well.
-  for (const change of ctx.report.changes) {
-    const it = await ws.getItemByUid(change.uid);
-    if (it) candidates.set(it.id, it);
-  }
-  const tasks: WriteTask[] = [];
-  for (const cand of candidates.values()) {
-    const item = (await ws.getItem(cand.id)) ?? cand;
-    const link = (await ws.linksOfItem(item.id)).find((l) => l.member === member);
+export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<string>): Promise<MemberPlan> {
+  const plan: MemberPlan = { member, tasks: [], refresh: { links: [] } };
+  if (!isWritable(source)) return plan;
+  const keyOf = d.identity.keyOf;
+  for (const id of await d.view.pendingFor(member)) {
+    const item = await d.view.getItem(id);
+    if (!item) continue;
+    const link = (await d.view.linksOfItem(item.id)).find((l) => l.member === member);
+    if (link && unknown.has(link.href)) continue;
     const base = { member, uid: item.uid, itemId: item.id, label: itemLabel(item.item) };
     if (item.deleted) {
-      if (link) tasks.push({ write: { ...base, op: 'delete', href: link.href }, item, link });
+      if (link) plan.tasks.push({ write: { ...base, op: 'delete', href: link.href }, item, link });
     } else if (!link) {
-      tasks.push({ write: { ...base, op: 'create' }, item });
+      plan.tasks.push({ write: { ...base, op: 'create' }, item });
     } else if (link.agreedVersion < item.version) {
       if (itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(link.base, keyOf, source.capabilities)) {
-        await ws.putLink({ ...link, agreedVersion: item.version, updatedAt: ctx.now });
-      } else tasks.push({ write: { ...base, op: 'update', href: link.href }, item, link });
+        plan.refresh.links!.push({ ...link, agreedVersion: item.version, updatedAt: d.now });
+      } else plan.tasks.push({ write: { ...base, op: 'update', href: link.href }, item, link });
     }
   }
-  return tasks;
+  return plan;
 }

@@ -1,0 +1,38 @@
+import type { LinkRecord, StoredItem } from '../../core/store.js';
+import type { ConflictPolicy } from '../../merge/policy.js';
+import type { Item } from '../../model/item.js';
+import type { Identity } from '../types.js';
+
+/**
+ * The store as the decide step sees it: what is committed plus what this run has already
+ * decided. Read-only: deciding never writes.
+ */
+export interface StoreView {
+  getItem(id: string): Promise<StoredItem | undefined>;
+  getItemByUid(uid: string): Promise<StoredItem | undefined>;
+  findByIdentity(keys: string[]): Promise<StoredItem[]>;
+  linksOf(member: string): Promise<ReadonlyMap<string, LinkRecord>>;
+  linksOfItem(itemId: string): Promise<LinkRecord[]>;
+  /** Ids of the items a member may need written: committed ones pending for it, and those this run changed. */
+  pendingFor(member: string): Promise<string[]>;
+  /** An earlier version of an item, when the history still holds it. */
+  versionOf(itemId: string, version: number): Promise<Item | undefined>;
+}
+
+/** Everything the decide step of one collection's run reads. */
+export interface DecideContext {
+  view: StoreView;
+  collection: string;
+  policy: ConflictPolicy;
+  identity: Identity;
+  deleteGuard: number;
+  allowMassDelete: boolean;
+  /** ISO time of this run, for entries that carry no time of their own. */
+  now: string;
+  /** Per member: hrefs quarantined before this run. */
+  quarantined: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per member: hrefs gone from the source in this run (their items may move to a new href). */
+  goneHrefs: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `member\nitemId` → the version an interrupted earlier run was writing there. */
+  interrupted: ReadonlyMap<string, number>;
+}

@@ -1,0 +1,58 @@
+import type { FieldDecision, ItemWrite, LinkRecord, LogAction, QuarantineRecord, StoredItem } from '../../core/store.js';
+import type { Item } from '../../model/item.js';
+import { itemLabel } from '../item-info.js';
+import type { ItemError, StoreChangeSummary } from '../types.js';
+
+/**
+ * What the decide step concluded about one entry (a changed entry, a gone entry, an
+ * unreadable one): plain data, nothing written. The plan stages decisions in order
+ * (src/sync/plan/stage.ts); a dry run and a real run stage the same ones.
+ */
+export interface Decision {
+  /** A new version of one canonical item. */
+  item?: Omit<ItemWrite, 'run'>;
+  removeLinks?: Array<{ member: string; href: string }>;
+  links?: LinkRecord[];
+  logs?: DecidedLog[];
+  /** How the run report counts the decision. */
+  changes?: StoreChangeSummary[];
+  quarantine?: QuarantineRecord[];
+  unquarantine?: Array<{ member: string; href: string }>;
+  errors?: ItemError[];
+}
+
+/** A log entry as decided; the plan adds the run. */
+export interface DecidedLog {
+  time: string;
+  uid: string;
+  itemId?: string;
+  action: LogAction;
+  connector: string;
+  fields?: FieldDecision[];
+  message?: string;
+  /** The log entry a resolve or undo changes. */
+  resolves?: number;
+}
+
+/** The version an item write leads to, as the store will hold it. */
+export function afterWrite(write: Omit<ItemWrite, 'run'>, time: string): StoredItem {
+  return {
+    id: write.id, collection: write.collection, uid: write.uid, version: write.expectVersion + 1, seq: 0,
+    deleted: write.deleted ?? false, item: write.item, meta: write.meta, updatedAt: time,
+  };
+}
+
+/** The log entry and the report line of one action on one item. */
+export function logged(
+  d: Decision,
+  e: { time: string; item: { uid: string; id: string; item: Item }; action: LogAction; member: string; fields?: FieldDecision[]; message?: string; summary?: StoreChangeSummary['action'] },
+): void {
+  (d.logs ??= []).push({
+    time: e.time, uid: e.item.uid, itemId: e.item.id, action: e.action, connector: e.member,
+    ...(e.fields && e.fields.length ? { fields: e.fields } : {}), ...(e.message ? { message: e.message } : {}),
+  });
+  const counted = e.summary ?? (e.action as StoreChangeSummary['action']);
+  if (['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].includes(counted)) {
+    (d.changes ??= []).push({ action: counted, uid: e.item.uid, member: e.member, label: itemLabel(e.item.item) });
+  }
+}
