@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createConnector } from '../../connectors/registry.js';
+import type { Source } from '../../src/core/connector.js';
+import { PimError } from '../../src/core/errors.js';
 import type { Store, StoreChange } from '../../src/core/store.js';
 import { parsePolicy } from '../../src/merge/policy.js';
 import type { ContactItem } from '../../src/model/item.js';
@@ -64,14 +66,34 @@ interface Real {
 const identity = createIdentity('DE');
 const policy = parsePolicy('newest')!;
 
-async function sync(r: Real, crashAfterCommits?: number, dryRun = false): Promise<CollectionReport> {
+/** A member's source failing part-way: its listing, its fetches, or its writes after some calls. */
+interface Fault { member: MemberName; op: 'list' | 'get' | 'write'; after: number }
+
+function faulty(source: Source, fault: Fault): Source {
+  const ops = { list: ['list', 'changesSince'], get: ['get'], write: ['create', 'update', 'delete', 'flush'] }[fault.op];
+  let calls = 0;
+  return new Proxy(source, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (typeof v !== 'function') return v;
+      if (!ops.includes(String(key))) return v.bind(target);
+      return async (...args: unknown[]) => {
+        if (++calls > fault.after) throw new PimError('io', `injected ${fault.op} failure`, { where: fault.member });
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+async function sync(r: Real, crashAfterCommits?: number, dryRun = false, fault?: Fault): Promise<CollectionReport> {
   const members: MemberInput[] = [];
   for (const m of MEMBERS) {
     const options = m === 'a' || m === 'b' ? { type: 'vdir', path: join(r.world.dir, m) }
       : m === 'p' ? { type: 'vcard-file', path: r.world.phone } : { type: 'google-csv', path: r.world.csv };
     const connector = createConnector(m, options, { baseDir: r.world.dir, defaultRegion: 'DE' });
     try {
-      members.push({ name: m, source: await connector.source('contacts') });
+      const source = await connector.source('contacts');
+      members.push({ name: m, source: fault?.member === m ? faulty(source, fault) : source });
     } catch {
       // An unreadable file at open: the member sits this run out, as the CLI does.
     }
@@ -354,6 +376,21 @@ class Sync implements Cmd {
   toString() { return 'sync'; }
 }
 
+class FaultySync implements Cmd {
+  constructor(readonly fault: Fault) {}
+  check() { return true; }
+  async run(s: Model, r: Real) {
+    r.trace.push(this.toString());
+    // A failing member is reported, never thrown: the run goes on with the others.
+    const report = await sync(r, undefined, false, this.fault);
+    if (this.fault.after === 0 && this.fault.op === 'list') {
+      assert.ok(report.errors.some((e) => e.member === this.fault.member), `the ${this.fault.op} failure at ${this.fault.member} was not reported\n${r.trace.join('\n')}`);
+    }
+    refresh(s, r);
+  }
+  toString() { return `sync with ${this.fault.member}'s ${this.fault.op} failing after ${this.fault.after} calls`; }
+}
+
 class CrashedSync implements Cmd {
   constructor(readonly after: number) {}
   check() { return true; }
@@ -383,6 +420,7 @@ const commands = [
   fc.constant(new Sync()),
   fc.constant(new Sync()),
   fc.integer({ min: 0, max: 4 }).map((n) => new CrashedSync(n)),
+  fc.tuple(member, fc.constantFrom<Fault['op']>('list', 'get', 'write'), fc.integer({ min: 0, max: 2 })).map(([m, op, after]) => new FaultySync({ member: m, op, after })),
   fc.tuple(person, word).map(([i, v]) => new EndpointEdit(i, v)),
 ];
 
