@@ -13,7 +13,7 @@
 import type { ContactItem } from '../../model/item.js';
 import { sameProperty, type Property } from '../../model/property.js';
 import { byteString, bytesOf, decodeBytes, toBytes } from './bytes.js';
-import { VCARD_CAPABILITIES } from './capabilities.js';
+import { VCARD_HOLDS } from './holds.js';
 import { logicalLines } from './content-line.js';
 import { cardVersion, decodeCard, rawText } from './decode-card.js';
 import type { VCardVersion } from './design.js';
@@ -85,7 +85,7 @@ export function templateVersion(text: string | undefined): VCardVersion | undefi
 export function encodeVCardLike(item: ContactItem, version: VCardVersion, template: string | undefined): string {
   const t = template === undefined ? undefined : parseCardTemplate(template);
   if (!t || t.version !== version) return encodeVCard(item, version);
-  const caps = VCARD_CAPABILITIES[version];
+  const holds = VCARD_HOLDS[version];
   const used = new Set<number>();
   const pick = (p: Property): number => {
     const i = t.lines.findIndex((l, j) => !used.has(j) && sameProperty(l.prop, p));
@@ -94,7 +94,7 @@ export function encodeVCardLike(item: ContactItem, version: VCardVersion, templa
   };
   const out: string[] = [];
   for (const p of item.card.props) {
-    if (p.name === 'version' || !caps.holds(p, item.card)) continue;
+    if (p.name === 'version' || !holds(p, item.card)) continue;
     const i = pick(p);
     if (i >= 0) used.add(i);
     out.push(i >= 0 ? t.lines[i]!.text : encodeProperty(p, version).join(t.eol));
