@@ -1,7 +1,9 @@
 import type { Delta, ListedEntry } from '../../src/core/connector.js';
 import type { Href } from '../../src/core/types.js';
 import type { DavCollection } from './discovery.js';
-import type { DavEntry, DavRequests, MultiStatus } from './requests.js';
+import { dav, davText, NS } from '../../src/xml/dav-xml.js';
+import { propOf, type DavEntry, type MultiStatus } from './multistatus.js';
+import { requestBody, type DavRequests } from './requests.js';
 import { textOf } from './xml-values.js';
 
 /** What the change reader needs of a collection's source (DavSource is one; declared here so the two do not import each other). */
@@ -44,9 +46,9 @@ async function syncCollection(src: ChangeSource, syncToken: string | undefined):
   const deleted = new Set<Href>();
   let t = syncToken;
   for (let round = 0; round < MAX_CONTINUATIONS; round += 1) {
-    const ms = await src.o.dav.report(src.url, {
-      'd:sync-collection': { 'd:sync-token': t ?? {}, 'd:sync-level': '1', 'd:prop': { 'd:getetag': {} } },
-    }, '0');
+    const body = requestBody({ ns: NS.dav, name: 'sync-collection' },
+      (t === undefined ? dav('sync-token') : davText('sync-token', t)) + davText('sync-level', '1') + dav('prop', dav('getetag')));
+    const ms = await src.o.dav.report(src.url, body, '0');
     if (ms.status !== 207) {
       if (t !== undefined && staleToken(ms)) return null;
       throw src.o.dav.error(ms.status, 'REPORT', src.url);
@@ -83,7 +85,7 @@ function truncated(src: ChangeSource, ms: MultiStatus): boolean {
 }
 
 async function getCtag(src: ChangeSource): Promise<string | undefined> {
-  const ms = await src.o.dav.propfind(src.url, { 'cs:getctag': {} }, '0');
+  const ms = await src.o.dav.propfind(src.url, [{ ns: NS.cs, name: 'getctag' }], '0');
   if (ms.status !== 207) throw src.o.dav.error(ms.status, 'PROPFIND', src.url);
-  return textOf(ms.entries[0]?.props.getctag);
+  return textOf(propOf(ms.entries[0], NS.cs, 'getctag'));
 }

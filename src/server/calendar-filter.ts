@@ -10,7 +10,7 @@ import { badRequest } from './dav-error.js';
 import { parseTextMatch, valueTexts } from './text-match.js';
 import { alarmInRange } from './alarm-range.js';
 import { inTimeRange, parseUtc, type Range } from './time-range.js';
-import { child, children, NS, type XmlNode } from './xml.js';
+import { child, children, NS, type XmlNode } from '../xml/dav-xml.js';
 
 type Pred<T> = (x: T) => boolean;
 

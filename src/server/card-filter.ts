@@ -6,7 +6,7 @@
 import type { ContactItem } from '../model/item.js';
 import { paramList, type Property } from '../model/property.js';
 import { parseTextMatch, valueTexts } from './text-match.js';
-import { child, children, NS, type XmlNode } from './xml.js';
+import { child, children, NS, type XmlNode } from '../xml/dav-xml.js';
 
 type Pred<T> = (x: T) => boolean;
 

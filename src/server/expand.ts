@@ -12,7 +12,7 @@ import type { CalendarItem } from '../model/item.js';
 import type { Component } from '../model/property.js';
 import { badRequest } from './dav-error.js';
 import { occurrences, parseUtc, type Range } from './time-range.js';
-import { child, NS, type XmlNode } from './xml.js';
+import { child, NS, type XmlNode } from '../xml/dav-xml.js';
 
 const UTC = ICAL.Timezone.utcTimezone;
 

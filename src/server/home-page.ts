@@ -1,7 +1,7 @@
 import type { DavContext } from './context.js';
 import { collectionHref, homeHref, principalHref } from './paths.js';
 import { userCollections } from './resources.js';
-import { escapeXml } from './xml.js';
+import { escapeXml } from '../xml/dav-xml.js';
 
 /** `GET /` for a logged-in user: the URLs to give a client. (The merge-log review page comes later.) */
 export async function homePage(ctx: DavContext): Promise<string> {

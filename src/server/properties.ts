@@ -11,7 +11,7 @@ import { contentTypeOf, render } from './render.js';
 import { homeHref, principalHref } from './paths.js';
 import { syncToken } from './sync-token.js';
 import type { Resource, ResourceType } from './resources.js';
-import { dav, davText, escapeXml, NS, qname, type QName } from './xml.js';
+import { dav, davText, escapeXml, NS, qname, type QName } from '../xml/dav-xml.js';
 
 export interface PropDef extends QName {
   rfc: string;

@@ -3,7 +3,7 @@ import { collectionResource, objectResource, resolveResource, userCollections, t
 import { propRequestOf, propResponse, sendMultistatus } from '../multistatus.js';
 import { Served } from '../served.js';
 import { badRequest } from '../dav-error.js';
-import { is, NS } from '../xml.js';
+import { is, NS } from '../../xml/dav-xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
 import { homeHref, principalHref } from '../paths.js';
 import type { DavContext } from '../context.js';

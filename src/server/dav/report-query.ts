@@ -7,7 +7,7 @@ import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '..
 import { Served } from '../served.js';
 import { listEntries } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
-import { child, NS, type XmlNode } from '../xml.js';
+import { child, NS, type XmlNode } from '../../xml/dav-xml.js';
 
 /**
  * addressbook-query (RFC 6352 §8.6, with CARDDAV:limit §8.6.1: the cut is reported as 507

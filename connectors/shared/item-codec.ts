@@ -7,11 +7,15 @@ import type { CollectionKind } from '../../src/core/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 
-/** How one item is one file: a vCard, or a VCALENDAR holding one UID's components. */
+/**
+ * How one item is one file or one resource (vdir, CardDAV/CalDAV): a vCard, or a VCALENDAR
+ * holding one UID's components; its extension and media type.
+ */
 export interface ItemCodec {
-  extension: string;
+  extension: '.vcf' | '.ics';
+  contentType: string;
   capabilities: FormatCapabilities;
-  decode(bytes: Uint8Array): DecodeResult;
+  decode(input: string | Uint8Array): DecodeResult;
   /**
    * undefined when the item is of the other kind. `previous` is the file's text before the
    * write: unchanged properties keep its lines (the form whoever wrote the file chose).
@@ -24,15 +28,17 @@ export function itemCodec(kind: CollectionKind, vcardVersion: VCardVersion): Ite
     case 'contacts':
       return {
         extension: '.vcf',
+        contentType: 'text/vcard; charset=utf-8',
         capabilities: VCARD_CAPABILITIES[vcardVersion],
-        decode: decodeVCards,
+        decode: (input) => decodeVCards(input),
         encode: (item, previous) => (item.kind === 'contact' ? encodeVCardLike(item, vcardVersion, previous) : undefined),
       };
     case 'calendar':
       return {
         extension: '.ics',
+        contentType: 'text/calendar; charset=utf-8',
         capabilities: ICALENDAR_CAPABILITIES,
-        decode: decodeICalendar,
+        decode: (input) => decodeICalendar(input),
         encode: (item, previous) => (item.kind === 'calendar' ? encodeCalendarItemLike(item, previous) : undefined),
       };
   }

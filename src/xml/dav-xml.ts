@@ -2,9 +2,10 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PimError } from '../core/errors.js';
 
 /**
- * Namespace-aware XML for the DAV handlers: a safe parser (no DTD, so no external
- * entities and no entity expansion: XXE and billion-laughs bodies are refused before
- * parsing) and small builders for the responses.
+ * The one XML model of WebDAV, for the server's handlers and the DAV connector alike: a
+ * safe, namespace-aware parser (no DTD, so no external entities and no entity expansion:
+ * XXE and billion-laughs bodies are refused before parsing) into XmlNode trees, and small
+ * builders for the bodies either side sends (multistatus answers, PROPFIND and REPORT requests).
  */
 export const NS = {
   dav: 'DAV:',
@@ -35,9 +36,11 @@ export class XmlError extends PimError {
 /** Deepest element nesting accepted: a calendar-query filter, the deepest DAV body, needs about 10. */
 export const MAX_XML_DEPTH = 64;
 
+// htmlEntities is what makes the parser decode character references (`&#13;`, servers escape
+// the CR of a vCard's CRLF so); named entities beyond XML's five never reach it (parseXml refuses them).
 const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
-  trimValues: false, ignoreDeclaration: true, ignorePiTags: true, processEntities: true, htmlEntities: false,
+  trimValues: false, ignoreDeclaration: true, ignorePiTags: true, processEntities: true, htmlEntities: true,
 });
 
 /** Parses a request body. Throws XmlError for DTDs, entity declarations and malformed XML. */

@@ -1,4 +1,4 @@
-import { sha1 } from '../shared/signatures.js';
+import { sha1 } from './signatures.js';
 
 /** vdirsyncer's safe characters for a UID used as a file name. */
 const SAFE = /^[A-Za-z0-9_.@+-]+$/;
