@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
-import { calendarFilter } from '../calendar-filter.js';
-import { cardFilter } from '../card-filter.js';
+import { calendarFilter } from './query/calendar-filter.js';
+import { cardFilter } from './query/card-filter.js';
 import type { DavContext } from '../context.js';
 import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
 import { Served } from '../served.js';

@@ -5,7 +5,7 @@
  * searched over the range widened by the largest trigger offset.
  */
 import ICAL from 'ical.js';
-import type { CalendarItem } from '../model/item.js';
+import type { CalendarItem } from '../../../model/item.js';
 import { icalComponents, occurrences, overlaps, type Range } from './time-range.js';
 
 const ms = (t: ICAL.Time): number => t.toJSDate().getTime();

@@ -3,10 +3,10 @@
  * filter's `test` (anyof by default), each with is-not-defined, text-matches and
  * param-filters combined by its own `test`.
  */
-import type { ContactItem } from '../model/item.js';
-import { paramList, type Property } from '../model/property.js';
+import type { ContactItem } from '../../../model/item.js';
+import { paramList, type Property } from '../../../model/property.js';
 import { parseTextMatch, valueTexts } from './text-match.js';
-import { child, children, NS, type XmlNode } from '../xml/dav-xml.js';
+import { child, children, NS, type XmlNode } from '../../../xml/dav-xml.js';
 
 type Pred<T> = (x: T) => boolean;
 

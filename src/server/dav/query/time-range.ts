@@ -6,8 +6,8 @@
  * use it, so they agree on what an instance is.
  */
 import ICAL from 'ical.js';
-import { encodeCalendarItem } from '../codecs/icalendar/index.js';
-import type { CalendarItem } from '../model/item.js';
+import { encodeCalendarItem } from '../../../codecs/icalendar/index.js';
+import type { CalendarItem } from '../../../model/item.js';
 
 const MAX_INSTANCES = 20000;
 

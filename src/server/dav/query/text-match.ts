@@ -1,7 +1,7 @@
 /** CARDDAV/CALDAV text-match (RFC 6352 §10.5.4, RFC 4791 §9.7.5) with the collations of RFC 4790. */
-import type { PropValue, Property } from '../model/property.js';
-import { DavError } from './dav-error.js';
-import { NS, type XmlNode } from '../xml/dav-xml.js';
+import type { PropValue, Property } from '../../../model/property.js';
+import { DavError } from '../../dav-error.js';
+import { NS, type XmlNode } from '../../../xml/dav-xml.js';
 
 export type TextMatch = (values: string[]) => boolean;
 

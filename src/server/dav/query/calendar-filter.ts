@@ -4,13 +4,13 @@
  * events and tasks expanded, see time-range.ts), prop-filters (is-not-defined, text-match)
  * and nested comp-filters (VALARM, with time-range on trigger times: alarm-range.ts).
  */
-import type { CalendarItem } from '../model/item.js';
-import type { Component } from '../model/property.js';
-import { badRequest } from './dav-error.js';
+import type { CalendarItem } from '../../../model/item.js';
+import type { Component } from '../../../model/property.js';
+import { badRequest } from '../../dav-error.js';
 import { parseTextMatch, valueTexts } from './text-match.js';
 import { alarmInRange } from './alarm-range.js';
 import { inTimeRange, parseUtc, type Range } from './time-range.js';
-import { child, children, NS, type XmlNode } from '../xml/dav-xml.js';
+import { child, children, NS, type XmlNode } from '../../../xml/dav-xml.js';
 
 type Pred<T> = (x: T) => boolean;
 
