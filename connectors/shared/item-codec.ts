@@ -6,6 +6,7 @@ import { decodeVCards, VCARD_CAPABILITIES, type VCardVersion } from '../../src/c
 import type { CollectionKind } from '../../src/core/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
+import { assertNever } from '../../src/core/errors.js';
 
 /**
  * How one item is one file or one resource (vdir, CardDAV/CalDAV): a vCard, or a VCALENDAR
@@ -41,5 +42,7 @@ export function itemCodec(kind: CollectionKind, vcardVersion: VCardVersion): Ite
         decode: (input) => decodeICalendar(input),
         encode: (item, previous) => (item.kind === 'calendar' ? encodeCalendarItemLike(item, previous) : undefined),
       };
+    default:
+      return assertNever(kind, 'collection kind');
   }
 }
