@@ -1,8 +1,18 @@
 import type { Delta, ListedEntry } from '../../src/core/connector.js';
 import type { Href } from '../../src/core/types.js';
-import type { DavSource } from './dav-source.js';
-import type { MultiStatus } from './requests.js';
+import type { DavCollection } from './discovery.js';
+import { dav, davText, NS } from '../../src/xml/dav-xml.js';
+import { propOf, type DavEntry, type MultiStatus } from './multistatus.js';
+import { requestBody, type DavRequests } from './requests.js';
 import { textOf } from './xml-values.js';
+
+/** What the change reader needs of a collection's source (DavSource is one; declared here so the two do not import each other). */
+export interface ChangeSource {
+  readonly url: string;
+  readonly o: { readonly collection: Pick<DavCollection, 'syncCollection'>; readonly dav: DavRequests };
+  list(): Promise<ListedEntry[]>;
+  listed(entries: DavEntry[]): { changed: ListedEntry[]; deleted: Href[] };
+}
 
 /** Token prefixes: which way the changes were found, so a server that changed its ways is re-listed. */
 const SYNC = 'sync:';
@@ -18,7 +28,7 @@ const MAX_CONTINUATIONS = 100;
  * (calendarserver.org): an unchanged ctag is an empty delta, a changed one asks the engine
  * for a full listing (null). `token` undefined is the first run: everything, plus a token.
  */
-export async function changesSince(src: DavSource, token: string | undefined): Promise<Delta | null> {
+export async function changesSince(src: ChangeSource, token: string | undefined): Promise<Delta | null> {
   if (src.o.collection.syncCollection) {
     if (token !== undefined && !token.startsWith(SYNC)) return null;
     return syncCollection(src, token?.slice(SYNC.length));
@@ -31,14 +41,14 @@ export async function changesSince(src: DavSource, token: string | undefined): P
   return { changed: await src.list(), deleted: [], token: ctag === undefined ? LIST : `${CTAG}${ctag}` };
 }
 
-async function syncCollection(src: DavSource, syncToken: string | undefined): Promise<Delta | null> {
+async function syncCollection(src: ChangeSource, syncToken: string | undefined): Promise<Delta | null> {
   const changed = new Map<Href, ListedEntry>();
   const deleted = new Set<Href>();
   let t = syncToken;
   for (let round = 0; round < MAX_CONTINUATIONS; round += 1) {
-    const ms = await src.o.dav.report(src.url, {
-      'd:sync-collection': { 'd:sync-token': t ?? {}, 'd:sync-level': '1', 'd:prop': { 'd:getetag': {} } },
-    }, '0');
+    const body = requestBody({ ns: NS.dav, name: 'sync-collection' },
+      (t === undefined ? dav('sync-token') : davText('sync-token', t)) + davText('sync-level', '1') + dav('prop', dav('getetag')));
+    const ms = await src.o.dav.report(src.url, body, '0');
     if (ms.status !== 207) {
       if (t !== undefined && staleToken(ms)) return null;
       throw src.o.dav.error(ms.status, 'REPORT', src.url);
@@ -69,13 +79,13 @@ function staleToken(ms: MultiStatus): boolean {
 }
 
 /** §3.6: the collection itself listed with 507 means "more to come". */
-function truncated(src: DavSource, ms: MultiStatus): boolean {
+function truncated(src: ChangeSource, ms: MultiStatus): boolean {
   const path = new URL(src.url).pathname;
   return ms.entries.some((e) => e.status === 507 && new URL(e.href, src.url).pathname === path);
 }
 
-async function getCtag(src: DavSource): Promise<string | undefined> {
-  const ms = await src.o.dav.propfind(src.url, { 'cs:getctag': {} }, '0');
+async function getCtag(src: ChangeSource): Promise<string | undefined> {
+  const ms = await src.o.dav.propfind(src.url, [{ ns: NS.cs, name: 'getctag' }], '0');
   if (ms.status !== 207) throw src.o.dav.error(ms.status, 'PROPFIND', src.url);
-  return textOf(ms.entries[0]?.props.getctag);
+  return textOf(propOf(ms.entries[0], NS.cs, 'getctag'));
 }

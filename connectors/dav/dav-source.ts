@@ -9,10 +9,13 @@ import type { Item } from '../../src/model/item.js';
 import { changesSince } from './changes.js';
 import type { DavCollection } from './discovery.js';
 import { safeUrl } from './http.js';
-import { resourceName, type ItemFormat } from './item-format.js';
+import { fileNameFor } from '../shared/file-names.js';
+import type { ItemFormat } from './item-format.js';
 import { inPool } from './pool.js';
-import type { DavEntry, DavRequests } from './requests.js';
-import { textOf } from './xml-values.js';
+import { NS } from '../../src/xml/dav-xml.js';
+import { propOf, type DavEntry } from './multistatus.js';
+import type { DavRequests } from './requests.js';
+import { hasElement, textOf } from './xml-values.js';
 
 export interface DavSourceOptions {
   id: string;
@@ -50,7 +53,7 @@ export class DavSource implements WritableSource, IncrementalSource {
 
   /** PROPFIND Depth 1 getetag: every entry and its ETag, no bodies. */
   async list(): Promise<ListedEntry[]> {
-    const ms = this.o.dav.ok(await this.o.dav.propfind(this.url, { 'd:getetag': {}, 'd:resourcetype': {} }, '1'), 'PROPFIND', this.url);
+    const ms = this.o.dav.ok(await this.o.dav.propfind(this.url, [{ ns: NS.dav, name: 'getetag' }, { ns: NS.dav, name: 'resourcetype' }], '1'), 'PROPFIND', this.url);
     return this.listed(ms.entries).changed;
   }
 
@@ -65,9 +68,9 @@ export class DavSource implements WritableSource, IncrementalSource {
     const deleted: Href[] = [];
     for (const e of entries) {
       const name = this.nameOf(e.href);
-      if (name === undefined || e.props.resourcetype && typeof e.props.resourcetype === 'object' && 'collection' in e.props.resourcetype) continue;
+      if (name === undefined || hasElement(propOf(e, NS.dav, 'resourcetype'), NS.dav, 'collection')) continue;
       if (e.status === 404) deleted.push(asHref(name));
-      else if (e.status >= 200 && e.status < 300) changed.push({ href: asHref(name), etag: asEtag(textOf(e.props.getetag) ?? '') });
+      else if (e.status >= 200 && e.status < 300) changed.push({ href: asHref(name), etag: asEtag(textOf(propOf(e, NS.dav, 'getetag')) ?? '') });
     }
     return { changed, deleted };
   }
@@ -88,7 +91,7 @@ export class DavSource implements WritableSource, IncrementalSource {
 
   async create(item: Item): Promise<WriteResult> {
     if (item.uid === '') throw new PimError('invalid-data', 'an item without UID cannot be created (the engine assigns one)', { where: safeUrl(this.url) });
-    const name = resourceName(item.uid, this.o.format.extension);
+    const name = fileNameFor(item.uid, this.o.format.extension);
     return this.put(name, item, { ifNoneMatch: '*' });
   }
 
@@ -122,8 +125,8 @@ export class DavSource implements WritableSource, IncrementalSource {
 
   /** The ETag of a resource after a PUT that did not return one (RFC 4918 allows that). */
   private async etagOf(url: string): Promise<string> {
-    const ms = this.o.dav.ok(await this.o.dav.propfind(url, { 'd:getetag': {} }, '0'), 'PROPFIND', url);
-    const etag = textOf(ms.entries[0]?.props.getetag);
+    const ms = this.o.dav.ok(await this.o.dav.propfind(url, [{ ns: NS.dav, name: 'getetag' }], '0'), 'PROPFIND', url);
+    const etag = textOf(propOf(ms.entries[0], NS.dav, 'getetag'));
     if (!etag) throw new PimError('io', `${safeUrl(url)}: the server gave no ETag for the item just written`, { where: safeUrl(url) });
     return etag;
   }
@@ -136,9 +139,10 @@ export class DavSource implements WritableSource, IncrementalSource {
       const name = this.nameOf(e.href);
       if (name === undefined || e.status < 200 || e.status >= 300) continue;
       const href = asHref(name);
-      const etag = asEtag(textOf(e.props.getetag) ?? '');
+      const etag = asEtag(textOf(propOf(e, NS.dav, 'getetag')) ?? '');
       const where = safeUrl(this.urlOf(name));
-      const text = textOf(e.props[this.o.format.dataProp]);
+      // An empty data element is no data, as a missing one is.
+      const text = textOf(propOf(e, this.o.format.dataProp.ns, this.o.format.dataProp.name)) || undefined;
       if (text === undefined) {
         out.problems.push({ href, etag, where: `${where}:1`, message: 'the server sent no data for this entry' });
         continue;
@@ -151,7 +155,7 @@ export class DavSource implements WritableSource, IncrementalSource {
         const message = r.items.length === 0 ? 'the entry holds no item' : `the entry holds ${r.items.length} items with different UIDs`;
         out.problems.push({ href, etag, where: `${where}:1`, message, raw: text, ...uidOf(text) });
       } else {
-        const modified = httpDate(textOf(e.props.getlastmodified));
+        const modified = httpDate(textOf(propOf(e, NS.dav, 'getlastmodified')));
         out.items.push({ href, etag, item: r.items[0]!, ...(modified ? { modified } : {}) });
       }
     }

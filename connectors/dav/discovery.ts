@@ -2,8 +2,10 @@ import type { RemoteCollectionInfo } from '../../src/core/connector.js';
 import { PimError, isPimError } from '../../src/core/errors.js';
 import type { CollectionKind } from '../../src/core/types.js';
 import { credentialsMayGo, safeUrl } from './http.js';
-import type { DavRequests, MultiStatus } from './requests.js';
-import { attributesOf, hasElement, hrefsOf, textOf } from './xml-values.js';
+import { NS, type QName, type XmlNode } from '../../src/xml/dav-xml.js';
+import { propOf, type DavEntry, type MultiStatus } from './multistatus.js';
+import type { DavRequests } from './requests.js';
+import { descendants, hasElement, hrefsOf, textOf } from './xml-values.js';
 
 /** What the connector keeps about a remote collection besides what `pimhub check` shows. */
 export interface DavCollection extends RemoteCollectionInfo {
@@ -14,13 +16,20 @@ export interface DavCollection extends RemoteCollectionInfo {
 }
 
 const SERVICE: Record<CollectionKind, 'carddav' | 'caldav'> = { contacts: 'carddav', calendar: 'caldav' };
-const HOME_PROP: Record<CollectionKind, string> = { contacts: 'addressbookHomeSet', calendar: 'calendarHomeSet' };
-
-const PRINCIPAL_PROPS = { 'd:current-user-principal': {}, 'card:addressbook-home-set': {}, 'c:calendar-home-set': {}, 'd:resourcetype': {} };
-const COLLECTION_PROPS = {
-  'd:resourcetype': {}, 'd:displayname': {}, 'ca:calendar-color': {}, 'c:supported-calendar-component-set': {},
-  'd:supported-report-set': {}, 'card:supported-address-data': {},
+const HOME_PROP: Record<CollectionKind, QName> = {
+  contacts: { ns: NS.carddav, name: 'addressbook-home-set' },
+  calendar: { ns: NS.caldav, name: 'calendar-home-set' },
 };
+const home = (e: DavEntry | undefined, kind: CollectionKind): XmlNode | undefined => propOf(e, HOME_PROP[kind].ns, HOME_PROP[kind].name);
+
+const PRINCIPAL_PROPS: QName[] = [
+  { ns: NS.dav, name: 'current-user-principal' }, HOME_PROP.contacts, HOME_PROP.calendar, { ns: NS.dav, name: 'resourcetype' },
+];
+const COLLECTION_PROPS: QName[] = [
+  { ns: NS.dav, name: 'resourcetype' }, { ns: NS.dav, name: 'displayname' }, { ns: NS.apple, name: 'calendar-color' },
+  { ns: NS.caldav, name: 'supported-calendar-component-set' }, { ns: NS.dav, name: 'supported-report-set' },
+  { ns: NS.carddav, name: 'supported-address-data' },
+];
 
 /** The last path segment of a collection URL, decoded: `cloud/contacts` names it. */
 export function lastSegment(url: string): string {
@@ -56,14 +65,14 @@ export async function discoverCollections(dav: DavRequests, baseUrl: string, kin
       continue;
     }
     const here = start.ms.entries[0];
-    if (here && isKind(here.props, kind)) direct.push(toCollection(start.url, here.props, kind));
+    if (here && isKind(here, kind)) direct.push(toCollection(start.url, here, kind));
     // Hrefs resolve against the URL that answered (after redirects), not the URL asked.
-    const principal = here ? hrefsOf(here.props.currentUserPrincipal)[0] : undefined;
-    let homeUrls = here ? hrefsOf(here.props[HOME_PROP[kind]]).map((h) => new URL(h, start.ms.url).href) : [];
+    const principal = hrefsOf(propOf(here, NS.dav, 'current-user-principal'))[0];
+    let homeUrls = hrefsOf(home(here, kind)).map((h) => new URL(h, start.ms.url).href);
     if (principal && homeUrls.length === 0) {
       const purl = new URL(principal, start.ms.url).href;
       const p = dav.ok(await dav.propfind(purl, PRINCIPAL_PROPS, '0'), 'PROPFIND', purl);
-      homeUrls = hrefsOf(p.entries[0]?.props[HOME_PROP[kind]]).map((h) => new URL(h, p.url).href);
+      homeUrls = hrefsOf(home(p.entries[0], kind)).map((h) => new URL(h, p.url).href);
     }
     if (homeUrls.length === 0 && direct.length === 0) homeUrls = [start.url];
     for (const h of homeUrls) {
@@ -79,7 +88,7 @@ export async function discoverCollections(dav: DavRequests, baseUrl: string, kin
       if (e.status < 200 || e.status >= 300) continue;
       const url = asDir(new URL(e.href, ms.url).href);
       for (const kind of ks) {
-        if (isKind(e.props, kind)) found.set(`${kind} ${url}`, toCollection(url, e.props, kind));
+        if (isKind(e, kind)) found.set(`${kind} ${url}`, toCollection(url, e, kind));
       }
     }
   }
@@ -115,14 +124,23 @@ function unauthorized(dav: DavRequests, asked: string, answered: string): PimErr
   return new PimError('access-denied', `${e.message}; it was redirected to ${safeUrl(to)}, and credentials are sent only to the configured origin ${safeUrl(from)}: set the connector's url to ${safeUrl(answered)}`, { where: e.where });
 }
 
-function isKind(props: Record<string, unknown>, kind: CollectionKind): boolean {
-  return hasElement(props.resourcetype, kind === 'contacts' ? 'addressbook' : 'calendar');
+function isKind(e: DavEntry, kind: CollectionKind): boolean {
+  const type = propOf(e, NS.dav, 'resourcetype');
+  return kind === 'contacts' ? hasElement(type, NS.carddav, 'addressbook') : hasElement(type, NS.caldav, 'calendar');
 }
 
-function toCollection(url: string, props: Record<string, unknown>, kind: CollectionKind): DavCollection {
-  const comps = kind === 'calendar' ? attributesOf(props.supportedCalendarComponentSet, 'comp', 'name').map((c) => c.toUpperCase()) : [];
-  const color = textOf(props.calendarColor);
-  const displayName = textOf(props.displayname);
+/** The attribute `attr` of every `{ns}name` element below `n` (`<C:comp name="VTODO"/>`). */
+function attributesOf(n: XmlNode | undefined, ns: string, name: string, attr: string): string[] {
+  return descendants(n, ns, name).map((x) => x.attrs[attr]).filter((a): a is string => a !== undefined);
+}
+
+function toCollection(url: string, e: DavEntry, kind: CollectionKind): DavCollection {
+  const comps = kind === 'calendar'
+    ? attributesOf(propOf(e, NS.caldav, 'supported-calendar-component-set'), NS.caldav, 'comp', 'name').map((c) => c.toUpperCase())
+    : [];
+  const color = textOf(propOf(e, NS.apple, 'calendar-color'));
+  const displayName = textOf(propOf(e, NS.dav, 'displayname'));
+  const addressData = propOf(e, NS.carddav, 'supported-address-data');
   return {
     name: lastSegment(url),
     url,
@@ -130,10 +148,10 @@ function toCollection(url: string, props: Record<string, unknown>, kind: Collect
     ...(displayName ? { displayName } : {}),
     ...(color ? { color } : {}),
     ...(kind === 'calendar' ? { components: comps.length > 0 ? comps : ['VEVENT', 'VTODO', 'VJOURNAL'] } : {}),
-    syncCollection: hasElement(props.supportedReportSet, 'syncCollection'),
+    syncCollection: hasElement(propOf(e, NS.dav, 'supported-report-set'), NS.dav, 'sync-collection'),
     // RFC 6352 names the element address-data-type; Xandikos writes content-type.
     vcardVersions: kind === 'contacts'
-      ? [...attributesOf(props.supportedAddressData, 'addressDataType', 'version'), ...attributesOf(props.supportedAddressData, 'contentType', 'version')]
+      ? [...attributesOf(addressData, NS.carddav, 'address-data-type', 'version'), ...attributesOf(addressData, NS.carddav, 'content-type', 'version')]
       : [],
   };
 }

@@ -60,7 +60,7 @@ interface Raw {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The connector's one HTTP client, handed to tsdav as its `fetch`: node's http(s) with a
+ * The connector's one HTTP client, with a WHATWG-fetch-shaped face: node's http(s) with a
  * keep-alive agent (so `caFile` and `insecure` apply), a timeout per request, bounded
  * retries with backoff on 5xx, 429 (Retry-After honoured) and dropped connections, and
  * redirects followed with the same method (RFC 6764 `/.well-known` answers with one).
@@ -82,7 +82,7 @@ export class DavHttp {
     return credentialsMayGo(this.home, u);
   }
 
-  /** A WHATWG-fetch-shaped function for tsdav's request helpers. */
+  /** A WHATWG-fetch-shaped function (what DavRequests sends through). */
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const headers = new Headers(init.headers);

@@ -1,29 +1,7 @@
-import { createObject, davRequest, deleteObject, updateObject, type DAVResponse } from 'tsdav';
 import { PimError } from '../../src/core/errors.js';
+import { dav, davText, qname, ROOT_NS_DECL, XML_HEAD, type QName } from '../../src/xml/dav-xml.js';
 import { safeUrl, type DavHttp } from './http.js';
-import { textOf } from './xml-values.js';
-
-export const NS = { d: 'DAV:', card: 'urn:ietf:params:xml:ns:carddav', c: 'urn:ietf:params:xml:ns:caldav', cs: 'http://calendarserver.org/ns/', ca: 'http://apple.com/ns/ical/' };
-const ALL_NS = Object.fromEntries(Object.entries(NS).map(([k, v]) => [`xmlns:${k}`, v]));
-
-/** One `<response>` of a multistatus: an href, its status and its found properties. */
-export interface DavEntry {
-  href: string;
-  status: number;
-  props: Record<string, unknown>;
-}
-
-export interface MultiStatus {
-  /** The HTTP status of the whole answer. */
-  status: number;
-  /** The URL that answered, after redirects: relative hrefs in the answer resolve against it. */
-  url: string;
-  entries: DavEntry[];
-  /** RFC 6578: the multistatus's `<sync-token>`. */
-  syncToken?: string;
-  /** The answer's text when it was not a multistatus (error bodies, for preconditions). */
-  text?: string;
-}
+import { readMultiStatus, type MultiStatus } from './multistatus.js';
 
 export interface WriteAnswer {
   status: number;
@@ -49,9 +27,20 @@ export function httpError(status: number, method: string, url: string, user?: st
   }
 }
 
+/** A request body: its root element (with every DAV namespace declared) around `inner`. */
+export function requestBody(root: QName, inner: string): string {
+  return XML_HEAD + qname(root, inner).replace(/^<([^\s/>]+)/, `<$1 ${ROOT_NS_DECL}`);
+}
+
+/** `<D:prop>` asking for these properties. */
+export const propList = (props: QName[]): string => dav('prop', props.map((p) => qname(p)).join(''));
+
+/** `<D:href>` elements. */
+export const hrefList = (paths: string[]): string => paths.map((p) => davText('href', p)).join('');
+
 /**
- * The WebDAV requests the connector sends, through tsdav's request helpers with our own
- * HTTP client as their fetch. tsdav's types end here: callers see `MultiStatus`.
+ * The WebDAV requests the connector sends, over the connector's own HTTP client, with
+ * bodies built and answers read by the one XML model (src/xml/dav-xml.ts).
  */
 export class DavRequests {
   constructor(readonly http: DavHttp, private readonly user?: string) {}
@@ -60,15 +49,13 @@ export class DavRequests {
     return httpError(status, method, url, this.user);
   }
 
-  /** PROPFIND; `props` in xml-js compact form with prefixes d:, card:, c:, cs:, ca:. */
-  propfind(url: string, props: Record<string, unknown>, depth: '0' | '1'): Promise<MultiStatus> {
-    return this.multistatus(url, 'PROPFIND', depth, { 'd:propfind': { _attributes: ALL_NS, 'd:prop': props } });
+  propfind(url: string, props: QName[], depth: '0' | '1'): Promise<MultiStatus> {
+    return this.multistatus(url, 'PROPFIND', depth, requestBody({ ns: 'DAV:', name: 'propfind' }, propList(props)));
   }
 
-  report(url: string, body: Record<string, unknown>, depth?: '0'): Promise<MultiStatus> {
-    const [root] = Object.keys(body);
-    const el = body[root!] as Record<string, unknown>;
-    return this.multistatus(url, 'REPORT', depth, { [root!]: { _attributes: ALL_NS, ...el } });
+  /** REPORT with a body made by requestBody. */
+  report(url: string, body: string, depth?: '0'): Promise<MultiStatus> {
+    return this.multistatus(url, 'REPORT', depth, body);
   }
 
   /** Throws for an answer that is not a multistatus. */
@@ -78,42 +65,22 @@ export class DavRequests {
   }
 
   async put(url: string, text: string, contentType: string, cond: { ifMatch: string } | { ifNoneMatch: '*' }): Promise<WriteAnswer> {
-    const headers = { 'Content-Type': contentType, ...('ifMatch' in cond ? {} : { 'If-None-Match': '*' }) };
-    const res = 'ifMatch' in cond
-      ? await updateObject({ url, data: text, etag: cond.ifMatch, headers, fetch: this.http.fetch })
-      : await createObject({ url, data: text, headers, fetch: this.http.fetch });
+    const headers = { 'Content-Type': contentType, ...('ifMatch' in cond ? { 'If-Match': cond.ifMatch } : { 'If-None-Match': '*' }) };
+    const res = await this.http.fetch(url, { method: 'PUT', body: text, headers });
     await res.arrayBuffer();
     return { status: res.status, etag: res.headers.get('etag') ?? undefined };
   }
 
   async delete(url: string, etag: string): Promise<number> {
-    const res = await deleteObject({ url, etag, fetch: this.http.fetch });
+    const res = await this.http.fetch(url, { method: 'DELETE', headers: { 'If-Match': etag } });
     await res.arrayBuffer();
     return res.status;
   }
 
-  private async multistatus(url: string, method: 'PROPFIND' | 'REPORT', depth: '0' | '1' | undefined, body: Record<string, unknown>): Promise<MultiStatus> {
-    let status = 0;
-    let answered = url;
-    const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const r = await this.http.fetch(input, init);
-      status = r.status;
-      if (r.url) answered = r.url;
-      return r;
-    };
-    const answer: DAVResponse[] = await davRequest({
-      url,
-      init: { method, headers: { ...(depth ? { Depth: depth } : {}), 'Content-Type': 'application/xml; charset=utf-8' }, body },
-      fetch: fetch as typeof globalThis.fetch,
-    });
-    const raw = answer[0]?.raw as { multistatus?: { syncToken?: unknown } } | string | undefined;
-    if (status !== 207 && status !== 200) {
-      return { status, url: answered, entries: [], text: typeof raw === 'string' ? raw : undefined };
-    }
-    const entries: DavEntry[] = answer
-      .filter((a) => typeof a.href === 'string' && a.href !== '')
-      .map((a) => ({ href: a.href!, status: a.status, props: ((a as { props?: Record<string, unknown> }).props ?? {}) }));
-    const syncToken = typeof raw === 'object' ? textOf(raw.multistatus?.syncToken) : undefined;
-    return { status, url: answered, entries, syncToken };
+  private async multistatus(url: string, method: 'PROPFIND' | 'REPORT', depth: '0' | '1' | undefined, body: string): Promise<MultiStatus> {
+    const headers = { ...(depth ? { Depth: depth } : {}), 'Content-Type': 'application/xml; charset=utf-8' };
+    const res = await this.http.fetch(url, { method, headers, body });
+    const text = await res.text();
+    return readMultiStatus(res.status, res.url || url, res.headers.get('content-type') ?? '', text, method);
   }
 }

@@ -3,6 +3,7 @@ import { asHref, type Href } from '../../src/core/types.js';
 import type { Item } from '../../src/model/item.js';
 import { findProp, textOf, type Component } from '../../src/model/property.js';
 import { nameKey } from '../../src/normalize/names.js';
+import { assertNever } from '../../src/core/errors.js';
 
 /**
  * Hrefs of entries inside one file (a .vcf of many cards, an .ics, a CSV). A file has no
@@ -20,6 +21,8 @@ export function baseHrefOf(item: Item): string {
       const c = item.master ?? item.overrides[0];
       return c ? `name:${nameKey(textOf(c, 'summary'))}@${textOf(c, 'dtstart')}` : 'name:';
     }
+    default:
+      return assertNever(item, 'item');
   }
 }
 

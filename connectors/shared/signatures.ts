@@ -4,6 +4,7 @@ import type { Item } from '../../src/model/item.js';
 import type { Component } from '../../src/model/property.js';
 import { ICAL_RULES, VCARD_RULES, isVolatile } from '../../src/model/field-rules.js';
 import { asEtag, type Etag } from '../../src/core/types.js';
+import { assertNever } from '../../src/core/errors.js';
 
 /** A file's stat signature `mtimeNs-size`: the etag of a vdir entry (cheap, no read). */
 export function statEtag(st: BigIntStats): Etag {
@@ -61,5 +62,7 @@ export function itemEtag(item: Item): Etag {
         timezones: item.timezones.map(strip),
       })));
     }
+    default:
+      return assertNever(item, 'item');
   }
 }

@@ -3,7 +3,7 @@ import type { CollectionKind } from '../../src/core/types.js';
 import { noRemote, parseOptions, type ConnectorContext } from '../shared/connector-options.js';
 import { resolveConfigPath } from '../shared/paths.js';
 import { readOnly } from '../shared/read-only.js';
-import { itemCodec } from './item-codec.js';
+import { itemCodec } from '../shared/item-codec.js';
 import { optionsSchema } from './options.js';
 import { VdirSource } from './vdir-source.js';
 

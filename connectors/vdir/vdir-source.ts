@@ -10,8 +10,8 @@ import { errnoOf, fsCall, fsError } from '../shared/fs-errors.js';
 import { mtimeIso, readWithStat } from '../shared/file-snapshot.js';
 import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import { statEtag } from '../shared/signatures.js';
-import { fileNameFor } from './file-names.js';
-import type { ItemCodec } from './item-codec.js';
+import { fileNameFor } from '../shared/file-names.js';
+import type { ItemCodec } from '../shared/item-codec.js';
 
 export interface VdirSourceOptions {
   id: string;

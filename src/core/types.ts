@@ -6,7 +6,6 @@ export type Uid = Brand<string, 'Uid'>;
 export type Href = Brand<string, 'Href'>;
 export type Etag = Brand<string, 'Etag'>;
 
-export const asUid = (s: string): Uid => s as Uid;
 export const asHref = (s: string): Href => s as Href;
 export const asEtag = (s: string): Etag => s as Etag;
 

@@ -31,11 +31,3 @@ export interface CalendarItem {
 }
 
 export type Item = ContactItem | CalendarItem;
-
-export function isContact(i: Item): i is ContactItem {
-  return i.kind === 'contact';
-}
-
-export function isCalendar(i: Item): i is CalendarItem {
-  return i.kind === 'calendar';
-}

@@ -67,10 +67,6 @@ export function paramList(p: Property, name: string): string[] {
   return Array.isArray(v) ? v : [v];
 }
 
-export function cloneComponent(c: Component): Component {
-  return structuredClone(c);
-}
-
 /** JSON with object keys sorted, so parameter order does not count. */
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;

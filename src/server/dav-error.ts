@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { escapeXml, qname, ROOT_NS_DECL, XML_HEAD, type QName } from './xml.js';
+import { escapeXml, qname, ROOT_NS_DECL, XML_HEAD, type QName } from '../xml/dav-xml.js';
 
 /**
  * An HTTP error with an optional DAV precondition element (RFC 4918 §16): the body is

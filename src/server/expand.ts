@@ -11,8 +11,8 @@ import { componentFromJCal, type JCalComponent } from '../codecs/icalendar/jcal.
 import type { CalendarItem } from '../model/item.js';
 import type { Component } from '../model/property.js';
 import { badRequest } from './dav-error.js';
-import { occurrences, parseUtc, type Range } from './time-range.js';
-import { child, NS, type XmlNode } from './xml.js';
+import { occurrences, parseUtc, type Range } from './dav/query/time-range.js';
+import { child, NS, type XmlNode } from '../xml/dav-xml.js';
 
 const UTC = ICAL.Timezone.utcTimezone;
 

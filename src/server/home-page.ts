@@ -1,9 +1,12 @@
 import type { DavContext } from './context.js';
 import { collectionHref, homeHref, principalHref } from './paths.js';
 import { userCollections } from './resources.js';
-import { escapeXml } from './xml.js';
+import { escapeXml } from '../xml/dav-xml.js';
 
-/** `GET /` for a logged-in user: the URLs to give a client. (The merge-log review page comes later.) */
+/**
+ * A DAV URL (home, principal) opened in a browser: the URLs to give a client. The review
+ * page (conflicts, runs, duplicates) is served by src/server/review/ at `/`.
+ */
 export async function homePage(ctx: DavContext): Promise<string> {
   const cols = await userCollections(ctx);
   const li = (label: string, href: string) => `<li>${escapeXml(label)}: <code>${escapeXml(href)}</code></li>`;

@@ -11,7 +11,7 @@ import { cardVersionFor, render, renderJCard, wantsJCard, type CardVersion, type
 import { shapedCalendarData } from './expand.js';
 import type { Served } from './served.js';
 import type { Resource } from './resources.js';
-import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from './xml.js';
+import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from '../xml/dav-xml.js';
 
 export type PropRequest =
   | { kind: 'allprop'; include: XmlNode[] }

@@ -11,7 +11,8 @@ import { contentTypeOf, render } from './render.js';
 import { homeHref, principalHref } from './paths.js';
 import { syncToken } from './sync-token.js';
 import type { Resource, ResourceType } from './resources.js';
-import { dav, davText, escapeXml, NS, qname, type QName } from './xml.js';
+import { dav, davText, escapeXml, NS, qname, type QName } from '../xml/dav-xml.js';
+import { assertNever } from '../core/errors.js';
 
 export interface PropDef extends QName {
   rfc: string;
@@ -37,7 +38,8 @@ export const PROPERTIES: PropDef[] = [
       case 'principal': return dav('collection') + dav('principal');
       case 'collection': return dav('collection') + (r.col.kind === 'contacts' ? cr('addressbook') : cal('calendar'));
       case 'object': return '';
-      default: return dav('collection');
+      case 'root': case 'home': return dav('collection');
+      default: return assertNever(r, 'resource');
     }
   } },
   { ns: NS.dav, name: 'displayname', rfc: 'RFC 4918 §15.2', allprop: true, on: ['principal', 'home', 'collection'], get: (r) =>

@@ -12,7 +12,7 @@ import type { CollectionRecord, StoredItem } from '../core/store.js';
 import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
 import type { ContactItem, Item } from '../model/item.js';
 import { DavError } from './dav-error.js';
-import { NS } from './xml.js';
+import { NS } from '../xml/dav-xml.js';
 
 export type CardVersion = '3.0' | '4.0';
 

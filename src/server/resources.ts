@@ -8,6 +8,7 @@ import type { DavContext } from './context.js';
 import { DavError, forbidden, notFound } from './dav-error.js';
 import { resolveName } from './names.js';
 import { collectionHref, DAV_ROOT, homeHref, objectHref, principalHref, type ParsedPath } from './paths.js';
+import { assertNever } from '../core/errors.js';
 
 export type Resource =
   | { type: 'root'; href: string }
@@ -68,6 +69,8 @@ export async function resolveResource(ctx: DavContext, p: ParsedPath): Promise<R
     case 'well-known':
     case 'unknown':
       throw notFound();
+    default:
+      return assertNever(p, 'path');
   }
 }
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeICalendar, encodeCalendarItem, encodeICalendar, foldLine } from '../../src/codecs/icalendar/index.js';
+import { decodeICalendar, encodeCalendarItem, encodeICalendar } from '../../src/codecs/icalendar/index.js';
+import { foldLine as foldToLines } from '../../src/codecs/content-line/fold.js';
+
+const foldLine = (line: string): string => foldToLines(line).join('\r\n');
 import type { CalendarItem } from '../../src/model/item.js';
 import { fixture, physicalLines, propOf } from './icalendar-helpers.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeICalendar } from '../../src/codecs/icalendar/index.js';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
-import { joinSplitUtf8Folds } from '../../src/codecs/utf8-folds.js';
+import { joinSplitUtf8Folds } from '../../src/codecs/content-line/utf8-folds.js';
 
 /** Folds the UTF-8 bytes of `line` right after byte `at` (which is inside a multi-byte character). */
 function foldBytesAt(line: string, at: number): Buffer {

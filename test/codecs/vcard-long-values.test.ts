@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
-import { foldLine } from '../../src/codecs/vcard/fold.js';
+import { foldLine } from '../../src/codecs/content-line/fold.js';
 import { decodeOk, one } from './vcard-helpers.js';
 
 /**

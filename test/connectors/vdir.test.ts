@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { create } from '../../connectors/vdir/index.js';
-import { fileNameFor } from '../../connectors/vdir/file-names.js';
+import { fileNameFor } from '../../connectors/shared/file-names.js';
 import { isWritable, type Source } from '../../src/core/connector.js';
 import { isPimError } from '../../src/core/errors.js';
 import { asEtag, asHref, type CollectionKind } from '../../src/core/types.js';

@@ -125,7 +125,7 @@ async function ctagServer() {
     } else if (q.method === 'PROPFIND' && path === '/book/') {
       multistatus(res, response('/book/', '<d:resourcetype><d:collection/></d:resourcetype>') + Object.keys(cards).map((n) => response(`/book/${n}`, `<d:getetag>"${n}-${state.ctag}"</d:getetag>`)).join(''));
     } else if (q.method === 'REPORT' && body.includes('addressbook-multiget')) {
-      const hrefs = [...body.matchAll(/<d:href>([^<]+)<\/d:href>/g)].map((m) => m[1]!);
+      const hrefs = [...body.matchAll(/<(?:\w+:)?href>([^<]+)<\/(?:\w+:)?href>/g)].map((m) => m[1]!);
       multistatus(res, hrefs.map((h) => response(h, `<d:getetag>"x"</d:getetag><card:address-data>${cards[h.split('/').pop()!]!.replace(/\r/g, '&#13;')}</card:address-data>`)).join(''));
     } else {
       res.writeHead(404).end();

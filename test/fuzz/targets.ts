@@ -6,7 +6,7 @@ import { decodeVCards, encodeVCard } from '../../src/codecs/vcard/index.js';
 import { isPimError } from '../../src/core/errors.js';
 import { DavError } from '../../src/server/dav-error.js';
 import { parsePath } from '../../src/server/paths.js';
-import { parseXml } from '../../src/server/xml.js';
+import { parseXml } from '../../src/xml/dav-xml.js';
 import { fixtureFiles, mutate, MUTATIONS, Rng, type MutateOptions } from './mutate.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { MAX_XML_DEPTH } from '../../src/server/xml.js';
+import { MAX_XML_DEPTH } from '../../src/xml/dav-xml.js';
 import { CONFIG_YAML, PASSWORD, propfindBody, TestServer, vcard } from '../server/server-harness.js';
 import { basic, raw, storeFingerprint } from './attack-helpers.js';
 

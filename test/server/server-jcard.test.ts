@@ -15,7 +15,7 @@ import {
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { decodeJCard, encodeJCard } from '../../src/codecs/vcard/jcard.js';
 import { encodeXCards } from '../../src/codecs/vcard/xcard.js';
-import { parseXml, type XmlNode } from '../../src/server/xml.js';
+import { parseXml, type XmlNode } from '../../src/xml/dav-xml.js';
 import { Scenario } from '../cli/cli-harness.js';
 import { textOf, TestServer } from './server-harness.js';
 

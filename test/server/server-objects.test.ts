@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseXml } from '../../src/server/xml.js';
+import { parseXml } from '../../src/xml/dav-xml.js';
 import { hrefsOf, TestServer, vcard, vevent } from './server-harness.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseXml, type XmlNode } from '../../src/server/xml.js';
+import { parseXml, type XmlNode } from '../../src/xml/dav-xml.js';
 import { TestServer, vcard } from './server-harness.js';
 
 const C = '/dav/home/alice/contacts/';

@@ -9,6 +9,7 @@ import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { openContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../output.js';
+import { assertNever } from '../../core/errors.js';
 
 const FORMATS = ['vcf', 'vcf21', 'vcf4', 'jcard', 'xcard', 'ics', 'google-csv', 'outlook-csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,6 +40,7 @@ export async function exportCommand(collection: string, opts: { config?: string;
       case 'google-csv': text = encodeGoogleCsv(contacts); break;
       case 'outlook-csv': text = encodeOutlookCsv(contacts); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;
+      default: return assertNever(format, 'export format');
     }
     const path = resolve(opts.output);
     const tmp = `${path}.pimhub-tmp`;

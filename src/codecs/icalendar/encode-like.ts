@@ -14,7 +14,8 @@ import { splitBlocks } from './blocks.js';
 import { DEFAULT_PRODID, encodeCalendarItem, itemComponents } from './encode.js';
 import { tzidOf } from './group.js';
 import { componentFromJCal, componentLines, propertyLine } from './jcal.js';
-import { foldLine, toText, unfoldLines, type ContentLine, type SourceText } from './lines.js';
+import { foldLine } from '../content-line/fold.js';
+import { toText, unfoldLines, type ContentLine, type SourceText } from './lines.js';
 import { parseComponentBlock } from './parse-block.js';
 
 /** One component of the template: its decoded form and the raw text of each part. */
@@ -99,7 +100,7 @@ function sameComponent(a: Component, b: Component): boolean {
 
 function emit(c: Component, node: Node | undefined, eol: string, out: string[]): void {
   if (!node) {
-    out.push(...componentLines(c).map(foldLine).map((l) => l.replace(/\r\n/g, eol)));
+    out.push(...componentLines(c).map((l) => foldLine(l).join(eol)));
     return;
   }
   out.push(node.begin);
@@ -107,7 +108,7 @@ function emit(c: Component, node: Node | undefined, eol: string, out: string[]):
   for (const p of c.props) {
     const i = node.props.findIndex((np, j) => !used.has(j) && sameProperty(np.prop, p));
     if (i >= 0) used.add(i);
-    out.push(i >= 0 ? node.props[i]!.text : foldLine(propertyLine(p)).replace(/\r\n/g, eol));
+    out.push(i >= 0 ? node.props[i]!.text : foldLine(propertyLine(p)).join(eol));
   }
   const usedSubs = new Set<number>();
   for (const sub of c.components) {
@@ -126,7 +127,7 @@ export function encodeCalendarItemLike(item: CalendarItem, template: string | un
   const out: string[] = [t.begin];
   if (!t.hasVersion) out.push('VERSION:2.0');
   out.push(...t.props);
-  if (!t.hasProdid) out.push(foldLine(propertyLine({ name: 'prodid', params: {}, type: 'text', values: [DEFAULT_PRODID] })));
+  if (!t.hasProdid) out.push(foldLine(propertyLine({ name: 'prodid', params: {}, type: 'text', values: [DEFAULT_PRODID] })).join(t.eol));
   const byKey = new Map(t.nodes.map((n, i) => [keyOf(n.comp), i] as const));
   const comps = [...item.timezones, ...itemComponents(item)].map((c, order) => ({ c, at: byKey.get(keyOf(c)) ?? Infinity, order }));
   comps.sort((a, b) => a.at - b.at || a.order - b.order);

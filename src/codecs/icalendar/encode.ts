@@ -6,7 +6,7 @@ import type { CalendarItem } from '../../model/item.js';
 import type { Component, Property } from '../../model/property.js';
 import { tzidOf } from './group.js';
 import { componentLines, propertyLine } from './jcal.js';
-import { joinLines } from './lines.js';
+import { joinFolded } from '../content-line/fold.js';
 
 export const DEFAULT_PRODID = '-//pimhub//pimhub//EN';
 
@@ -37,7 +37,7 @@ export function encodeICalendar(items: CalendarItem[], opts: EncodeOptions = {})
   for (const z of zones.values()) componentLines(z, lines);
   for (const item of items) for (const c of itemComponents(item)) componentLines(c, lines);
   lines.push('END:VCALENDAR');
-  return joinLines(lines);
+  return joinFolded(lines);
 }
 
 /** One item as its own VCALENDAR: a vdir file or a CalDAV object resource. */

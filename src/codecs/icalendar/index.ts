@@ -5,4 +5,3 @@
 export { decodeICalendar, type CalendarDecodeResult } from './decode.js';
 export { encodeICalendar, encodeCalendarItem, DEFAULT_PRODID, type EncodeOptions } from './encode.js';
 export { ICALENDAR_CAPABILITIES } from './capabilities.js';
-export { foldLine, FOLD_OCTETS } from './lines.js';

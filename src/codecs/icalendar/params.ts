@@ -7,19 +7,12 @@
  */
 import ICAL from 'ical.js';
 import type { ParamValue } from '../../model/property.js';
+import { caretDecode, caretEncode, lexContentLine, quoteParamValue } from '../content-line/params.js';
 
 const DESIGN_PARAMS = ICAL.design.icalendar.param as Record<string, { multiValue?: string }>;
 
 function isMultiValued(name: string): boolean {
   return !!DESIGN_PARAMS[name]?.multiValue;
-}
-
-function caretDecode(s: string): string {
-  return s.replace(/\^[n'^]/g, (m) => (m === '^n' ? '\n' : m === "^'" ? '"' : '^'));
-}
-
-function caretEncode(s: string): string {
-  return s.replace(/\^/g, '^^').replace(/\r\n|\r|\n/g, '^n').replace(/"/g, "^'");
 }
 
 /**
@@ -30,34 +23,15 @@ function caretEncode(s: string): string {
  * Returns undefined when the line has no well-formed parameter list or no value.
  */
 export function parseParams(line: string): ParsedLine | undefined {
+  const lexed = lexContentLine(line);
+  if (!lexed.ok) return undefined;
   const out: Record<string, ParamValue> = {};
   let valueType: string | undefined;
-  let i = 0;
-  while (i < line.length && line[i] !== ';' && line[i] !== ':') i++;
-  const name = line.slice(0, i);
-  while (line[i] === ';') {
-    const eq = line.indexOf('=', i);
-    if (eq < 0) return undefined;
-    const param = line.slice(i + 1, eq).toLowerCase();
-    i = eq + 1;
-    const values: string[] = [];
-    let quoted = false;
-    for (;;) {
-      if (line[i] === '"') {
-        const close = line.indexOf('"', i + 1);
-        if (close < 0) return undefined;
-        values.push(caretDecode(line.slice(i + 1, close)));
-        quoted = true;
-        i = close + 1;
-      } else {
-        let j = i;
-        while (j < line.length && !',;:'.includes(line[j])) j++;
-        values.push(caretDecode(line.slice(i, j)));
-        i = j;
-      }
-      if (line[i] !== ',') break;
-      i++;
-    }
+  for (const p of lexed.line.params) {
+    // iCalendar has no bare parameters (vCard 2.1's `TEL;CELL:`).
+    if (p.bare) return undefined;
+    const param = p.name.toLowerCase();
+    const values = p.values.map(caretDecode);
     if (param === 'value') {
       valueType = values.join(',');
       continue;
@@ -65,11 +39,10 @@ export function parseParams(line: string): ParsedLine | undefined {
     const prev = out[param];
     const all = prev === undefined ? values : [...(Array.isArray(prev) ? prev : [prev]), ...values];
     if (all.length === 1) out[param] = all[0];
-    else if (isMultiValued(param) || quoted || prev !== undefined) out[param] = all;
+    else if (isMultiValued(param) || p.quoted || prev !== undefined) out[param] = all;
     else out[param] = all.join(',');
   }
-  if (line[i] !== ':') return undefined;
-  return { name, params: out, valueType, value: line.slice(i + 1) };
+  return { name: lexed.line.name, params: out, valueType, value: lexed.line.value };
 }
 
 /** A content line taken apart: name as written, parameters, VALUE type, raw value. */
@@ -88,19 +61,14 @@ export function lineForIcalJs(p: ParsedLine): string {
   return p.name + (p.valueType !== undefined ? `;VALUE=${p.valueType}` : '') + ':' + p.value;
 }
 
-function writeValue(v: string, forceQuote: boolean): string {
-  const e = caretEncode(v);
-  return forceQuote || /[,;:]/.test(e) ? `"${e}"` : e;
-}
-
 /** `;NAME=value…` for every parameter, in the order given; lists are written quoted. */
 export function writeParams(params: Record<string, ParamValue>): string {
   let out = '';
   for (const [k, v] of Object.entries(params)) {
     if (k.toLowerCase() === 'value') continue;
     const text = Array.isArray(v)
-      ? v.map((x) => writeValue(x, v.length > 1 || isMultiValued(k.toLowerCase()))).join(',')
-      : writeValue(v, false);
+      ? v.map((x) => quoteParamValue(caretEncode(x), v.length > 1 || isMultiValued(k.toLowerCase()))).join(',')
+      : quoteParamValue(caretEncode(v));
     out += `;${k.toUpperCase()}=${text}`;
   }
   return out;

@@ -5,43 +5,19 @@
  * value holds an escaped backslash, the values are split again here, correctly.
  */
 import ICAL from 'ical.js';
+import { splitEscaped, unescapeText } from '../content-line/escape.js';
 import type { JCalProperty } from './jcal.js';
 
 const DESIGN_PROPS = ICAL.design.icalendar.property as Record<string, { multiValue?: string; structuredValue?: string }>;
-
-/** Splits at unescaped `sep`, skipping every `\x` pair. */
-export function splitEscaped(raw: string, sep: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\' && i + 1 < raw.length) {
-      cur += c + raw[i + 1];
-      i++;
-    } else if (c === sep) {
-      parts.push(cur);
-      cur = '';
-    } else {
-      cur += c;
-    }
-  }
-  parts.push(cur);
-  return parts;
-}
-
-/** RFC 5545 §3.3.11 text unescaping: `\\` `\;` `\,` `\n` `\N`; other pairs kept as written. */
-export function unescapeText(s: string): string {
-  return s.replace(/\\([\\;,nN])/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
-}
 
 /** Re-reads the values of a multi-valued or structured text property from its raw text. */
 export function repairTextValues(prop: JCalProperty, raw: string): void {
   if (prop[2] !== 'text' || !raw.includes('\\\\')) return;
   const design = DESIGN_PROPS[prop[0]];
   if (design?.multiValue) {
-    prop.splice(3, prop.length - 3, ...splitEscaped(raw, design.multiValue).map(unescapeText));
+    prop.splice(3, prop.length - 3, ...splitEscaped(raw, design.multiValue).map((v) => unescapeText(v)));
   } else if (design?.structuredValue) {
-    const parts = splitEscaped(raw, design.structuredValue).map(unescapeText);
+    const parts = splitEscaped(raw, design.structuredValue).map((v) => unescapeText(v));
     prop.splice(3, prop.length - 3, parts.length === 1 ? parts[0] : parts);
   }
 }

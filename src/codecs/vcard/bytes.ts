@@ -55,31 +55,6 @@ export function decodeBytes(bytes: Uint8Array, charset: string): string {
   return iconv.decode(Buffer.from(bytes), charset);
 }
 
-/** Quoted-printable (RFC 2045) decoding of a byte string whose soft line breaks were already joined. */
-export function qpDecode(bstr: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < bstr.length; i++) {
-    const c = bstr.charCodeAt(i);
-    if (c === 0x3d /* = */) {
-      const hex = bstr.slice(i + 1, i + 3);
-      if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-        out.push(parseInt(hex, 16));
-        i += 2;
-        continue;
-      }
-      // A soft break left in the value ("=" then line end) or a stray "=": keep a stray "=".
-      if (hex.length === 0) continue;
-    }
-    out.push(c & 0xff);
-  }
-  return Buffer.from(out);
-}
-
-/** Every byte as `=XX`, as Android's vCard 2.1 exporter writes quoted-printable. */
-export function qpEncodeAll(text: string): string[] {
-  return [...Buffer.from(text, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
 /** Base64 without white space, re-encoded so equal bytes give equal text. */
 export function normalizeBase64(b64: string): string {
   return Buffer.from(b64.replace(/\s+/g, ''), 'base64').toString('base64');

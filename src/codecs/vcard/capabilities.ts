@@ -1,14 +1,14 @@
 /**
- * What each vCard version holds. 3.0 and 4.0 hold everything (4.0-only properties are
- * written into 3.0 as they are and read back with their 4.0 meaning). vCard 2.1 has no
- * place for the properties RFC 6350 introduced; the 2.1 encoder omits exactly these, and
- * the sync engine must not read their absence from a 2.1 file as a deletion.
+ * What each vCard version holds (src/codecs/vcard/holds.ts) and how a card looks once a
+ * version has stored it: a 2.1 card keeps its properties but not every parameter, and
+ * Android's rows keep a relation's or event's value and label, not every parameter.
  */
 import type { FormatCapabilities } from '../../model/capabilities.js';
 import type { Component } from '../../model/property.js';
 import { decodeVCards } from './decode-file.js';
 import type { VCardVersion } from './design.js';
 import { encodeVCard } from './encode-card.js';
+import { VCARD_ANDROID_HOLDS, VCARD_HOLDS } from './holds.js';
 
 /** A 2.1 card keeps its properties but not every parameter (no quotes, no line breaks in them). */
 function projectThrough21(c: Component): Component {
@@ -19,20 +19,14 @@ function projectThrough21(c: Component): Component {
 const projectThroughAndroid = (version: VCardVersion) => (c: Component): Component =>
   decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, version, { android: true })).items[0]?.card ?? c;
 
-export const VCARD_40_ONLY: ReadonlySet<string> = new Set([
-  'kind', 'gender', 'anniversary', 'member', 'related', 'lang', 'clientpidmap', 'xml', 'caladruri', 'caluri',
-]);
-
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name), project: projectThrough21 },
-  '3.0': { format: 'vcard-3.0', holds: () => true },
-  '4.0': { format: 'vcard-4.0', holds: () => true },
+  '2.1': { format: 'vcard-2.1', holds: VCARD_HOLDS['2.1'], project: projectThrough21 },
+  '3.0': { format: 'vcard-3.0', holds: VCARD_HOLDS['3.0'] },
+  '4.0': { format: 'vcard-4.0', holds: VCARD_HOLDS['4.0'] },
 };
 
-/** A file Android exported: RELATED and ANNIVERSARY live in its X-ANDROID-CUSTOM rows, in 2.1 too. */
-const ANDROID_HOLDS_TOO = new Set(['related', 'anniversary']);
 export const VCARD_ANDROID_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1') },
-  '3.0': { format: 'vcard-3.0', holds: () => true, project: projectThroughAndroid('3.0') },
-  '4.0': { format: 'vcard-4.0', holds: () => true, project: projectThroughAndroid('4.0') },
+  '2.1': { format: 'vcard-2.1', holds: VCARD_ANDROID_HOLDS['2.1'], project: projectThroughAndroid('2.1') },
+  '3.0': { format: 'vcard-3.0', holds: VCARD_ANDROID_HOLDS['3.0'], project: projectThroughAndroid('3.0') },
+  '4.0': { format: 'vcard-4.0', holds: VCARD_ANDROID_HOLDS['4.0'], project: projectThroughAndroid('4.0') },
 };

@@ -13,7 +13,7 @@ import { ContentLineError, logicalLines, parseContentLine } from './content-line
 import type { VCardVersion } from './design.js';
 import { decodeProperty } from './decode-property.js';
 import { readAndroidRows } from './android-custom.js';
-import type { RawLine } from './split.js';
+import type { PhysicalLine } from '../content-line/unfold.js';
 
 const VERSION_LINE = /^VERSION[ \t]*:[ \t]*(\S+)[ \t]*$/i;
 const VERSIONS: Record<string, VCardVersion> = { '2.1': '2.1', '3.0': '3.0', '4.0': '4.0' };
@@ -21,20 +21,20 @@ const VERSIONS: Record<string, VCardVersion> = { '2.1': '2.1', '3.0': '3.0', '4.
 export type CardResult = { ok: true; item: ContactItem } | { ok: false; problem: DecodeProblem };
 
 /** The raw text of a chunk, for quarantine: UTF-8 when valid, else windows-1252. */
-export function rawText(lines: RawLine[]): string {
+export function rawText(lines: PhysicalLine[]): string {
   const bytes = bytesOf(lines.map((l) => l.text).join('\r\n'));
   return decodeBytes(bytes, 'utf-8');
 }
 
 /** The VERSION of a card's inner lines: 3.0 when absent, undefined when unsupported. */
-export function cardVersion(inner: RawLine[]): { version?: VCardVersion; versionText?: string } {
+export function cardVersion(inner: PhysicalLine[]): { version?: VCardVersion; versionText?: string } {
   const versionText = inner.map((l) => VERSION_LINE.exec(l.text.trim())?.[1]).find((v) => v !== undefined);
   // A card without VERSION is read as 3.0 (bare 2.1 parameters and quoted-printable are
   // understood in every version anyway).
   return versionText === undefined ? { version: '3.0' } : { version: VERSIONS[versionText], versionText };
 }
 
-export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
+export function decodeCard(beginLine: number, lines: PhysicalLine[]): CardResult {
   const problem = (message: string): CardResult => ({
     ok: false,
     problem: { line: beginLine, message: `vCard at line ${beginLine}: ${message}`, raw: rawText(lines) },
@@ -56,7 +56,7 @@ export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
       props.push(decodeProperty(cl, { version, defaultCharset }));
     } catch (e) {
       const why = e instanceof ContentLineError ? e.message : `cannot parse value: ${messageOf(e)}`;
-      errors.push(`line ${ll.no}: ${decodeBytes(bytesOf(why), defaultCharset)}`);
+      errors.push(`line ${ll.line}: ${decodeBytes(bytesOf(why), defaultCharset)}`);
     }
   }
   if (errors.length > 0) return problem(errors.join('; '));

@@ -4,13 +4,14 @@ import { messageOf } from '../../core/errors.js';
 import type { DecodeResult } from '../types.js';
 import { byteString, toBytes } from './bytes.js';
 import { decodeCard, rawText } from './decode-card.js';
-import { splitCards, splitLines } from './split.js';
+import { splitPhysical } from '../content-line/unfold.js';
+import { splitCards } from './split.js';
 
 export function decodeVCards(input: string | Uint8Array): DecodeResult<ContactItem> {
   const result: DecodeResult<ContactItem> = { items: [], problems: [] };
   let bytes = toBytes(input);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  for (const chunk of splitCards(splitLines(byteString(bytes)))) {
+  for (const chunk of splitCards(splitPhysical(byteString(bytes)))) {
     if (chunk.kind === 'broken') {
       result.problems.push({ line: chunk.beginLine, message: chunk.message, raw: rawText(chunk.lines) });
       continue;

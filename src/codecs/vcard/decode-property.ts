@@ -7,13 +7,16 @@
 import ICAL from 'ical.js';
 import type { ParamValue, Property, PropValue } from '../../model/property.js';
 import { prop } from '../../model/property.js';
-import { bytesOf, decodeBytes, isValidUtf8, normalizeBase64, qpDecode } from './bytes.js';
+import { caretDecode } from '../content-line/params.js';
+import { splitEscaped, unescapeText } from '../content-line/escape.js';
+import { bytesOf, decodeBytes, isValidUtf8, normalizeBase64 } from './bytes.js';
 import type { ContentLine } from './content-line.js';
 import {
   BINARY_PROPS, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured,
 } from './design.js';
 import { mediaTypeOf } from './media-type.js';
-import { parseStructured, splitUnescaped, unescapeText } from './text-escape.js';
+import { qpDecode } from './quoted-printable.js';
+import { parseStructured } from './structured-value.js';
 
 export interface DecodeContext {
   version: VCardVersion;
@@ -37,7 +40,7 @@ function collectParams(line: ContentLine, ctx: DecodeContext): Params {
   const out: Params = { params: {}, types: [] };
   const text = (v: string): string => {
     const t = decodeBytes(bytesOf(v), ctx.defaultCharset);
-    return ctx.version === '2.1' ? t : rfc6868Decode(t);
+    return ctx.version === '2.1' ? t : caretDecode(t);
   };
   for (const p of line.params) {
     const value = text(p.value);
@@ -74,10 +77,6 @@ function valueTypeOf(v: string): string | undefined {
   if (t === 'url' || t === 'content-id' || t === 'cid') return 'uri';
   if (t === 'inline') return undefined;
   return t;
-}
-
-function rfc6868Decode(v: string): string {
-  return v.replace(/\^(\^|n|')/g, (_, c: string) => (c === 'n' ? '\n' : c === "'" ? '"' : '^'));
 }
 
 export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property {
@@ -120,7 +119,7 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
     values = [parseStructured(text, isMultiValuedComponent(ctx.version, name))];
   } else if (ptype === 'text') {
     // ical.js leaves `\;` escaped in single text values; unescape the text ourselves.
-    values = (isMultiValued(ctx.version, name) ? splitUnescaped(text, ',') : [text]).map(unescapeText);
+    values = (isMultiValued(ctx.version, name) ? splitEscaped(text, ',') : [text]).map((v) => unescapeText(v, { colon: true }));
   } else if (name === 'geo' && p.value !== 'text') {
     const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*[;,]\s*([+-]?\d+(?:\.\d+)?)\s*$/.exec(text);
     if (m) { ptype = 'uri'; values = [`geo:${m[1]},${m[2]}`]; }

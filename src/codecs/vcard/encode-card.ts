@@ -2,7 +2,7 @@
 import type { ContactItem } from '../../model/item.js';
 import type { VCardVersion } from './design.js';
 import { encodeProperty } from './encode-property.js';
-import { VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES } from './capabilities.js';
+import { VCARD_ANDROID_HOLDS, VCARD_HOLDS } from './holds.js';
 import { writeAndroidRows } from './android-custom.js';
 
 export interface EncodeOptions {
@@ -11,10 +11,10 @@ export interface EncodeOptions {
 }
 
 export function encodeVCard(item: ContactItem, version: VCardVersion, opts: EncodeOptions = {}): string {
-  const caps = (opts.android ? VCARD_ANDROID_CAPABILITIES : VCARD_CAPABILITIES)[version];
+  const holds = (opts.android ? VCARD_ANDROID_HOLDS : VCARD_HOLDS)[version];
   const lines = ['BEGIN:VCARD', `VERSION:${version}`];
   for (const p of opts.android ? writeAndroidRows(item.card.props, version) : item.card.props) {
-    if (p.name === 'version' || !caps.holds(p, item.card)) continue;
+    if (p.name === 'version' || !holds(p, item.card)) continue;
     lines.push(...encodeProperty(p, version));
   }
   lines.push('END:VCARD');

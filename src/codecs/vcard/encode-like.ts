@@ -13,13 +13,14 @@
 import type { ContactItem } from '../../model/item.js';
 import { sameProperty, type Property } from '../../model/property.js';
 import { byteString, bytesOf, decodeBytes, toBytes } from './bytes.js';
-import { VCARD_CAPABILITIES } from './capabilities.js';
+import { VCARD_HOLDS } from './holds.js';
 import { logicalLines } from './content-line.js';
 import { cardVersion, decodeCard, rawText } from './decode-card.js';
 import type { VCardVersion } from './design.js';
 import { encodeVCard } from './encode-card.js';
 import { encodeProperty } from './encode-property.js';
-import { splitCards, splitLines, type RawLine } from './split.js';
+import { splitPhysical, type PhysicalLine } from '../content-line/unfold.js';
+import { splitCards } from './split.js';
 
 interface TemplateLine {
   prop: Property;
@@ -42,7 +43,7 @@ const VERSION_HEAD = /^VERSION[ \t]*:/i;
 
 /** The template of one card's text; undefined when it is not exactly one readable card. */
 export function parseCardTemplate(text: string): CardTemplate | undefined {
-  const chunks = splitCards(splitLines(byteString(toBytes(text))));
+  const chunks = splitCards(splitPhysical(byteString(toBytes(text))));
   const chunk = chunks[0];
   if (chunks.length !== 1 || chunk?.kind !== 'card') return undefined;
   const lines = chunk.lines;
@@ -53,7 +54,7 @@ export function parseCardTemplate(text: string): CardTemplate | undefined {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const first = lines[0]!.no;
   const physical = (from: number, to: number): string =>
-    decodeBytes(bytesOf(lines.slice(from - first, to - first + 1).map((l: RawLine) => l.text).join(eol)), 'utf-8');
+    decodeBytes(bytesOf(lines.slice(from - first, to - first + 1).map((l: PhysicalLine) => l.text).join(eol)), 'utf-8');
 
   const logical = logicalLines(inner, version === '2.1');
   const props = decoded.item.card.props;
@@ -62,14 +63,14 @@ export function parseCardTemplate(text: string): CardTemplate | undefined {
   let versionAt = 0;
   const endNo = lines[lines.length - 1]!.no;
   logical.forEach((ll, k) => {
-    const to = (logical[k + 1]?.no ?? endNo) - 1;
+    const to = (logical[k + 1]?.line ?? endNo) - 1;
     if (VERSION_HEAD.test(ll.text)) {
-      versionLine = physical(ll.no, to);
+      versionLine = physical(ll.line, to);
       versionAt = out.length;
       return;
     }
     const prop = props[out.length];
-    if (prop) out.push({ prop, text: physical(ll.no, to) });
+    if (prop) out.push({ prop, text: physical(ll.line, to) });
   });
   // Every property must have found its line, or the pairing is off.
   if (out.length !== props.length) return undefined;
@@ -85,7 +86,7 @@ export function templateVersion(text: string | undefined): VCardVersion | undefi
 export function encodeVCardLike(item: ContactItem, version: VCardVersion, template: string | undefined): string {
   const t = template === undefined ? undefined : parseCardTemplate(template);
   if (!t || t.version !== version) return encodeVCard(item, version);
-  const caps = VCARD_CAPABILITIES[version];
+  const holds = VCARD_HOLDS[version];
   const used = new Set<number>();
   const pick = (p: Property): number => {
     const i = t.lines.findIndex((l, j) => !used.has(j) && sameProperty(l.prop, p));
@@ -94,7 +95,7 @@ export function encodeVCardLike(item: ContactItem, version: VCardVersion, templa
   };
   const out: string[] = [];
   for (const p of item.card.props) {
-    if (p.name === 'version' || !caps.holds(p, item.card)) continue;
+    if (p.name === 'version' || !holds(p, item.card)) continue;
     const i = pick(p);
     if (i >= 0) used.add(i);
     out.push(i >= 0 ? t.lines[i]!.text : encodeProperty(p, version).join(t.eol));
@@ -112,7 +113,7 @@ const UID_LINE = /^UID(?:;[^:]*)?:(.*)$/i;
 export function cardTextsByUid(input: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<string>();
-  for (const chunk of splitCards(splitLines(byteString(input)))) {
+  for (const chunk of splitCards(splitPhysical(byteString(input)))) {
     if (chunk.kind !== 'card') continue;
     const uidLine = logicalLines(chunk.lines.slice(1, -1), false).map((l) => UID_LINE.exec(l.text)).find((m) => m);
     if (!uidLine) continue;

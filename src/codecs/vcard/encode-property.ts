@@ -7,10 +7,11 @@
  */
 import type { Property } from '../../model/property.js';
 import { paramList } from '../../model/property.js';
-import { qpEncodeAll } from './bytes.js';
 import { BINARY_PROPS, type VCardVersion, needsValueParam } from './design.js';
 import { encodeValue } from './encode-value.js';
-import { MAX_OCTETS, foldLine, foldQuotedPrintable, octets } from './fold.js';
+import { FOLD_OCTETS, foldLine, octets } from '../content-line/fold.js';
+import { caretEncode, quoteParamValue } from '../content-line/params.js';
+import { foldQuotedPrintable, qpEncodeAll } from './quoted-printable.js';
 import { typeParamOf } from './media-type.js';
 
 const DATA_URI = /^data:([^,;]*);base64,([A-Za-z0-9+/=]*)$/i;
@@ -25,9 +26,8 @@ interface Out {
 }
 
 function paramText(v: string, version: VCardVersion): string {
-  let s = v;
-  if (version !== '2.1') s = s.replace(/\^/g, '^^').replace(/"/g, "^'").replace(/\r\n|\r|\n/g, '^n');
-  return /[;:,]/.test(s) ? `"${s}"` : s;
+  // vCard 2.1 has no caret escapes.
+  return quoteParamValue(version === '2.1' ? v : caretEncode(v));
 }
 
 function build(p: Property, version: VCardVersion): Out {
@@ -90,7 +90,7 @@ export function encodeProperty(p: Property, version: VCardVersion): string[] {
     return [...lines, ''];
   }
   const line = prefix(out.params) + out.value;
-  if (!/[^\x20-\x7e]/.test(out.value) && octets(line) <= MAX_OCTETS) return [line];
+  if (!/[^\x20-\x7e]/.test(out.value) && octets(line) <= FOLD_OCTETS) return [line];
   const charset = /[^\x00-\x7f]/.test(out.value) ? ['CHARSET=UTF-8'] : [];
   return foldQuotedPrintable(prefix([...out.params, ...charset, 'ENCODING=QUOTED-PRINTABLE']), qpTokens(out.value));
 }

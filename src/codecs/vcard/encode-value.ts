@@ -5,7 +5,7 @@
  */
 import type { Property, PropValue } from '../../model/property.js';
 import { type VCardVersion, V4, isMultiValued, isTextType } from './design.js';
-import { escapeText } from './text-escape.js';
+import { escapeText } from '../content-line/escape.js';
 
 const DATE_TYPES = new Set(['date', 'date-time', 'time', 'date-and-or-time', 'timestamp']);
 

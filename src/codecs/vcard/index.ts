@@ -5,4 +5,5 @@
 export type { VCardVersion } from './design.js';
 export { decodeVCards } from './decode-file.js';
 export { encodeVCard, encodeVCards, type EncodeOptions } from './encode-card.js';
-export { VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, VCARD_40_ONLY } from './capabilities.js';
+export { VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES } from './capabilities.js';
+export { VCARD_40_ONLY } from './holds.js';

@@ -7,32 +7,20 @@
  * nested AGENT card (`AGENT:` with an empty value, then a whole BEGIN…END card).
  * Text outside any card is reported once per run of lines.
  */
-
-export interface RawLine {
-  /** 1-based physical line number in the file. */
-  no: number;
-  /** The line as a byte string, without its line end. */
-  text: string;
-}
+import type { PhysicalLine } from '../content-line/unfold.js';
 
 export type Chunk =
-  | { kind: 'card'; beginLine: number; lines: RawLine[] }
-  | { kind: 'broken'; beginLine: number; lines: RawLine[]; message: string };
+  | { kind: 'card'; beginLine: number; lines: PhysicalLine[] }
+  | { kind: 'broken'; beginLine: number; lines: PhysicalLine[]; message: string };
 
 const BEGIN = /^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$/i;
 const END = /^END[ \t]*:[ \t]*VCARD[ \t]*$/i;
 const EMPTY_AGENT = /^(?:[A-Za-z0-9-]+\.)?AGENT(?:;[^:]*)?:[ \t]*$/i;
 
-export function splitLines(bstr: string): RawLine[] {
-  const parts = bstr.split(/\r\n|\r|\n/);
-  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts.map((text, i) => ({ no: i + 1, text }));
-}
-
-export function splitCards(lines: RawLine[]): Chunk[] {
+export function splitCards(lines: PhysicalLine[]): Chunk[] {
   const chunks: Chunk[] = [];
-  let card: { beginLine: number; lines: RawLine[]; depth: number; lastNonBlank: string } | undefined;
-  let junk: RawLine[] = [];
+  let card: { beginLine: number; lines: PhysicalLine[]; depth: number; lastNonBlank: string } | undefined;
+  let junk: PhysicalLine[] = [];
   let sawCard = false;
 
   const flushJunk = (): void => {

@@ -4,7 +4,7 @@ import { ENDPOINT_MEMBER } from '../../sync/endpoint-write.js';
 import { badRequest, DavError, forbidden } from '../dav-error.js';
 import { collectionHref } from '../paths.js';
 import { WRITABLE } from '../properties.js';
-import { child, children, is, keyOf, NS, type XmlNode } from '../xml.js';
+import { child, children, is, keyOf, NS, type XmlNode } from '../../xml/dav-xml.js';
 import { xmlBody, type DavHandler } from './request.js';
 
 /**

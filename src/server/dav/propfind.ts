@@ -3,11 +3,12 @@ import { collectionResource, objectResource, resolveResource, userCollections, t
 import { propRequestOf, propResponse, sendMultistatus } from '../multistatus.js';
 import { Served } from '../served.js';
 import { badRequest } from '../dav-error.js';
-import { is, NS } from '../xml.js';
+import { is, NS } from '../../xml/dav-xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
 import { homeHref, principalHref } from '../paths.js';
 import type { DavContext } from '../context.js';
 import { mapYielding } from '../yield-map.js';
+import { assertNever } from '../../core/errors.js';
 
 /**
  * PROPFIND (RFC 4918 §9.1) at Depth 0 or 1; Depth infinity is served as 1 (RFC 4918
@@ -38,6 +39,8 @@ async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
     case 'principal':
     case 'object':
       return [];
+    default:
+      return assertNever(target, 'resource');
   }
 }
 

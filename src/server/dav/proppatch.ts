@@ -3,7 +3,7 @@ import { badRequest } from '../dav-error.js';
 import { hrefResponse, propstat, sendMultistatus } from '../multistatus.js';
 import { propertyDef, WRITABLE } from '../properties.js';
 import { resolveResource } from '../resources.js';
-import { children, innerXml, is, keyOf, NS, qname, type XmlNode } from '../xml.js';
+import { children, innerXml, is, keyOf, NS, qname, type XmlNode } from '../../xml/dav-xml.js';
 import { xmlBody, type DavHandler } from './request.js';
 
 type Change = { prop: XmlNode; remove: boolean; field?: 'displayName' | 'color' | 'description'; protected?: boolean };

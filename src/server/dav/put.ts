@@ -4,7 +4,7 @@ import { namesOf } from '../names.js';
 import { objectHref } from '../paths.js';
 import { parseBody, wantsJCard } from '../render.js';
 import { objectTarget } from '../resources.js';
-import { davText, NS } from '../xml.js';
+import { davText, NS } from '../../xml/dav-xml.js';
 import { checkPreconditions, type DavHandler } from './request.js';
 
 /**

@@ -5,8 +5,8 @@ import type { DavContext } from '../context.js';
 import { badRequest } from '../dav-error.js';
 import { listEntries } from '../names.js';
 import type { Resource } from '../resources.js';
-import { occurrences, parseUtc, type Range } from '../time-range.js';
-import { child, NS, type XmlNode } from '../xml.js';
+import { occurrences, parseUtc, type Range } from './query/time-range.js';
+import { child, NS, type XmlNode } from '../../xml/dav-xml.js';
 
 type FbType = 'BUSY' | 'BUSY-TENTATIVE';
 

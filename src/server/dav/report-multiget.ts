@@ -4,7 +4,7 @@ import { Served } from '../served.js';
 import { resolveName } from '../names.js';
 import { nameInCollection } from '../paths.js';
 import { objectResource, type Resource } from '../resources.js';
-import { children, NS, type XmlNode } from '../xml.js';
+import { children, NS, type XmlNode } from '../../xml/dav-xml.js';
 import type { Response } from 'express';
 
 /** addressbook-multiget / calendar-multiget: the named objects, each href echoed as the client sent it. */

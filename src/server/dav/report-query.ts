@@ -1,13 +1,13 @@
 import type { Response } from 'express';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
-import { calendarFilter } from '../calendar-filter.js';
-import { cardFilter } from '../card-filter.js';
+import { calendarFilter } from './query/calendar-filter.js';
+import { cardFilter } from './query/card-filter.js';
 import type { DavContext } from '../context.js';
 import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
 import { Served } from '../served.js';
 import { listEntries } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
-import { child, NS, type XmlNode } from '../xml.js';
+import { child, NS, type XmlNode } from '../../xml/dav-xml.js';
 
 /**
  * addressbook-query (RFC 6352 §8.6, with CARDDAV:limit §8.6.1: the cut is reported as 507

@@ -5,7 +5,7 @@ import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '..
 import { Served } from '../served.js';
 import { listEntries, namesOf } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
-import { child, davText, NS, type XmlNode } from '../xml.js';
+import { child, davText, NS, type XmlNode } from '../../xml/dav-xml.js';
 import { objectHref } from '../paths.js';
 import { sequenceOf, syncToken } from '../sync-token.js';
 import { mapYielding } from '../yield-map.js';

@@ -1,6 +1,6 @@
 import { badRequest, forbidden } from '../dav-error.js';
 import { resolveResource } from '../resources.js';
-import { is, NS } from '../xml.js';
+import { is, NS } from '../../xml/dav-xml.js';
 import { multiget } from './report-multiget.js';
 import { freeBusy } from './report-freebusy.js';
 import { query } from './report-query.js';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { DavContext } from '../context.js';
 import { badRequest, DavError } from '../dav-error.js';
 import type { ParsedPath } from '../paths.js';
-import { parseXml, XmlError, type XmlNode } from '../xml.js';
+import { parseXml, XmlError, type XmlNode } from '../../xml/dav-xml.js';
 
 /** One request as the method handlers see it: parsed path, the body read under the size limit. */
 export interface DavRequest {

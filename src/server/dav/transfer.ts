@@ -15,7 +15,7 @@ import { parsePath } from '../paths.js';
 import { cardVersionFor, contentTypeOf, LEGACY_MASK, parseBody, render } from '../render.js';
 import { objectTarget, ownCollection, resolveResource } from '../resources.js';
 import { Served } from '../served.js';
-import { NS } from '../xml.js';
+import { NS } from '../../xml/dav-xml.js';
 import { checkPreconditions, type DavRequest } from './request.js';
 
 /** The Destination header as a path of this server (RFC 4918 §10.3); another host is 502. */

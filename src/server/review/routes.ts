@@ -1,31 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import type { PimhubConfig } from '../../config/load-config.js';
 import { isPimError, messageOf } from '../../core/errors.js';
-import type { Store } from '../../core/store.js';
 import { resolveEntry } from '../../sync/resolve.js';
-import type { Identity } from '../../sync/types.js';
-import type { Authenticator } from '../auth.js';
 import { readBody } from '../body.js';
-import type { WriteEvent } from '../context.js';
 import { DavError, sendError } from '../dav-error.js';
 import { CsrfTokens, sameOrigin } from './csrf.js';
 import { html, query } from './escape.js';
 import { loadReview, ownEntry, parseQuery, userCollections } from './load.js';
 import { duplicatesRoutes } from './duplicates-page.js';
 import { runsRoutes } from './runs-page.js';
-import { filtersOf, renderPage, resolvedNotice, type Notice, type SyncInfo } from './render-page.js';
+import { filtersOf, renderPage, resolvedNotice, type Notice } from './render-page.js';
 import { SECURITY_HEADERS } from './style.js';
-
-export interface ReviewDeps {
-  store: Store;
-  config: PimhubConfig;
-  identity: Identity;
-  auth: Authenticator;
-  now: () => Date;
-  csrf?: CsrfTokens;
-  onWrite?: (e: WriteEvent) => void;
-  syncInfo?: () => SyncInfo;
-}
+import type { ReviewDeps } from './deps.js';
 
 /** Who changed a decision on the page, in the log and the field sources (the CLI says `cli`). */
 export const REVIEW_ACTOR = 'review';

@@ -6,7 +6,7 @@ import { readBody } from '../body.js';
 import { CsrfTokens, sameOrigin } from './csrf.js';
 import { html, query, type Html } from './escape.js';
 import { userCollections } from './load.js';
-import type { ReviewDeps } from './routes.js';
+import type { ReviewDeps } from './deps.js';
 import { page as tabPage, refuse, send } from './tab-page.js';
 
 const FORM_LIMIT = 4 * 1024;
