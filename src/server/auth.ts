@@ -13,8 +13,10 @@ import type { UserConfig } from '../config/load-config.js';
 import { verifyPassword } from '../config/passwords.js';
 import { readSecret } from '../core/secrets.js';
 import { DavError } from './dav-error.js';
-import type { LogLevel } from './create-server.js';
 import { LoginThrottle } from './login-throttle.js';
+
+/** A wrong password is a `warn` (expected on the internet), a failed request an `error`. */
+export type LogLevel = 'warn' | 'error';
 
 const CACHE_MS = 5 * 60 * 1000;
 const CACHE_MAX = 1000;

@@ -3,7 +3,7 @@ import type { PimhubConfig } from '../config/load-config.js';
 import { isPimError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import type { Identity } from '../sync/types.js';
-import { Authenticator } from './auth.js';
+import { Authenticator, type LogLevel } from './auth.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { readBody } from './body.js';
 import type { DavContext, WriteEvent } from './context.js';
@@ -23,7 +23,6 @@ import { DAV_ROOT, parsePath } from './paths.js';
 import type { SyncInfo } from './review/render-page.js';
 import { reviewRoutes } from './review/routes.js';
 
-export type LogLevel = 'warn' | 'error';
 
 export interface ServerOptions {
   store: Store;
