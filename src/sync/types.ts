@@ -61,6 +61,8 @@ export interface StoreChangeSummary {
   uid: string;
   member: string;
   label: string;
+  /** The fields the change decided (readable names, as the log has them). */
+  fields?: string[];
 }
 
 export interface ItemError {

@@ -53,6 +53,9 @@ export function logged(
   });
   const counted = e.summary ?? (e.action as StoreChangeSummary['action']);
   if (['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].includes(counted)) {
-    (d.changes ??= []).push({ action: counted, uid: e.item.uid, member: e.member, label: itemLabel(e.item.item) });
+    (d.changes ??= []).push({
+      action: counted, uid: e.item.uid, member: e.member, label: itemLabel(e.item.item),
+      ...(e.fields && e.fields.length ? { fields: e.fields.map((f) => f.field) } : {}),
+    });
   }
 }
