@@ -14,6 +14,7 @@ import { allocateHref, baseHrefOf, baseOfHref, discriminatorOf, isUidHref } from
 import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
 import { fileSignature, itemEtag, sha1 } from './signatures.js';
 import { fsCall } from './fs-errors.js';
+import { killPoint } from '../../src/core/kill-point.js';
 
 /** The error for a read-only file that is not there (a wrong path, an export not made yet). */
 export function missingFile(path: string, name: string, cause?: unknown): PimError {
@@ -179,7 +180,9 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
     }
     const bytes = new TextEncoder().encode(text);
+    killPoint('single-file.encoded');
     await writeFileAtomic(path, bytes);
+    killPoint('single-file.written');
     this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
     this.dirty = false;
   }

@@ -9,6 +9,7 @@ import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import { Workspace } from './workspace.js';
+import { killPoint } from '../core/kill-point.js';
 
 /**
  * One sync round of one collection, hub and spoke: read every member's changes, merge them
@@ -21,6 +22,7 @@ export async function syncCollection(input: CollectionSyncInput): Promise<Collec
 
 async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
   const { store, collection } = input;
+  killPoint('sync.locked');
   const ws = new Workspace(store, collection, input.dryRun, input.run);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
   const quarantined = new Map<string, Set<string>>();
@@ -49,6 +51,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       const state = await store.getMemberState(collection, m.name);
       const read = await readMember(ws, m.name, m.source, state?.token);
       reads.push(read);
+      killPoint('read.listed');
       ctx.goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
     } catch (e) {
       failed.add(m.name);
@@ -61,6 +64,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   for (const read of [...reads]) {
     try {
       for await (const batch of read.batches()) {
+        killPoint('read.batch');
         for (const f of batch) {
           try {
             await mergeIncoming(ctx, read.member, read.source, f);
@@ -68,6 +72,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
             if (!isPimError(e, 'invalid-data')) throw e;
             quarantine(ctx, read.member, { href: f.href, where: e.where ?? f.href, message: e.message });
           }
+          killPoint('merge.item');
           await ctx.heartbeat();
           done += 1;
           if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
@@ -90,8 +95,10 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       const etag = read.listedEtag(href);
       if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);
     }
+    killPoint('merge.member-done');
   }
   await processDeletions(ctx, reads, liveBefore);
+  killPoint('decide.deletions');
   for (const read of reads) {
     ws.memberState({
       collection, member: read.member, token: read.token, lastSync: ctx.now,
@@ -99,29 +106,37 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     });
   }
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+  killPoint('decide.committed');
 
   const plans: Array<{ member: string; source: Source; tasks: WriteTask[] }> = [];
   for (const m of input.members) {
     if (failed.has(m.name)) continue;
     plans.push({ member: m.name, source: m.source, tasks: await planMember(ctx, m.name, m.source) });
   }
+  killPoint('plan.done');
   if (input.dryRun) {
     for (const p of plans) report.writes.push(...p.tasks.map((t) => t.write));
     return report;
   }
   // Intended writes are recorded first, so a run killed mid-way is reported and redone next time.
+  killPoint('outbox.before-commit');
   await store.commit({
     outbox: plans.flatMap((p) => p.tasks.map((t) => ({
       collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
       version: t.item.version, createdAt: ctx.now,
     }))),
   });
+  killPoint('outbox.committed');
   for (const p of plans) {
     if (p.tasks.length === 0 || !isWritable(p.source)) continue;
     await applyMember(ctx, p.member, p.source, p.tasks);
+    killPoint('apply.member-written');
     await ws.flush();
+    killPoint('apply.member-committed');
   }
+  killPoint('sync.before-outbox-done');
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+  killPoint('sync.done');
   return report;
 }
 

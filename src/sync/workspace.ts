@@ -1,5 +1,6 @@
 import { PimError, isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
+import { killPoint } from '../core/kill-point.js';
 
 const linkKey = (member: string, href: string) => `${member}\n${href}`;
 
@@ -177,7 +178,9 @@ export class Workspace {
     const empty = Object.values(change).every((v) => !Array.isArray(v) || v.length === 0);
     if (empty) return;
     try {
+      killPoint('store.before-commit');
       await this.store.commit(change);
+      killPoint('store.after-commit');
     } catch (e) {
       // Not a member's 412: the store itself moved (the endpoint or another process wrote an
       // item this run had merged). Nothing of the batch was applied; the next run redoes it.
