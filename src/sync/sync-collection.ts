@@ -7,6 +7,7 @@ import { planMember, type WriteTask } from './plan/plan-member.js';
 import { readMember, type MemberRead } from './read/read-member.js';
 import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
+import { retryStoreRace } from './store-race.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import { Workspace } from './workspace.js';
 import { killPoint } from '../core/kill-point.js';
@@ -17,7 +18,7 @@ import { killPoint } from '../core/kill-point.js';
  * it lacks. A dry run does all the deciding and none of the writing.
  */
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
-  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => run(input, heartbeat));
+  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => retryStoreRace(() => run(input, heartbeat)));
 }
 
 async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
