@@ -16,6 +16,7 @@ import { NS } from '../../src/xml/dav-xml.js';
 import { propOf, type DavEntry } from './multistatus.js';
 import type { DavRequests } from './requests.js';
 import { hasElement, textOf } from './xml-values.js';
+import { killPoint } from '../../src/core/kill-point.js';
 
 export interface DavSourceOptions {
   id: string;
@@ -104,6 +105,7 @@ export class DavSource implements WritableSource, IncrementalSource {
     if (!this.isName(href)) return;
     const url = this.urlOf(href);
     const status = await this.o.dav.delete(url, etag);
+    killPoint('dav.deleted');
     if (status === 404 || status === 410 || (status >= 200 && status < 300)) return;
     throw this.o.dav.error(status, 'DELETE', url);
   }
@@ -117,6 +119,7 @@ export class DavSource implements WritableSource, IncrementalSource {
     if (text === undefined) throw new PimError('invalid-data', `${safeUrl(this.url)} holds ${this.kind}, not a ${item.kind} item`, { where: safeUrl(this.url) });
     const url = this.urlOf(name);
     const r = await this.o.dav.put(url, text, this.o.format.contentType, cond);
+    killPoint('dav.put');
     // A create meeting an existing resource is 412; a UID held by another resource is 409 (RFC 6352 §6.3.2.1).
     if (r.status === 404 && 'ifMatch' in cond) throw new PimError('precondition-failed', `PUT ${safeUrl(url)}: gone from the server`, { where: safeUrl(url) });
     if (r.status < 200 || r.status >= 300) throw this.o.dav.error(r.status, 'PUT', url);
@@ -134,6 +137,7 @@ export class DavSource implements WritableSource, IncrementalSource {
   private async multiget(names: string[]): Promise<FetchResult> {
     const paths = names.map((n) => new URL(this.urlOf(n)).pathname);
     const ms = this.o.dav.ok(await this.o.dav.report(this.url, this.o.format.multiget(paths)), 'REPORT', this.url);
+    killPoint('dav.multiget');
     const out: FetchResult = { items: [], problems: [] };
     for (const e of ms.entries) {
       const name = this.nameOf(e.href);

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PimError } from '../../src/core/errors.js';
 import { errnoOf, fsError } from './fs-errors.js';
+import { killPoint } from '../../src/core/kill-point.js';
 
 /**
  * Atomic file writes: the data goes to a temporary file in the same folder (same file
@@ -75,12 +76,14 @@ async function syncDir(dir: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const existing = await fs.stat(path).catch(() => undefined);
   const tmp = await writeTemp(path, data, existing ? existing.mode & 0o7777 : undefined);
+  killPoint('file.temp-written');
   try {
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.unlink(tmp).catch(() => undefined);
     throw fsError(e, path, 'replace');
   }
+  killPoint('file.renamed');
   await syncDir(dirname(path));
 }
 
@@ -91,8 +94,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = await writeTemp(path, data);
+  killPoint('file.create-temp-written');
   try {
     await fs.link(tmp, path);
+    killPoint('file.create-linked');
   } catch (e) {
     if (errnoOf(e) === 'EEXIST') {
       throw new PimError('precondition-failed', `${path} exists already`, { where: path, cause: e });

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type {
   Delta, FetchResult, FlushableSource, IncrementalSource, ListedEntry, WriteResult,
 } from '../../src/core/connector.js';
@@ -9,11 +10,12 @@ import { readableUid } from '../../src/codecs/readable-uid.js';
 import type { DecodeProblem, DecodeResult } from '../../src/codecs/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { allocateHref, baseHrefOf, baseOfHref, discriminatorOf, isUidHref } from './entry-hrefs.js';
 import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
 import { fileSignature, itemEtag, sha1 } from './signatures.js';
 import { fsCall } from './fs-errors.js';
+import { killPoint } from '../../src/core/kill-point.js';
 
 /** The error for a read-only file that is not there (a wrong path, an export not made yet). */
 export function missingFile(path: string, name: string, cause?: unknown): PimError {
@@ -81,6 +83,9 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
   }
 
   static async open<T extends Item>(opts: SingleFileOptions<T>): Promise<SingleFileSource<T>> {
+    // What a rewrite killed half-way left beside the file (the vdir cleans its own folder when listing).
+    const [dir, prefix] = [dirname(opts.path), `.${basename(opts.path)}.`];
+    await removeStaleTemps(dir, (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)));
     const snapshot = await readSnapshot(opts.path);
     if (snapshot.bytes === undefined && opts.mustExist) throw missingFile(opts.path, opts.id);
     return new SingleFileSource(opts, snapshot);
@@ -179,7 +184,9 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
     }
     const bytes = new TextEncoder().encode(text);
+    killPoint('single-file.encoded');
     await writeFileAtomic(path, bytes);
+    killPoint('single-file.written');
     this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
     this.dirty = false;
   }

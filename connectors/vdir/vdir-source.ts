@@ -12,6 +12,7 @@ import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import { statEtag } from '../shared/signatures.js';
 import { fileNameFor } from '../shared/file-names.js';
 import type { ItemCodec } from '../shared/item-codec.js';
+import { killPoint } from '../../src/core/kill-point.js';
 
 export interface VdirSourceOptions {
   id: string;
@@ -102,6 +103,7 @@ export class VdirSource implements WritableSource {
     await this.checkFolder();
     const href = asHref(fileNameFor(item.uid, this.o.extension));
     await createFileExclusive(this.pathOf(href), text);
+    killPoint('vdir.created');
     return { href, etag: await this.currentEtag(href) };
   }
 
@@ -113,6 +115,7 @@ export class VdirSource implements WritableSource {
     const previous = await fs.readFile(this.pathOf(href), 'utf8').catch(() => undefined);
     const text = this.encode(item, previous);
     await writeFileAtomic(this.pathOf(href), text);
+    killPoint('vdir.updated');
     return { href, etag: await this.currentEtag(href) };
   }
 
@@ -125,6 +128,7 @@ export class VdirSource implements WritableSource {
     await fs.unlink(path).catch((e: unknown) => {
       if (errnoOf(e) !== 'ENOENT') throw fsError(e, path, 'delete');
     });
+    killPoint('vdir.deleted');
   }
 
   private encode(item: Item, previous?: string): string {

@@ -10,8 +10,10 @@ import { stage } from './plan/stage.js';
 import { readMember, type MemberRead } from './read/read-member.js';
 import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
+import { retryStoreRace } from './store-race.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import { Workspace } from './workspace.js';
+import { killPoint } from '../core/kill-point.js';
 
 /**
  * One sync round of one collection, hub and spoke, in four stages:
@@ -21,11 +23,12 @@ import { Workspace } from './workspace.js';
  * plan and commits nothing.
  */
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
-  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => run(input, heartbeat));
+  return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => retryStoreRace(() => run(input, heartbeat)));
 }
 
 async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): Promise<CollectionReport> {
   const { store, collection } = input;
+  killPoint('sync.locked');
   const now = input.now().toISOString();
   const ws = new Workspace(store, collection, input.dryRun, input.run, now);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
@@ -65,6 +68,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       const state = await store.getMemberState(collection, m.name);
       const read = await readMember(ws, m.name, m.source, state?.token);
       reads.push(read);
+      killPoint('read.listed');
       goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
     } catch (e) {
       failed.add(m.name);
@@ -78,6 +82,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   for (const read of [...reads]) {
     try {
       for await (const batch of read.batches()) {
+        killPoint('read.batch');
         for (const f of batch) {
           try {
             await plan(await decideIncoming(decide, read.member, read.source, f));
@@ -86,6 +91,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
             isUnknown(read.member, f.href);
             await plan(quarantineDecision(decide, read.member, { href: f.href, where: e.where ?? f.href, message: e.message }));
           }
+          killPoint('merge.item');
           await heartbeat();
           done += 1;
           if (done % 100 === 0 || done === total) input.progress?.({ collection, phase: 'merge', done, total });
@@ -111,9 +117,11 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       const etag = read.listedEtag(href);
       if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);
     }
+    killPoint('merge.member-done');
   }
   // decide deletions (all at once, under the delete guard)
   for (const d of await decideDeletions(decide, reads, liveBefore)) await plan(d);
+  killPoint('decide.deletions');
   for (const read of reads) {
     ws.memberState({
       collection, member: read.member, token: read.token, lastSync: now,
@@ -121,6 +129,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     });
   }
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+  killPoint('decide.committed');
 
   // plan each member's writes
   const plans: Array<MemberPlan & { source: (typeof input.members)[number]['source'] }> = [];
@@ -130,24 +139,31 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     await plan(p.refresh);
     plans.push({ ...p, source: m.source });
   }
+  killPoint('plan.done');
   if (input.dryRun) {
     for (const p of plans) report.writes.push(...p.tasks.map((t) => t.write));
     return report;
   }
 
   // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time
+  killPoint('outbox.before-commit');
   await store.commit({
     outbox: plans.flatMap((p) => p.tasks.map((t) => ({
       collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
       version: t.item.version, createdAt: now,
     }))),
   });
+  killPoint('outbox.committed');
   for (const p of plans) {
     if (p.tasks.length === 0 || !isWritable(p.source)) continue;
     await applyMember(ctx, p.member, p.source, p.tasks);
+    killPoint('apply.member-written');
     await ws.flush();
+    killPoint('apply.member-committed');
   }
+  killPoint('sync.before-outbox-done');
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
+  killPoint('sync.done');
   return report;
 }
 

@@ -1,7 +1,9 @@
-import { PimError, isPimError } from '../core/errors.js';
+import { isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
+import { killPoint } from '../core/kill-point.js';
 import type { Item } from '../model/item.js';
 import type { StoreView } from './decide/context.js';
+import { StoreRaceError } from './store-race.js';
 
 const linkKey = (member: string, href: string) => `${member}\n${href}`;
 
@@ -197,14 +199,16 @@ export class Workspace implements StoreView {
     const empty = Object.values(change).every((v) => !Array.isArray(v) || v.length === 0);
     if (empty) return undefined;
     try {
+      killPoint('store.before-commit');
       const done = await this.store.commit(change);
+      killPoint('store.after-commit');
       this.forgetCommitted();
       return done;
     } catch (e) {
       // Not a member's 412: the store itself moved (the endpoint or another process wrote an
-      // item this run had merged). Nothing of the batch was applied; the next run redoes it.
+      // item this run had merged). Nothing of the batch was applied; the run starts over.
       if (isPimError(e, 'precondition-failed')) {
-        throw new PimError('busy', `collection ${this.collection}: the store changed while this run was merging (${e.message}); run sync again`, { cause: e });
+        throw new StoreRaceError(this.collection, e);
       }
       throw e;
     }

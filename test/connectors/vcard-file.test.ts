@@ -152,3 +152,21 @@ test('vcard-file: a rewrite keeps each card\'s own lines where it did not change
     await s.flush();
     assert.equal(await fs.readFile(path, 'utf8'), original.replace('TITLE:Leiter', 'TITLE:Bereichsleiter'));
   }));
+
+test('temp files a killed rewrite left beside the file are removed when it is opened again, once stale', async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'contacts.vcf');
+    await fs.writeFile(path, GOOD);
+    const stale = join(dir, '.contacts.vcf.0123456789ab.tmp');
+    const young = join(dir, '.contacts.vcf.ba9876543210.tmp');
+    const foreign = join(dir, '.other.vcf.0123456789ab.tmp');
+    for (const p of [stale, young, foreign]) await fs.writeFile(p, GOOD.slice(0, 20));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await fs.utimes(stale, hourAgo, hourAgo);
+    await fs.utimes(foreign, hourAgo, hourAgo);
+    const source = await create('phone', { type: 'vcard-file', path }, { baseDir: '/' }).source('contacts');
+    assert.equal((await source.list()).length, 1);
+    const left = (await fs.readdir(dir)).sort();
+    assert.deepEqual(left, ['.contacts.vcf.ba9876543210.tmp', '.other.vcf.0123456789ab.tmp', 'contacts.vcf'], 'the stale temp of this file is gone; a young one (a running write) and another file\'s stay');
+  });
+});

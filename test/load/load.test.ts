@@ -14,12 +14,12 @@ import { runLoad, type LoadResult, type LoadTarget } from './load-client.js';
  * multiget, sync-collection, GET, PUT with If-Match) against a real `pimhub serve` on a
  * generated address book. Asserted: no errors, no lost writes (every client's last write is
  * what the server holds afterwards). Recorded, never asserted: latencies, operations per
- * second, the server's RSS. Short by default (2,000 contacts, 20 s); PIMHUB_LONG_TESTS=1 runs
+ * second, the server's RSS. Short by default (2,000 contacts, 10 s); PIMHUB_LONG_TESTS=1 runs
  * 10,000 contacts for 60 s, and the same load against Radicale for comparison.
  */
 const LONG = process.env.PIMHUB_LONG_TESTS === '1';
 const CONTACTS = Number(process.env.PIMHUB_LOAD_CONTACTS ?? (LONG ? 10_000 : 2_000));
-const SECONDS = Number(process.env.PIMHUB_LOAD_SECONDS ?? (LONG ? 60 : 20));
+const SECONDS = Number(process.env.PIMHUB_LOAD_SECONDS ?? (LONG ? 60 : 10));
 const CLIENTS = 50;
 const PW = 'load-test-password';
 

@@ -58,7 +58,9 @@ export interface ParsedLine {
  * reads the value) and the raw value. Other parameters are read by parseParams.
  */
 export function lineForIcalJs(p: ParsedLine): string {
-  return p.name + (p.valueType !== undefined ? `;VALUE=${p.valueType}` : '') + ':' + p.value;
+  // ical.js turns an empty part of a rule (`FREQ=WEEKLY;BYDAY=MO;`) into `;=undefined` when writing.
+  const value = /^(RRULE|EXRULE)$/i.test(p.name) ? p.value.split(';').filter((part) => part !== '').join(';') : p.value;
+  return p.name + (p.valueType !== undefined ? `;VALUE=${p.valueType}` : '') + ':' + value;
 }
 
 /** `;NAME=value…` for every parameter, in the order given; lists are written quoted. */

@@ -5,6 +5,7 @@
  * silently corrupt the item, so every typed value is checked against its raw text here and
  * a bad one makes the whole component a decode problem (quarantined, raw text kept).
  */
+import ICAL from 'ical.js';
 import type { ContentLine } from './lines.js';
 import { parseParams } from './params.js';
 import type { JCalComponent, JCalProperty } from './jcal.js';
@@ -41,15 +42,43 @@ export function rawValue(line: string): string {
   return parseParams(line)?.value ?? '';
 }
 
+const WEEKDAY = '(?:SU|MO|TU|WE|TH|FR|SA)';
+const list = (item: string) => new RegExp(`^${item}(?:,${item})*$`, 'i');
+const signed = (lo: number, hi: number) => (s: string) => s.split(',').every((n) => /^[+-]?\d{1,3}$/.test(n) && inRange(n.replace(/^[+-]/, ''), lo, hi));
+/**
+ * RFC 5545 §3.3.10 (and RFC 7529's leap months): ical.js reads `BYMONTH=109BYDAY=-1SU` (a `;`
+ * lost) as BYMONTH=109, drops the rest, and refuses what it then writes. Every part is
+ * checked, so such a rule is refused on the first read, with its raw text kept.
+ */
+const RECUR_PARTS: Record<string, (v: string) => boolean> = {
+  FREQ: (v) => /^(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)$/i.test(v),
+  UNTIL: (v) => isDate(v) || isDateTime(v),
+  COUNT: (v) => /^\d+$/.test(v),
+  INTERVAL: (v) => /^\d+$/.test(v) && Number(v) > 0,
+  BYSECOND: (v) => list('\\d{1,2}').test(v) && v.split(',').every((n) => inRange(n, 0, 60)),
+  BYMINUTE: (v) => list('\\d{1,2}').test(v) && v.split(',').every((n) => inRange(n, 0, 59)),
+  BYHOUR: (v) => list('\\d{1,2}').test(v) && v.split(',').every((n) => inRange(n, 0, 23)),
+  BYDAY: (v) => list(`[+-]?\\d{0,2}${WEEKDAY}`).test(v),
+  BYMONTHDAY: signed(1, 31),
+  BYYEARDAY: signed(1, 366),
+  BYWEEKNO: signed(1, 53),
+  BYMONTH: (v) => list('\\d{1,2}L?').test(v) && v.split(',').every((n) => inRange(n.replace(/L$/i, ''), 1, 12)),
+  BYSETPOS: signed(1, 366),
+  WKST: (v) => new RegExp(`^${WEEKDAY}$`, 'i').test(v),
+};
+
 function checkRecur(raw: string): string | undefined {
   const parts = new Map<string, string>();
   for (const part of raw.split(';')) {
+    if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq > 0) parts.set(part.slice(0, eq).toUpperCase(), part.slice(eq + 1));
+    if (eq <= 0) return `has a part without "=": "${part}"`;
+    parts.set(part.slice(0, eq).toUpperCase(), part.slice(eq + 1));
   }
   if (!parts.has('FREQ')) return 'has no FREQ';
-  const until = parts.get('UNTIL');
-  if (until !== undefined && !isDate(until) && !isDateTime(until)) return `has an invalid UNTIL "${until}"`;
+  for (const [name, value] of parts) {
+    if (RECUR_PARTS[name]?.(value) === false) return `has an invalid ${name} "${value}"`;
+  }
   return undefined;
 }
 
@@ -106,10 +135,26 @@ export function pairLines(lines: ContentLine[], root: JCalComponent): Array<{ li
   return out;
 }
 
+/** Types whose values hold no comma of their own: in them a comma separates values. */
+const LISTABLE = new Set(['date', 'date-time', 'period', 'integer', 'utc-offset', 'boolean']);
+
+/**
+ * ical.js reads several values only where its design says a property has them (RDATE,
+ * EXDATE…); elsewhere (`X-FOO;VALUE=DATE:20240312,20240319`, `DTSTART:a,b`) it keeps the first
+ * and drops the rest, or reads a period list as one garbled period. Such a line is refused, so
+ * the item keeps its raw text instead of losing values.
+ */
+function severalInOne(name: string, type: string, raw: string): string | undefined {
+  if (!LISTABLE.has(type) || !raw.includes(',')) return undefined;
+  const design = (ICAL.design.icalendar.property as Record<string, { multiValue?: string }>)[name.toLowerCase()];
+  return design?.multiValue ? undefined : `holds several values ("${raw.slice(0, 80)}") where pimhub can keep only one`;
+}
+
 /** The first invalid value of a parsed component, as a message naming its line. */
 export function findInvalidValue(lines: ContentLine[], root: JCalComponent): { line: number; message: string } | undefined {
   for (const { line, prop } of pairLines(lines, root)) {
-    const why = checkValue(prop[2], rawValue(line.text));
+    const raw = rawValue(line.text);
+    const why = severalInOne(prop[0], prop[2], raw) ?? checkValue(prop[2], raw);
     if (why) return { line: line.line, message: `${prop[0].toUpperCase()} ${why}` };
   }
   return undefined;

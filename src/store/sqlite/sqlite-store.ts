@@ -15,6 +15,7 @@ import {
   outboxFromRow, quarantineFromRow, runFromRow,
   type CollectionRow, type ItemRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow, type RunRow,
 } from './rows.js';
+import { killPoint } from '../../core/kill-point.js';
 
 /** How long a statement waits for another process's write lock before failing with `busy`. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -277,7 +278,11 @@ export class SqliteStore implements Store {
 
   async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
     const now = new Date().toISOString();
-    return this.write(() => applyChange(this.stmt, change, now));
+    return this.write(() => {
+      const done = applyChange(this.stmt, change, now);
+      killPoint('sqlite.in-transaction');
+      return done;
+    });
   }
 
   async exportPage<T extends StoreTable>(table: T, offset: number, limit: number): Promise<StoreRecords[T]> {

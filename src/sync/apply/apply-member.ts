@@ -6,6 +6,7 @@ import { decideIncoming } from '../decide/merge-incoming.js';
 import { stage } from '../plan/stage.js';
 import type { WriteTask } from '../plan/plan-member.js';
 import type { RunContext } from '../run-context.js';
+import { killPoint } from '../../core/kill-point.js';
 
 /**
  * Carries out one member's writes, each conditional. A write refused because the member
@@ -23,6 +24,7 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
   const one = async (task: WriteTask) => {
     try {
       await writeOne(ctx, member, source, task, later);
+      killPoint('write.item');
     } catch (e) {
       if (isPimError(e, 'precondition-failed') && task.link && !buffered) {
         await retryAfterConflict(ctx, member, source, task, later);
@@ -42,7 +44,9 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
   await Promise.all(workers);
   if (buffered) {
     try {
+      killPoint('write.before-flush');
       await source.flush();
+      killPoint('write.flushed');
       for (const f of afterFlush) await f();
     } catch (e) {
       reportError(ctx, member, member, e, isPimError(e, 'precondition-failed') ? 'changed while pimhub was writing it; its changes are read and merged next run' : undefined);
