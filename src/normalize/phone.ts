@@ -12,6 +12,21 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  * The value stored in cards is never rewritten: this is only a key.
  */
 export function normalizePhone(s: string, defaultRegion?: string): string {
+  const cacheKey = `${defaultRegion ?? ''}\u0000${s}`;
+  const known = normalized.get(cacheKey);
+  if (known !== undefined) return known;
+  const key = parseToKey(s, defaultRegion);
+  // Bounded: a run sees each distinct number a few times (base, sides, fingerprints); when full, start over.
+  if (normalized.size >= CACHE_LIMIT) normalized.clear();
+  normalized.set(cacheKey, key);
+  return key;
+}
+
+/** Parsing with libphonenumber is most of a merge's time: each distinct raw number is parsed once. */
+const CACHE_LIMIT = 50_000;
+const normalized = new Map<string, string>();
+
+function parseToKey(s: string, defaultRegion: string | undefined): string {
   let v = s.trim();
   if (/^tel:/i.test(v)) v = v.slice(4);
   // RFC 3966 parameters other than the extension (`;phone-context=`, `;isub=`) are not part of the number.
