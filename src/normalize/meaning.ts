@@ -114,25 +114,37 @@ function paramsMeaning(p: Property): ParamsMeaning {
   const out: Array<[string, string | string[]]> = [];
   let pref = false;
   for (const rawName of names) {
-    const v = p.params[rawName]!;
     const name = rawName.toLowerCase();
     if (FORM_PARAMS.has(name)) continue;
     if (name === 'pref') {
       pref = true;
       continue;
     }
-    const values = (Array.isArray(v) ? v : [v]).flatMap((x) => (TOKEN_PARAMS.has(name) ? x.toLowerCase().split(',') : [x])).map((x) => x.trim());
+    const values = paramValues(p.params[rawName]!, TOKEN_PARAMS.has(name));
     if (name === 'type') {
-      if (values.includes('pref')) pref = true;
-      const defaults = DEFAULT_TYPES[p.name] ?? [];
-      const types = [...new Set(values.filter((t) => t !== 'pref' && t !== '' && !defaults.includes(t)))].sort();
-      if (types.length > 0) out.push(['type', types]);
+      const defaults = DEFAULT_TYPES[p.name];
+      const types: string[] = [];
+      for (const t of values) {
+        if (t === 'pref') pref = true;
+        else if (t !== '' && !defaults?.includes(t) && !types.includes(t)) types.push(t);
+      }
+      if (types.length > 0) out.push(['type', types.sort()]);
       continue;
     }
     out.push([name, one(values)]);
   }
   if (out.length > 1) out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { text: JSON.stringify(out), pref };
+  return { text: out.length === 0 ? NO_PARAMS.text : JSON.stringify(out), pref };
+}
+
+/** A parameter's values, trimmed; tokens case-folded and split at commas (`TYPE=work,voice`). */
+function paramValues(v: string | string[], token: boolean): string[] {
+  const out: string[] = [];
+  for (const x of Array.isArray(v) ? v : [v]) {
+    if (!token) out.push(x.trim());
+    else for (const part of x.toLowerCase().split(',')) out.push(part.trim());
+  }
+  return out;
 }
 
 function one(values: string[]): string | string[] {
