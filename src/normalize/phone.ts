@@ -1,4 +1,17 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js';
+
+type PhoneLibrary = typeof import('libphonenumber-js');
+let library: PhoneLibrary | undefined;
+
+/**
+ * libphonenumber-js with its metadata is a tenth of a second to load: it is loaded (through
+ * its CommonJS build, so the keyers stay synchronous) when the first number is keyed, and
+ * commands that key none (`pimhub status`, `log`) never pay for it.
+ */
+function phoneLibrary(): PhoneLibrary {
+  return (library ??= createRequire(import.meta.url)('libphonenumber-js') as PhoneLibrary);
+}
 
 /**
  * Phone normalisation for identity keys: E.164 (`+491711234567`) via libphonenumber-js,
@@ -37,7 +50,7 @@ function parseToKey(s: string, defaultRegion: string | undefined): string {
   const region = defaultRegion ? (defaultRegion.toUpperCase() as CountryCode) : undefined;
   let parsed;
   try {
-    parsed = parsePhoneNumberFromString(v, region);
+    parsed = phoneLibrary().parsePhoneNumberFromString(v, region);
   } catch {
     parsed = undefined;
   }
