@@ -122,7 +122,7 @@ function paramsMeaning(p: Property): ParamsMeaning {
     }
     const values = paramValues(p.params[rawName]!, TOKEN_PARAMS.has(name));
     if (name === 'type') {
-      const defaults = DEFAULT_TYPES[p.name];
+      const defaults = Object.hasOwn(DEFAULT_TYPES, p.name) ? DEFAULT_TYPES[p.name] : undefined;
       const types: string[] = [];
       for (const t of values) {
         if (t === 'pref') pref = true;
