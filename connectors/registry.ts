@@ -43,7 +43,5 @@ export function createConnector(name: string, options: unknown, ctx: ConnectorCo
   return connectorTypes[type].create(name, options, ctx);
 }
 
-/** Each type's option schema, for validating the whole config before anything runs. */
-export function connectorSchemas(): Record<string, z.ZodType> {
-  return Object.fromEntries(Object.entries(connectorTypes).map(([type, t]) => [type, t.optionsSchema]));
-}
+/** Each type's option schema (connectors/schemas.ts holds the same without loading the connectors). */
+export { connectorSchemas } from './schemas.js';

@@ -8,7 +8,8 @@ import { killPoint } from '../../src/core/kill-point.js';
 /**
  * Atomic file writes: the data goes to a temporary file in the same folder (same file
  * system, so rename and link are atomic), is fsynced, then moved into place; the folder
- * is fsynced so the new name survives a crash. A reader sees the old or the new file,
+ * is fsynced (one fsync shared by the writes running side by side) so the new name
+ * survives a crash. A reader sees the old or the new file,
  * never half of one. Temp names start with a dot and end in `.tmp`, so folder listings
  * ignore them (and vdirsyncer's own temp files).
  */
@@ -60,7 +61,7 @@ async function writeTemp(path: string, data: string | Uint8Array, mode?: number)
 }
 
 /** fsync of a folder, so a rename or link in it is durable. Not supported everywhere: best effort. */
-async function syncDir(dir: string): Promise<void> {
+async function fsyncDir(dir: string): Promise<void> {
   let fh: fs.FileHandle | undefined;
   try {
     fh = await fs.open(dir, 'r');
@@ -70,6 +71,37 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close().catch(() => undefined);
   }
+}
+
+/** Per folder: the fsync running now, and the one that waits for it to end. */
+interface FolderSync {
+  running?: Promise<void>;
+  next?: Promise<void>;
+}
+const folderSyncs = new Map<string, FolderSync>();
+
+/**
+ * Makes the names written in `dir` so far durable (group commit). A folder fsync covers
+ * every rename and link made in the folder before it started, so the writes running side
+ * by side (the engine overlaps them) share one: a caller arriving while one runs waits for
+ * the next, which starts when that one ends and covers all who arrived meanwhile. Each
+ * caller still returns only once its own name is durable, as with one fsync per write.
+ */
+function syncDir(dir: string): Promise<void> {
+  let s = folderSyncs.get(dir);
+  if (!s) folderSyncs.set(dir, (s = {}));
+  const state = s;
+  const start = (): Promise<void> =>
+    fsyncDir(dir).finally(() => {
+      if (state.next) return;
+      state.running = undefined;
+      folderSyncs.delete(dir);
+    });
+  if (!state.running) return (state.running = start());
+  return (state.next ??= state.running.then(() => {
+    state.next = undefined;
+    return (state.running = start());
+  }));
 }
 
 /** Replaces (or creates) `path` atomically: temp file + rename. */

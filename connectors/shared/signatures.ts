@@ -24,15 +24,31 @@ export function sha256(s: string | Uint8Array): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal values give equal text whatever their key order.
+ * The text is stored (single-file etags), so it must never change form; built with plain
+ * loops because every entry of a single file is hashed on each read of it.
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i += 1) {
+      if (i > 0) s += ',';
+      // As Array#join would: an element with no JSON form (undefined) is empty.
+      s += canonicalJson(v[i]) ?? '';
+    }
+    return `${s}]`;
   }
-  return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  let s = '{';
+  for (const k of Object.keys(o).sort()) {
+    const x = o[k];
+    if (x === undefined) continue;
+    if (s.length > 1) s += ',';
+    s += `${JSON.stringify(k)}:${canonicalJson(x)}`;
+  }
+  return `${s}}`;
 }
 
 /** The component without volatile properties (PRODID, REV, DTSTAMP: rewritten on every export). */

@@ -8,14 +8,15 @@ import { connectorsOf, requireSecrets } from '../config/require-secrets.js';
 import { createIdentity } from '../normalize/item-identity.js';
 import { openStore } from '../store/open-store.js';
 import type { Identity, MemberInput } from '../sync/types.js';
-import { connectorSchemas, createConnector } from '../../connectors/registry.js';
+import { connectorSchemas } from '../../connectors/schemas.js';
 
 /** The composition root: config, store, connectors, identity. Only here are connector types known. */
 export interface AppContext {
   config: PimhubConfig;
   store: Store;
   identity: Identity;
-  connector(name: string): Connector;
+  /** The configured connector of that name; its code is loaded on first use (status and log never need it). */
+  connector(name: string): Promise<Connector>;
   members(collection: CollectionConfig): Promise<MemberInput[]>;
   close(): Promise<void>;
 }
@@ -45,11 +46,12 @@ export async function openContext(option: string | undefined, secrets?: { users?
   const store = await openStore(config.store, config.baseDir);
   const connectors = new Map<string, Connector>();
   const ctxOpts = { baseDir: config.baseDir, defaultRegion: config.defaultRegion };
-  const connector = (name: string): Connector => {
+  const connector = async (name: string): Promise<Connector> => {
     let c = connectors.get(name);
     if (!c) {
       const cfg = config.connectors[name];
       if (!cfg) throw new PimError('config', `no connector named "${name}"`);
+      const { createConnector } = await import('../../connectors/registry.js');
       c = createConnector(name, cfg.options, ctxOpts);
       connectors.set(name, c);
     }
@@ -88,7 +90,7 @@ export async function openContext(option: string | undefined, secrets?: { users?
     async members(collection) {
       const out: MemberInput[] = [];
       for (const m of collection.members) {
-        const source: Source = await connector(m.connector).source(collection.kind, m.remote);
+        const source: Source = await (await connector(m.connector)).source(collection.kind, m.remote);
         out.push({ name: m.name, source });
       }
       return out;

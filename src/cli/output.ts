@@ -1,5 +1,10 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ProgressEvent } from '../sync/types.js';
+
+/** cli-progress is loaded when a bar is first shown (only a long sync on a terminal shows one). */
+let progressLibrary: typeof cliProgress | undefined;
+const bars = (): typeof cliProgress => (progressLibrary ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgress);
 
 /** Where human output goes: stdout for results, stderr for progress and warnings. */
 export interface Output {
@@ -35,9 +40,9 @@ export function createOutput(json: boolean): Output {
         const key = `${e.collection}:${e.phase}:${e.member ?? ''}`;
         if (key !== barKey) {
           bar?.stop();
-          bar = new cliProgress.SingleBar(
+          bar = new (bars().SingleBar)(
             { format: `${e.collection} ${e.phase}${e.member ? ` ${e.member}` : ''} [{bar}] {value}/{total}`, stream: process.stderr, clearOnComplete: true },
-            cliProgress.Presets.shades_classic,
+            bars().Presets.shades_classic,
           );
           bar.start(e.total, e.done);
           barKey = key;

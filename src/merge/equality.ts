@@ -1,6 +1,6 @@
 import { ruleFor, type FieldRule } from '../model/field-rules.js';
 import type { Property, Component } from '../model/property.js';
-import { propMeaning } from '../normalize/meaning.js';
+import { meaningText } from '../normalize/meaning.js';
 import type { Keyer } from './elements.js';
 
 /** How properties are compared: the field rules of the item's format and the value keys. */
@@ -15,19 +15,15 @@ export interface Comparison {
  * equal; groups do not matter (servers renumber them).
  */
 export function propsKey(props: readonly Property[] | undefined, cmp: Comparison, withPref = true): string {
-  if (!props) return '';
-  return JSON.stringify(props.map((p) => propMeaning(p, ruleFor(cmp.table, p.name), cmp.keyOf, withPref)).sort(cmpJson));
+  if (!props || props.length === 0) return '';
+  if (props.length === 1) return meaningText(props[0]!, ruleFor(cmp.table, props[0]!.name), cmp.keyOf, withPref);
+  // Meaning texts are JSON, which never holds a raw line feed: joined by one, the order-free text of the list.
+  return props.map((p) => meaningText(p, ruleFor(cmp.table, p.name), cmp.keyOf, withPref)).sort().join('\n');
 }
 
 /** Two values that differ at most in their preference flag (SPEC §4: `pref` is no conflict). */
 export function samePrefAside(a: readonly Property[] | undefined, b: readonly Property[] | undefined, cmp: Comparison): boolean {
   return !!a && !!b && a.length > 0 && b.length > 0 && propsKey(a, cmp, false) === propsKey(b, cmp, false);
-}
-
-function cmpJson(a: unknown, b: unknown): number {
-  const x = JSON.stringify(a);
-  const y = JSON.stringify(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function sameProps(a: readonly Property[] | undefined, b: readonly Property[] | undefined, cmp: Comparison): boolean {

@@ -1,5 +1,5 @@
 import type { FieldDecision, FieldSource } from '../core/store.js';
-import type { FormatCapabilities } from '../model/capabilities.js';
+import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
 import { ICAL_RULES, VCARD_RULES } from '../model/field-rules.js';
 import type { CalendarItem, ContactItem, Item } from '../model/item.js';
 import type { Component } from '../model/property.js';
@@ -46,6 +46,7 @@ export function mergeItem<T extends Item>(input: ItemMergeInput<T>): ItemMergeRe
 
 /** Adds what `caps` cannot hold from `from` to `c`, so its absence reads as "unchanged". */
 function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Component {
+  if (caps === FULL_CAPABILITIES) return c;
   const unheld = from.props.filter((p) => !caps.holds(p, from));
   if (unheld.length === 0) return c;
   return { ...c, props: [...c.props.filter((p) => caps.holds(p, c)), ...unheld] };

@@ -67,8 +67,12 @@ export const SUBCOMPONENT_KEYS: Record<string, string[]> = {
   valarm: ['action', 'trigger'],
 };
 
+/** Properties the table does not list: set elements keyed by their exact value. */
+const UNLISTED: FieldRule = { kind: 'set', key: 'value' };
+
 export function ruleFor(table: Record<string, FieldRule>, name: string): FieldRule {
-  return table[name] ?? { kind: 'set', key: 'value' };
+  // hasOwn: a property named `constructor` or `__proto__` is unlisted, not an Object method.
+  return Object.hasOwn(table, name) ? table[name]! : UNLISTED;
 }
 
 export function isVolatile(table: Record<string, FieldRule>, name: string): boolean {

@@ -19,9 +19,13 @@ function valueText(v: PropValue | undefined): string {
   return JSON.stringify(v);
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Trimmed, case-folded (NFKC, lower-case, `ß` → `ss` as Unicode full folding does), white space collapsed. */
 export function textKey(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss').replace(/\s+/g, ' ').trim();
+  // Plain ASCII is its own NFKC form and holds no ß: the common case skips both.
+  const folded = NON_ASCII.test(s) ? s.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss') : s.toLowerCase();
+  return folded.replace(/\s+/g, ' ').trim();
 }
 
 /**

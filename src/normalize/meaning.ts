@@ -2,7 +2,7 @@ import type { FieldRule, KeyKind } from '../model/field-rules.js';
 import type { Property, PropValue } from '../model/property.js';
 
 /**
- * What a property means, as comparable data: the one place that decides when two values
+ * What a property means, as comparable text: the one place that decides when two values
  * differ only in form (SPEC §4, equal meaning is not a conflict). Used by the merge, the
  * fingerprints that detect changes and link agreement, and so by every comparison of items.
  *
@@ -26,13 +26,71 @@ const TOKEN_PARAMS = new Set(['type', 'cutype', 'role', 'partstat', 'rsvp', 'rel
 const DEFAULT_TYPES: Record<string, string[]> = { tel: ['voice'], email: ['internet'] };
 const DATE_TYPES = new Set(['date', 'date-time', 'date-and-or-time', 'timestamp']);
 
-/** `withPref: false` leaves the preference flag out: two sides that differ only in it are one value with a preference (the merge keeps it), not a conflict. */
-export function propMeaning(p: Property, rule: FieldRule, keyOf: MeaningKeyer, withPref = true): unknown[] {
-  let value: unknown;
-  if (rule.kind === 'set' && rule.key !== 'value') value = keyOf(rule.key, p);
-  else if (DATE_TYPES.has(p.type)) value = keyOf('date', p);
-  else value = p.values.map(valueMeaning);
-  return [p.name, paramsMeaning(p, withPref), value];
+interface MeaningEntry {
+  rule: FieldRule;
+  keyOf: MeaningKeyer;
+  /** The set element's key under `rule`. */
+  key?: string;
+  withPref?: string;
+  withoutPref?: string;
+}
+
+/**
+ * Keys and meaning texts per property object. A merge looks at each property several
+ * times (splitting into elements, comparing base, current, the member's view, fingerprints
+ * before and after), so each is worked out once. Properties are not changed after they
+ * are built (src/model/property.ts), and an entry is only used for the same rule and keyer
+ * it was made with.
+ */
+const meaningCache = new WeakMap<Property, MeaningEntry>();
+
+function entryOf(p: Property, rule: FieldRule, keyOf: MeaningKeyer): MeaningEntry {
+  let e = meaningCache.get(p);
+  if (!e || e.rule !== rule || e.keyOf !== keyOf) {
+    e = { rule, keyOf };
+    meaningCache.set(p, e);
+  }
+  return e;
+}
+
+/** The key of a set element (src/normalize/keys.ts) under its field rule, computed once per property object. */
+export function elementKey(p: Property, rule: FieldRule & { kind: 'set' }, keyOf: MeaningKeyer): string {
+  const e = entryOf(p, rule, keyOf);
+  return (e.key ??= keyOf(rule.key, p));
+}
+
+/**
+ * What a property means, as comparable text: equal text, equal meaning. `withPref: false`
+ * leaves the preference flag out: two sides that differ only in it are one value with a
+ * preference (the merge keeps it), not a conflict. Computed once per property object.
+ */
+export function meaningText(p: Property, rule: FieldRule, keyOf: MeaningKeyer, withPref = true): string {
+  const e = entryOf(p, rule, keyOf);
+  if (e.withPref === undefined) {
+    const value = rule.kind === 'set' && rule.key !== 'value' ? JSON.stringify((e.key ??= keyOf(rule.key, p))) : valueText(p, keyOf);
+    const params = paramsMeaning(p);
+    e.withPref = compose(p.name, params, params.pref, value);
+    e.withoutPref = params.pref ? compose(p.name, params, false, value) : e.withPref;
+  }
+  return withPref ? e.withPref : e.withoutPref!;
+}
+
+/**
+ * Name, parameters and value, each part JSON (which never holds a raw control character),
+ * joined by U+0001: a text that two meanings share only when they are equal.
+ */
+function compose(name: string, params: ParamsMeaning, pref: boolean, value: string): string {
+  return `${name}\u0001${params.text}${pref ? '\u0001pref' : ''}\u0001${value}`;
+}
+
+/** The value's meaning, for anything but a keyed set element. */
+function valueText(p: Property, keyOf: MeaningKeyer): string {
+  if (DATE_TYPES.has(p.type)) return JSON.stringify(keyOf('date', p));
+  if (p.values.length === 1) {
+    const v = p.values[0]!;
+    if (typeof v === 'string') return JSON.stringify([v]);
+  }
+  return JSON.stringify(p.values.map(valueMeaning));
 }
 
 /** Whether a property carries a preference (`PREF=n` or `TYPE=pref`). */
@@ -42,28 +100,51 @@ export function isPreferred(p: Property): boolean {
   return (Array.isArray(t) ? t : t === undefined ? [] : [t]).some((x) => x.toLowerCase().split(',').includes('pref'));
 }
 
-function paramsMeaning(p: Property, withPref: boolean): Array<[string, string | string[] | boolean]> {
-  const out: Array<[string, string | string[] | boolean]> = [];
+interface ParamsMeaning {
+  /** The parameters that carry meaning, sorted by name, as JSON; the preference flag aside. */
+  text: string;
+  pref: boolean;
+}
+
+const NO_PARAMS: ParamsMeaning = { text: '[]', pref: false };
+
+function paramsMeaning(p: Property): ParamsMeaning {
+  const names = Object.keys(p.params);
+  if (names.length === 0) return NO_PARAMS;
+  const out: Array<[string, string | string[]]> = [];
   let pref = false;
-  for (const [rawName, v] of Object.entries(p.params)) {
+  for (const rawName of names) {
     const name = rawName.toLowerCase();
     if (FORM_PARAMS.has(name)) continue;
     if (name === 'pref') {
       pref = true;
       continue;
     }
-    const values = (Array.isArray(v) ? v : [v]).flatMap((x) => (TOKEN_PARAMS.has(name) ? x.toLowerCase().split(',') : [x])).map((x) => x.trim());
+    const values = paramValues(p.params[rawName]!, TOKEN_PARAMS.has(name));
     if (name === 'type') {
-      if (values.includes('pref')) pref = true;
-      const defaults = DEFAULT_TYPES[p.name] ?? [];
-      const types = [...new Set(values.filter((t) => t !== 'pref' && t !== '' && !defaults.includes(t)))].sort();
-      if (types.length > 0) out.push(['type', types]);
+      const defaults = Object.hasOwn(DEFAULT_TYPES, p.name) ? DEFAULT_TYPES[p.name] : undefined;
+      const types: string[] = [];
+      for (const t of values) {
+        if (t === 'pref') pref = true;
+        else if (t !== '' && !defaults?.includes(t) && !types.includes(t)) types.push(t);
+      }
+      if (types.length > 0) out.push(['type', types.sort()]);
       continue;
     }
     out.push([name, one(values)]);
   }
-  if (pref && withPref) out.push(['pref', true]);
-  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (out.length > 1) out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { text: out.length === 0 ? NO_PARAMS.text : JSON.stringify(out), pref };
+}
+
+/** A parameter's values, trimmed; tokens case-folded and split at commas (`TYPE=work,voice`). */
+function paramValues(v: string | string[], token: boolean): string[] {
+  const out: string[] = [];
+  for (const x of Array.isArray(v) ? v : [v]) {
+    if (!token) out.push(x.trim());
+    else for (const part of x.toLowerCase().split(',')) out.push(part.trim());
+  }
+  return out;
 }
 
 function one(values: string[]): string | string[] {
@@ -77,4 +158,3 @@ function valueMeaning(v: PropValue): unknown {
   while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   return parts.length === 1 ? parts[0] : parts;
 }
-

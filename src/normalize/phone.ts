@@ -1,4 +1,17 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js';
+
+type PhoneLibrary = typeof import('libphonenumber-js');
+let library: PhoneLibrary | undefined;
+
+/**
+ * libphonenumber-js with its metadata is a tenth of a second to load: it is loaded (through
+ * its CommonJS build, so the keyers stay synchronous) when the first number is keyed, and
+ * commands that key none (`pimhub status`, `log`) never pay for it.
+ */
+function phoneLibrary(): PhoneLibrary {
+  return (library ??= createRequire(import.meta.url)('libphonenumber-js') as PhoneLibrary);
+}
 
 /**
  * Phone normalisation for identity keys: E.164 (`+491711234567`) via libphonenumber-js,
@@ -12,6 +25,21 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  * The value stored in cards is never rewritten: this is only a key.
  */
 export function normalizePhone(s: string, defaultRegion?: string): string {
+  const cacheKey = `${defaultRegion ?? ''}\u0000${s}`;
+  const known = normalized.get(cacheKey);
+  if (known !== undefined) return known;
+  const key = parseToKey(s, defaultRegion);
+  // Bounded: a run sees each distinct number a few times (base, sides, fingerprints); when full, start over.
+  if (normalized.size >= CACHE_LIMIT) normalized.clear();
+  normalized.set(cacheKey, key);
+  return key;
+}
+
+/** Parsing with libphonenumber is most of a merge's time: each distinct raw number is parsed once. */
+const CACHE_LIMIT = 50_000;
+const normalized = new Map<string, string>();
+
+function parseToKey(s: string, defaultRegion: string | undefined): string {
   let v = s.trim();
   if (/^tel:/i.test(v)) v = v.slice(4);
   // RFC 3966 parameters other than the extension (`;phone-context=`, `;isub=`) are not part of the number.
@@ -22,7 +50,7 @@ export function normalizePhone(s: string, defaultRegion?: string): string {
   const region = defaultRegion ? (defaultRegion.toUpperCase() as CountryCode) : undefined;
   let parsed;
   try {
-    parsed = parsePhoneNumberFromString(v, region);
+    parsed = phoneLibrary().parsePhoneNumberFromString(v, region);
   } catch {
     parsed = undefined;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectorTypes, createConnector } from '../../connectors/registry.js';
+import { connectorSchemas } from '../../connectors/schemas.js';
 import { isPimError } from '../../src/core/errors.js';
 
 const DAV_TYPES = ['caldav', 'carddav', 'dav'];
@@ -12,6 +13,12 @@ test('registry: the local types, each refusing unknown keys', () => {
     assert.ok(!t.optionsSchema.safeParse({ type, path: 'x', nonsense: 1 }).success, `${type} refuses unknown keys`);
     assert.ok(!t.optionsSchema.safeParse({ type, path: '' }).success, `${type} needs a path`);
   }
+});
+
+test('registry: the schema table that config validation loads (without the connectors) names the same types with the same schemas', () => {
+  const schemas = connectorSchemas();
+  assert.deepEqual(Object.keys(schemas).sort(), Object.keys(connectorTypes).sort());
+  for (const [type, t] of Object.entries(connectorTypes)) assert.equal(schemas[type], t.optionsSchema, type);
 });
 
 test('registry: the DAV types take a url, refusing unknown keys', () => {

@@ -26,6 +26,25 @@ test('atomic-file: writeFileAtomic replaces; createFileExclusive refuses an exis
   await assert.rejects(writeFileAtomic(join(dir, 'no', 'c.txt'), 'c'), (e: unknown) => isPimError(e, 'not-found') && e.where === join(dir, 'no', 'c.txt'));
 }));
 
+test('atomic-file: writes side by side in two folders (sharing folder syncs) all land, each with its own bytes, and every one resolves', () => withTempDir(async (dir) => {
+  await fs.mkdir(join(dir, 'x'));
+  await fs.mkdir(join(dir, 'y'));
+  const names = Array.from({ length: 40 }, (_, i) => `card-${i}.vcf`);
+  // Waves of writes while earlier folder syncs still run: each must still be waited for and finish.
+  for (let wave = 0; wave < 3; wave += 1) {
+    await Promise.all(names.flatMap((n, i) => [
+      wave === 0 ? createFileExclusive(join(dir, 'x', n), `x ${i} ${wave}`) : writeFileAtomic(join(dir, 'x', n), `x ${i} ${wave}`),
+      writeFileAtomic(join(dir, 'y', n), `y ${i} ${wave}`),
+    ]));
+    for (const [i, n] of names.entries()) {
+      assert.equal(await fs.readFile(join(dir, 'x', n), 'utf8'), `x ${i} ${wave}`);
+      assert.equal(await fs.readFile(join(dir, 'y', n), 'utf8'), `y ${i} ${wave}`);
+    }
+  }
+  assert.deepEqual((await fs.readdir(join(dir, 'x'))).sort(), [...names].sort(), 'no temp file left');
+  await assert.rejects(createFileExclusive(join(dir, 'x', names[0]!), 'again'), (e: unknown) => isPimError(e, 'precondition-failed'));
+}));
+
 test('atomic-file: a rewrite keeps the file\'s permission bits; new files follow the umask', () => withTempDir(async (dir) => {
   const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
   const shared = join(dir, 'shared.vcf');
@@ -92,6 +111,8 @@ test('read-only: only the read side, incremental kept', async () => {
 
 test('signatures: canonical JSON ignores key order; item etags ignore volatile properties', () => {
   assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }), canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
+  // Etags made from this text are stored in links: its exact form is part of the store's format.
+  assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 'x"y' }, undefined, null, 'é\n'], u: undefined, z: {} }), '{"a":[{"c":"x\\"y","d":2},,null,"é\\n"],"b":1,"z":{}}');
   const a = sampleItem('contacts', 'u', 'Smith');
   const b = structuredClone(a);
   if (b.kind === 'contact') b.card.props.push(prop('rev', 'timestamp', ['2024-01-01T00:00:00Z']), prop('prodid', 'text', ['x']));

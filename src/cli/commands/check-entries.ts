@@ -20,7 +20,7 @@ export async function checkLocalEntries(app: AppContext): Promise<EntryReport[]>
   const reports: EntryReport[] = [];
   for (const [name, col] of Object.entries(app.config.collections)) {
     for (const m of col.members) {
-      const connector = app.connector(m.connector);
+      const connector = await app.connector(m.connector);
       if (hasDiscovery(connector)) continue;
       const report: EntryReport = { collection: name, member: m.name, ok: true, problems: [] };
       try {

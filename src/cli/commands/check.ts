@@ -13,7 +13,7 @@ export async function checkCommand(opts: { config?: string; json?: boolean }): P
   try {
     out.line(`config ${app.config.file}: ok`);
     for (const name of Object.keys(app.config.connectors)) {
-      const c = app.connector(name);
+      const c = await app.connector(name);
       const entry: { name: string; type: string; ok: boolean; error?: string; collections?: unknown[] } = { name, type: c.type, ok: true };
       try {
         await c.check();

@@ -43,7 +43,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
     const members: MemberInput[] = [];
     for (const m of col.members) {
       try {
-        members.push({ name: m.name, source: await app.connector(m.connector).source(col.kind, m.remote) });
+        members.push({ name: m.name, source: await (await app.connector(m.connector)).source(col.kind, m.remote) });
       } catch (e) {
         errors.push({ collection: name, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
       }

@@ -12,14 +12,15 @@ export type StatementCache = (sql: string) => Database.Statement;
  * the same kind, so a step may replace a link or a quarantine record.
  */
 export function applyChange(stmt: StatementCache, change: StoreChange, now: string): { logIds: number[]; outboxIds: number[] } {
-  if (change.items?.length) writeItems(stmt, change.items, now);
+  const json = jsonOnce();
+  if (change.items?.length) writeItems(stmt, change.items, now, json);
 
   for (const k of change.removeLinks ?? []) {
     stmt('DELETE FROM links WHERE collection = ? AND member = ? AND href = ?').run(k.collection, k.member, k.href);
   }
   for (const l of change.links ?? []) {
     stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at, raw)
-          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at, @raw)`).run(linkToRow(l));
+          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at, @raw)`).run(linkToRow(l, json(l.base)));
   }
 
   const logIds: number[] = [];
@@ -58,7 +59,20 @@ export function insertLog(stmt: StatementCache, e: Parameters<typeof logToRow>[0
   return Number(info.lastInsertRowid);
 }
 
-function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: string): void {
+/**
+ * JSON text per object for one commit: a first sync writes an item's version as its data,
+ * its history entry and the base of each member's link, most often the very same object.
+ */
+function jsonOnce(): (value: object) => string {
+  const texts = new WeakMap<object, string>();
+  return (value) => {
+    let t = texts.get(value);
+    if (t === undefined) texts.set(value, (t = JSON.stringify(value)));
+    return t;
+  };
+}
+
+function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: string, json: (value: object) => string): void {
   const seqs = new Map<string, number>();
   const nextSeq = (collection: string): number => {
     let v = seqs.get(collection);
@@ -81,7 +95,7 @@ function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: str
     }
     const version = w.expectVersion + 1;
     const deleted = w.deleted ? 1 : 0;
-    const data = JSON.stringify(w.item);
+    const data = json(w.item);
     stmt(`INSERT INTO items (id, collection, uid, version, seq, deleted, data, meta, updated_at)
           VALUES (@id, @collection, @uid, @version, @seq, @deleted, @data, @meta, @now)
           ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, uid = excluded.uid,

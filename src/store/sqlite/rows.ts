@@ -168,14 +168,15 @@ export function linkFromRow(r: LinkRow): LinkRecord {
   return link;
 }
 
-export function linkToRow(l: LinkRecord): LinkRow {
+/** `base`: the base as JSON when the caller has it already. */
+export function linkToRow(l: LinkRecord, base = JSON.stringify(l.base)): LinkRow {
   return {
     collection: l.collection,
     member: l.member,
     href: l.href,
     item_id: l.itemId,
     etag: l.etag,
-    base: JSON.stringify(l.base),
+    base,
     agreed_version: l.agreedVersion,
     updated_at: l.updatedAt,
     raw: l.raw ?? null,
