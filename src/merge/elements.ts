@@ -1,3 +1,4 @@
+import { assertNever } from '../core/errors.js';
 import type { FieldRule, KeyKind } from '../model/field-rules.js';
 import { ruleFor } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
@@ -75,6 +76,8 @@ export function splitComponent(c: Component, table: Record<string, FieldRule>, k
           add(p.name, elementKey(one, rule, keyOf), [stripGroup(one), ...extras.map(stripGroup)]);
         }
         break;
+      default:
+        assertNever(rule, 'field rule');
     }
   }
   return { fields, volatile };

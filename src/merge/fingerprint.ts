@@ -1,3 +1,4 @@
+import { assertNever } from '../core/errors.js';
 import { heldPart, type FormatCapabilities } from '../model/capabilities.js';
 import { ICAL_RULES, VCARD_RULES, type FieldRule } from '../model/field-rules.js';
 import type { Item } from '../model/item.js';
@@ -19,6 +20,8 @@ export function itemFingerprint(item: Item, keyOf: Keyer, caps?: FormatCapabilit
         item.master ? componentFingerprint(restrict(item.master, caps), ICAL_RULES, keyOf) : null,
         item.overrides.map((o) => componentFingerprint(restrict(o, caps), ICAL_RULES, keyOf)).sort(),
       ]);
+    default:
+      return assertNever(item, 'item kind');
   }
 }
 

@@ -1,5 +1,5 @@
 import { isFlushable, type WritableSource } from '../../core/connector.js';
-import { isPimError, messageOf } from '../../core/errors.js';
+import { assertNever, isPimError, messageOf } from '../../core/errors.js';
 import type { LinkRecord } from '../../core/store.js';
 import { asEtag, type Href } from '../../core/types.js';
 import { decideIncoming } from '../decide/merge-incoming.js';
@@ -82,6 +82,8 @@ async function writeOne(
       await source.delete(link!.href as Href, asEtag(link!.etag));
       await later(() => record([], [{ member, href: link!.href }]));
       break;
+    default:
+      assertNever(write.op, 'planned write');
   }
   ctx.report.writes.push(write);
 }
