@@ -2,6 +2,7 @@ import { isWritable, type Source } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
 import { applyMember } from './apply/apply-member.js';
 import { processDeletions } from './decide/deletions.js';
+import { keepGroupsInStep } from './decide/group-labels.js';
 import { mergeIncoming } from './decide/merge-incoming.js';
 import { planMember, type WriteTask } from './plan/plan-member.js';
 import { readMember, type MemberRead } from './read/read-member.js';
@@ -92,6 +93,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     }
   }
   await processDeletions(ctx, reads, liveBefore);
+  await keepGroupsInStep(ctx);
   for (const read of reads) {
     ws.memberState({
       collection, member: read.member, token: read.token, lastSync: ctx.now,

@@ -5,6 +5,7 @@
  * the sync engine must not read their absence from a 2.1 file as a deletion.
  */
 import type { FormatCapabilities } from '../../model/capabilities.js';
+import { isGroupCard } from '../../model/group.js';
 import type { Component } from '../../model/property.js';
 import { decodeVCards } from './decode-file.js';
 import type { VCardVersion } from './design.js';
@@ -24,7 +25,8 @@ export const VCARD_40_ONLY: ReadonlySet<string> = new Set([
 ]);
 
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name), project: projectThrough21 },
+  // 2.1 has no KIND and no MEMBER: a group card would be read back as a person.
+  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name), project: projectThrough21, holdsCard: (c) => !isGroupCard(c) },
   '3.0': { format: 'vcard-3.0', holds: () => true },
   '4.0': { format: 'vcard-4.0', holds: () => true },
 };
@@ -32,7 +34,10 @@ export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
 /** A file Android exported: RELATED and ANNIVERSARY live in its X-ANDROID-CUSTOM rows, in 2.1 too. */
 const ANDROID_HOLDS_TOO = new Set(['related', 'anniversary']);
 export const VCARD_ANDROID_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1') },
+  '2.1': {
+    format: 'vcard-2.1', holds: (p) => !VCARD_40_ONLY.has(p.name) || ANDROID_HOLDS_TOO.has(p.name), project: projectThroughAndroid('2.1'),
+    holdsCard: (c) => !isGroupCard(c),
+  },
   '3.0': { format: 'vcard-3.0', holds: () => true, project: projectThroughAndroid('3.0') },
   '4.0': { format: 'vcard-4.0', holds: () => true, project: projectThroughAndroid('4.0') },
 };

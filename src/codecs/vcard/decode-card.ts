@@ -13,6 +13,7 @@ import { ContentLineError, logicalLines, parseContentLine } from './content-line
 import type { VCardVersion } from './design.js';
 import { decodeProperty } from './decode-property.js';
 import { readAndroidRows } from './android-custom.js';
+import { readAppleGroup } from './apple-group.js';
 import type { RawLine } from './split.js';
 
 const VERSION_LINE = /^VERSION[ \t]*:[ \t]*(\S+)[ \t]*$/i;
@@ -60,7 +61,7 @@ export function decodeCard(beginLine: number, lines: RawLine[]): CardResult {
     }
   }
   if (errors.length > 0) return problem(errors.join('; '));
-  props = readAndroidRows(props);
+  props = readAppleGroup(readAndroidRows(props));
   const uidProp = props.find((p) => p.name === 'uid');
   const uid = uidProp && typeof uidProp.values[0] === 'string' ? uidProp.values[0] : '';
   return { ok: true, item: { kind: 'contact', uid, card: { name: 'vcard', props, components: [] } } };

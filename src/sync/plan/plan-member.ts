@@ -1,6 +1,7 @@
 import { isWritable, type Source } from '../../core/connector.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
+import { holdsItem } from '../../model/capabilities.js';
 import { itemLabel } from '../item-info.js';
 import type { RunContext } from '../run-context.js';
 import type { PlannedWrite } from '../types.js';
@@ -36,7 +37,8 @@ export async function planMember(ctx: RunContext, member: string, source: Source
     if (item.deleted) {
       if (link) tasks.push({ write: { ...base, op: 'delete', href: link.href }, item, link });
     } else if (!link) {
-      tasks.push({ write: { ...base, op: 'create' }, item });
+      // A card the format has no place for (a group in a CSV) is held there in another form, or not at all.
+      if (holdsItem(source.capabilities, item.item)) tasks.push({ write: { ...base, op: 'create' }, item });
     } else if (link.agreedVersion < item.version) {
       if (itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(link.base, keyOf, source.capabilities)) {
         await ws.putLink({ ...link, agreedVersion: item.version, updatedAt: ctx.now });
