@@ -194,6 +194,29 @@ test('a read-only export holding only a redundant copy keeps it, linked to the m
   }
 });
 
+test('duplicates --dismiss remembers that items are no duplicates: they are not reported again, and merge still can', () => {
+  const s = turner('dupes-dismiss');
+  try {
+    const g = (s.run(['duplicates', '--json']).json().groups as Group[])[0]!;
+    const one = s.run(['duplicates', '--dismiss', g.items[0]!.id]);
+    assert.equal(one.code, 2, 'one item is no pair');
+    assert.match(one.stderr, /two or more item ids/);
+    const d = s.run(['duplicates', '--json', '--dismiss', g.items[0]!.uid, g.items[1]!.id, g.items[2]!.id]);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.json().pairs, 3);
+    assert.equal(d.json().collection, 'contacts');
+    assert.deepEqual(s.run(['duplicates', '--json']).json().groups, []);
+    assert.match(s.run(['duplicates']).stdout, /no duplicates found/);
+    // Remembered in the store: a sync changes nothing about it.
+    assert.equal(s.run(['sync']).code, 0);
+    assert.deepEqual(s.run(['duplicates', '--json']).json().groups, []);
+    // Dismissing is no lock: the user may still merge them by hand.
+    assert.equal(s.run(['merge', '--dry-run', g.items[0]!.id, g.items[1]!.id]).code, 0);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('merge refuses items of two collections, unknown ids and a single item', () => {
   const s = turner('dupes-refuse');
   try {
