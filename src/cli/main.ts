@@ -44,6 +44,7 @@ function program(setExit: (code: number) => void, setCommand: (name: string) => 
     .action((entry, o) => run(async () => (await import('./commands/resolve.js')).resolveCommand(entry, { config: cfg(), ...o }))());
   p.command('duplicates').argument('[collection]').description('items that look like one person or one event, strongest first, with the evidence')
     .option('--min-score <score>', 'report pairs scoring at least this (0–1, default 0.5)').option('--json', 'one JSON document on stdout')
+    .option('--dismiss <items...>', 'item ids or UIDs that are not duplicates of each other: never report them together again')
     .action((col, o) => run(async () => (await import('./commands/duplicates.js')).duplicatesCommand(col, { config: cfg(), ...o }))());
   p.command('merge').argument('<items...>', 'item ids or UIDs of one collection; the first one survives')
     .description('merge duplicates into one item, field by field; the next sync removes the redundant copies')

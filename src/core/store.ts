@@ -170,6 +170,16 @@ export interface RunRecord {
   collections: RunCollectionCounts[];
 }
 
+/** Two items the user said are not duplicates (`pimhub duplicates --dismiss`, the review page). */
+export interface DismissedPair {
+  collection: string;
+  /** Item ids, `a` < `b`. */
+  a: string;
+  b: string;
+  /** ISO time it was dismissed. */
+  time: string;
+}
+
 /** One version of an item, as `history` returns it. */
 export interface ItemVersion {
   version: number;
@@ -253,7 +263,7 @@ export interface LogQuery {
 }
 
 /** The tables `pimhub migrate` copies, in the order it copies them. */
-export const STORE_TABLES = ['collections', 'items', 'versions', 'links', 'memberStates', 'quarantine', 'outbox', 'log', 'runs', 'seqs', 'deadProps'] as const;
+export const STORE_TABLES = ['collections', 'items', 'versions', 'links', 'memberStates', 'quarantine', 'outbox', 'log', 'runs', 'seqs', 'deadProps', 'dismissedPairs'] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** Records of each table as `exportPage` gives and `importRecords` takes them: verbatim (ids, versions, seqs, times). */
@@ -273,6 +283,7 @@ export interface StoreRecords {
   seqs: Array<{ collection: string; seq: number }>;
   /** Dead properties of the endpoint's resources (href '' is the collection). */
   deadProps: Array<{ collection: string; href: string; props: Record<string, string> }>;
+  dismissedPairs: DismissedPair[];
 }
 
 export interface Store {
@@ -298,6 +309,10 @@ export interface Store {
   deadProperties(collection: string): Promise<Record<string, Record<string, string>>>;
   /** Replaces one resource's dead properties; an empty set removes them. */
   setDeadProperties(collection: string, href: string, props: Record<string, string>): Promise<void>;
+  /** Pairs of items dismissed as no duplicates, oldest first. Removed with the collection. */
+  listDismissedPairs(collection: string): Promise<DismissedPair[]>;
+  /** Remembers a pair (ids in either order; dismissing it again changes nothing). */
+  dismissPair(collection: string, a: string, b: string, time: string): Promise<void>;
 
   getItem(id: string): Promise<StoredItem | undefined>;
   getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;

@@ -1,3 +1,4 @@
+import type { Item } from './item.js';
 import type { Component, Property } from './property.js';
 
 /**
@@ -16,6 +17,12 @@ export interface FormatCapabilities {
    * and merges look at this, so what the format drops is never taken for an edit.
    */
   project?(c: Component): Component;
+  /**
+   * Whether the format can hold this card at all; absent means every card. A CSV or a
+   * vCard 2.1 file has no place for a group card: such a card is never written there, and
+   * its absence there is never read as a deletion (it never had a link there).
+   */
+  holdsCard?(c: Component): boolean;
 }
 
 /** A component as a format holds it: projected where the format says how, then only the properties it holds. */
@@ -33,4 +40,9 @@ export const FULL_CAPABILITIES: FormatCapabilities = {
 export function capabilitiesOf(format: string, names: Iterable<string>): FormatCapabilities {
   const held = new Set(names);
   return { format, holds: (p) => held.has(p.name) };
+}
+
+/** Whether a format can hold an item at all (see `holdsCard`). */
+export function holdsItem(caps: FormatCapabilities, item: Item): boolean {
+  return item.kind !== 'contact' || !caps.holdsCard || caps.holdsCard(item.card);
 }

@@ -1,4 +1,5 @@
 import type { KeyKind } from '../model/field-rules.js';
+import { groupName, isGroupCard } from '../model/group.js';
 import type { Item } from '../model/item.js';
 import type { Property } from '../model/property.js';
 import type { Identity } from '../sync/types.js';
@@ -17,6 +18,8 @@ export function createIdentity(defaultRegion: string): Identity {
     keyOf,
     identityKeys(item: Item): string[] {
       if (item.kind === 'contact') {
+        // A group is known by its name: the group a label names is the group card of that name.
+        if (isGroupCard(item.card)) return groupKey(item);
         const k = identityKeys(item.card, opts);
         return [...k.emails.map((e) => `email:${e}`), ...k.phones.map((t) => `tel:${t}`)];
       }
@@ -26,6 +29,7 @@ export function createIdentity(defaultRegion: string): Identity {
     /** `a` is the stored candidate, `b` the incoming item. */
     sameIdentity(a: Item, b: Item): boolean {
       if (a.kind === 'contact' && b.kind === 'contact') {
+        if (isGroupCard(a.card) || isGroupCard(b.card)) return groupKey(a).length > 0 && groupKey(a)[0] === groupKey(b)[0];
         const ka = identityKeys(a.card, opts);
         const kb = identityKeys(b.card, opts);
         const shared = ka.emails.some((e) => kb.emails.includes(e)) || ka.phones.some((t) => kb.phones.includes(t));
@@ -38,6 +42,12 @@ export function createIdentity(defaultRegion: string): Identity {
       return false;
     },
   };
+}
+
+function groupKey(item: Item): string[] {
+  if (item.kind !== 'contact' || !isGroupCard(item.card)) return [];
+  const name = textKey(groupName(item.card));
+  return name ? [`group:${name}`] : [];
 }
 
 function eventKey(item: Item): string | undefined {

@@ -56,7 +56,8 @@ export function movedLinksOf(message: string | undefined): MovedLink[] {
   return JSON.parse(message.slice(at + LINKS_MARK.length)) as MovedLink[];
 }
 
-async function resolveRefs(store: Store, refs: string[], collection: string | undefined): Promise<StoredItem[]> {
+/** Items named by id or UID (in `collection`, else in any), live, two or more, of one collection. */
+export async function resolveRefs(store: Store, refs: string[], collection: string | undefined): Promise<StoredItem[]> {
   const names = collection ? [collection] : (await store.listCollections()).map((c) => c.name);
   const found: StoredItem[] = [];
   for (const ref of refs) {

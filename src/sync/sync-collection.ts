@@ -4,6 +4,7 @@ import { applyMember } from './apply/apply-member.js';
 import type { DecideContext } from './decide/context.js';
 import type { Decision } from './decide/decision.js';
 import { decideDeletions } from './decide/deletions.js';
+import { keepGroupsInStep } from './decide/group-labels.js';
 import { decideIncoming } from './decide/merge-incoming.js';
 import { planMember, type MemberPlan } from './plan/plan-member.js';
 import { stage } from './plan/stage.js';
@@ -119,9 +120,10 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     }
     killPoint('merge.member-done');
   }
-  // decide deletions (all at once, under the delete guard)
+  // decide deletions (all at once, under the delete guard), then keep group cards and labels in step
   for (const d of await decideDeletions(decide, reads, liveBefore)) await plan(d);
   killPoint('decide.deletions');
+  await keepGroupsInStep(ctx);
   for (const read of reads) {
     ws.memberState({
       collection, member: read.member, token: read.token, lastSync: now,

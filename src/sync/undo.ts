@@ -8,6 +8,7 @@ import { withLock } from './run-lock.js';
 import { newRun } from './runs.js';
 import type { Identity } from './types.js';
 import { undoItem, type UndoAction } from './undo-item.js';
+import { undoMatch } from './undo-match.js';
 
 export interface UndoInput {
   store: Store;
@@ -51,9 +52,6 @@ async function scope(store: Store, target: UndoInput['target']): Promise<{ run: 
   const entry = await store.getLogEntry(target.entry);
   if (!entry) throw new PimError('not-found', `no log entry ${target.entry}; \`pimhub log\` lists them`);
   if (!entry.run) throw new PimError('invalid-data', `log entry ${entry.id} is older than run ids and cannot be undone`);
-  if (entry.action === 'matched') {
-    throw new PimError('unsupported', `undo of a single match (entry ${entry.id}) is not built yet; \`pimhub undo --run ${entry.run}\` undoes the whole run`);
-  }
   if (!entry.itemId) throw new PimError('invalid-data', `log entry ${entry.id} (${entry.action}) changed no item; nothing to undo`);
   const entries = await store.listLog({ run: entry.run, limit: 1_000_000 });
   // A merge of duplicates is a run of its own: undoing it undoes all of it (the survivor and the merged items).
@@ -68,6 +66,11 @@ async function scope(store: Store, target: UndoInput['target']): Promise<{ run: 
  */
 export async function undo(input: UndoInput): Promise<UndoResult> {
   const { store } = input;
+  if ('entry' in input.target) {
+    // A match splits in two (src/sync/undo-match.ts).
+    const e = await store.getLogEntry(input.target.entry);
+    if (e?.action === 'matched' && e.run) return undoMatch(input, e);
+  }
   const s = await scope(store, input.target);
   const ids = s.itemIds ?? [...new Set(s.entries.map((e) => e.itemId).filter((x): x is string => !!x))];
   const byCollection = new Map<string, string[]>();

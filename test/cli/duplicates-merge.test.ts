@@ -32,7 +32,8 @@ test('duplicates finds William Turner across a phone export, a Google CSV and a 
   const s = turner('dupes-merge');
   try {
     // The sync could not tell they are one person (a nickname, no shared email or phone with the vdir).
-    assert.equal(s.run(['status', '--json']).json().collections[0].items, 5);
+    // Five contacts and the group "Friends" (Bill's Google label).
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 6);
     const groups = s.run(['duplicates', '--json']).json().groups as Group[];
     assert.equal(groups.length, 1, JSON.stringify(groups));
     const g = groups[0]!;
@@ -69,7 +70,7 @@ test('duplicates finds William Turner across a phone export, a Google CSV and a 
     assert.equal(dm.run, merged.run);
     assert.ok(entry.some((e) => e.action === 'conflict' && e.run === merged.run));
     assert.equal(entry.filter((e) => e.action === 'deleted' && e.run === merged.run).length, 2);
-    assert.equal(s.run(['status', '--json']).json().collections[0].items, 3);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 4);
     assert.equal(s.run(['runs', '--json']).json().runs[0].id, merged.run);
     // resolve on the merge entry changes only its conflicting fields: the united values stay.
     const keepOther = s.run(['resolve', String(merged.entry), '--keep', String(1 - fn.chosenIndex)]);
@@ -130,7 +131,7 @@ test('undo of the merge entry splits the items again: after the next sync each m
     const u = s.run(['undo', '--entry', String(m.entry), '--json']);
     assert.equal(u.code, 0, u.stderr);
     assert.equal(u.json().undoes, m.run);
-    assert.equal(s.run(['status', '--json']).json().collections[0].items, 5);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 6);
     assert.equal(s.run(['sync']).code, 0);
     // Each member holds the same cards as before the merge (single files: the same entries).
     assert.deepEqual(snap(), before);
@@ -178,16 +179,39 @@ test('a read-only export holding only a redundant copy keeps it, linked to the m
     const phoneFile = read(s.path('data', 'iphone-3.0.vcf'));
     assert.equal(s.run(['sync']).code, 0);
     assert.equal(read(s.path('data', 'iphone-3.0.vcf')), phoneFile, 'a read-only member is never written');
-    assert.equal(status(), 3);
+    assert.equal(status(), 4);
     // A later edit on the phone lands in the merged item, not in a re-created duplicate.
     edit(s.path('data', 'iphone-3.0.vcf'), 'BDAY:1979-03-02', 'BDAY:1979-03-02\r\nNOTE:Prefers calls after 6pm');
     assert.equal(s.run(['sync']).code, 0);
-    assert.equal(status(), 3);
+    assert.equal(status(), 4);
     assert.match(read(s.path('data', 'google.csv')), /Prefers calls after 6pm/);
     // Undo: the link goes back to the phone's own item, which comes back.
     const u = s.run(['undo', '--entry', String(m.entry), '--json']).json();
     assert.deepEqual(u.links, m.links);
-    assert.equal(status(), 5);
+    assert.equal(status(), 6);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('duplicates --dismiss remembers that items are no duplicates: they are not reported again, and merge still can', () => {
+  const s = turner('dupes-dismiss');
+  try {
+    const g = (s.run(['duplicates', '--json']).json().groups as Group[])[0]!;
+    const one = s.run(['duplicates', '--dismiss', g.items[0]!.id]);
+    assert.equal(one.code, 2, 'one item is no pair');
+    assert.match(one.stderr, /two or more item ids/);
+    const d = s.run(['duplicates', '--json', '--dismiss', g.items[0]!.uid, g.items[1]!.id, g.items[2]!.id]);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.json().pairs, 3);
+    assert.equal(d.json().collection, 'contacts');
+    assert.deepEqual(s.run(['duplicates', '--json']).json().groups, []);
+    assert.match(s.run(['duplicates']).stdout, /no duplicates found/);
+    // Remembered in the store: a sync changes nothing about it.
+    assert.equal(s.run(['sync']).code, 0);
+    assert.deepEqual(s.run(['duplicates', '--json']).json().groups, []);
+    // Dismissing is no lock: the user may still merge them by hand.
+    assert.equal(s.run(['merge', '--dry-run', g.items[0]!.id, g.items[1]!.id]).code, 0);
   } finally {
     s.cleanup();
   }

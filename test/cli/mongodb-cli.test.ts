@@ -31,7 +31,8 @@ collections:
       const changes = r.json().collections[0].changes as Array<{ action: string; label: string }>;
       assert.equal(changes.filter((c) => c.label === 'Jörg Müller' && c.action === 'created').length, 1);
       assert.equal(changes.filter((c) => c.label === 'Jörg Müller' && c.action === 'matched').length, 3);
-      assert.equal(s.run(['status', '--json']).json().collections[0].items, 4);
+      // Four contacts and the group "Friends" (Clara's Google label).
+      assert.equal(s.run(['status', '--json']).json().collections[0].items, 5);
       const joerg = read(onlyFile(s.path('data', 'vdir'), /FN:Jörg Müller/));
       assert.equal(count(joerg, /^TEL[^:]*:.*171.*123.*45.*67/m), 1, joerg);
       const again = s.run(['sync', '--json']).json();

@@ -24,11 +24,12 @@ collections:
     const changes = r.json().collections[0].changes as Array<{ action: string; label: string }>;
     assert.equal(changes.filter((c) => c.label === 'Jörg Müller' && c.action === 'created').length, 1);
     assert.equal(changes.filter((c) => c.label === 'Jörg Müller' && c.action === 'matched').length, 3);
-    // Jörg, Anna, 山田太郎 from the phone; Clara from Google.
+    // Jörg, Anna, 山田太郎 from the phone; Clara from Google, and her Google label "Friends" as a group.
     const status = s.run(['status', '--json']).json();
-    assert.equal(status.collections[0].items, 4);
+    assert.equal(status.collections[0].items, 5);
     const vdir = s.path('data', 'vdir');
-    assert.equal(readdirSync(vdir).length, 4);
+    assert.equal(readdirSync(vdir).length, 5);
+    assert.match(read(onlyFile(vdir, /FN:Friends/)), /X-ADDRESSBOOKSERVER-KIND:group/);
     const joerg = read(onlyFile(vdir, /FN:Jörg Müller/));
     // 0171 1234567, +49 (171) 123 45 67, +491711234567 and 0171-1234567 are one number.
     assert.equal(count(joerg, /^TEL[^:]*:.*171.*123.*45.*67/m), 1, joerg);
@@ -46,7 +47,7 @@ collections:
     const runs = s.run(['runs', '--json']).json().runs as Array<{ id: string; trigger: string; end?: string; collections: Array<{ name: string; created: number; writes: number }> }>;
     assert.deepEqual(runs.map((x) => x.id), [again.run, r.json().run]);
     assert.ok(runs.every((x) => x.trigger === 'cli' && x.end));
-    assert.equal(runs[1]!.collections[0]!.created, 4);
+    assert.equal(runs[1]!.collections[0]!.created, 5);
     assert.ok(runs[1]!.collections[0]!.writes > 0);
     assert.equal(runs[0]!.collections[0]!.writes, 0);
     const log = s.run(['log', '--json', '--limit', '500']).json().entries as Array<{ run: string }>;

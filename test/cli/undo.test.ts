@@ -147,3 +147,55 @@ test('undo needs --run or --entry, and names what it cannot find', () => {
     s.cleanup();
   }
 });
+
+test('undo of a matched entry splits the two items again: each back to its own fields, the member linked to its own', () => {
+  const s = new Scenario('undo-match');
+  try {
+    s.copy('scenarios/groups/vdir/0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf', 'mac/0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf');
+    s.config(`
+connectors:
+  mac: { type: vdir, path: ./mac }
+  phone: { type: vcard-file, path: ./phone.vcf, readOnly: true }
+collections:
+  contacts: { kind: contacts, members: [mac, phone] }
+`);
+    s.write('phone.vcf', '');
+    assert.equal(s.run(['sync']).code, 0);
+    const macFile = s.path('mac', '0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf');
+    const original = read(macFile);
+    // A phone export brings "the same" Anna (same email, similar name) with a work phone and a note.
+    s.write('phone.vcf', 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kowalska;Anna;;;\r\nFN:Anna Kowalska\r\nEMAIL;TYPE=INTERNET:anna.kowalski@example.org\r\nTEL;TYPE=WORK:+48 22 555 01 23\r\nNOTE:Met at the Kraków meetup\r\nUID:phone-anna-7\r\nEND:VCARD\r\n');
+    const m = s.run(['sync', '--json']);
+    assert.equal(m.code, 0, m.stderr);
+    // Matched (the names differ: a conflict the policy decided, logged next to it).
+    assert.deepEqual(m.json().collections[0].changes.map((c: { action: string }) => c.action), ['matched', 'conflict']);
+    assert.match(read(macFile), /Met at the Kraków meetup/);
+    const entry = (s.run(['log', '--json', '--limit', '20']).json().entries as Array<{ id: number; action: string }>).find((e) => e.action === 'matched')!;
+
+    const dry = s.run(['undo', '--entry', String(entry.id), '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.deepEqual(dry.json().items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`), ['reverted Anna Kowalski', 'restored Anna Kowalska']);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 1, 'a dry run changes nothing');
+
+    const u = s.run(['undo', '--entry', String(entry.id), '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.deepEqual(u.json().links, [{ member: 'phone', href: 'uid:phone-anna-7', from: dry.json().items[0].itemId }]);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 2);
+    assert.equal(s.run(['sync']).code, 0);
+    // The Mac's Anna is back to its own fields; every line as it was, except that the match's
+    // write had put the email's TYPEs in the vdir's write form (same meaning, TYPE=INTERNET,HOME,PREF).
+    const emailAsOne = (t: string) => t.replace(/^EMAIL[^:]*/m, (l) => `EMAIL;${l.toLowerCase().match(/internet|home|pref/g)!.sort().join(',')}`);
+    assert.equal(emailAsOne(read(macFile)), emailAsOne(original));
+    assert.doesNotMatch(read(macFile), /Kraków|555 01 23/);
+    const split = read(onlyFile(s.path('mac'), /FN:Anna Kowalska/));
+    assert.match(split, /UID:phone-anna-7/);
+    assert.match(split, /Met at the Kraków meetup/);
+    assert.match(split, /\+48 22 555 01 23/);
+    // Nothing more to do, and they are duplicates to decide about again.
+    const again = s.run(['sync', '--json']).json();
+    assert.deepEqual([again.collections[0].changes.length, again.collections[0].writes.length], [0, 0], JSON.stringify(again));
+    assert.equal(s.run(['duplicates', '--json']).json().groups.length, 1);
+  } finally {
+    s.cleanup();
+  }
+});

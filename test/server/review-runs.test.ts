@@ -102,3 +102,24 @@ test('the Duplicates tab shows a group side by side with differences marked; the
   for (const name of ['email', 'org', 'tel']) assert.ok(props.includes(name), `${name} kept: ${props.join(',')}`);
   assert.match((await t.req('GET', m.headers.get('location')!)).text, /Merged, logged as #\d+/);
 });
+
+test('the Duplicates tab\'s "Not duplicates" button remembers the pair (token needed); the group is not shown again', async () => {
+  const a = await t.seed('contacts', vcard('nd-a', ['FN:Priya Raman', 'N:Raman;Priya;;;', 'EMAIL:priya.raman@example.in']));
+  const b = await t.seed('contacts', vcard('nd-b', ['FN:Priya Raman', 'N:Raman;Priya;;;', 'EMAIL:priya.raman@example.in', 'ORG:Chennai Labs']));
+  const page = await t.req('GET', '/review/duplicates');
+  const form = /<form method="post" action="\/review\/dismiss"[^>]*>.*?name="items" value="([^"]+)"/.exec(page.text);
+  assert.ok(form, page.text);
+  const items = form[1]!;
+  assert.deepEqual(items.split(',').sort(), [a.id, b.id].sort());
+  const send = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    t.req('POST', '/review/dismiss', { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  assert.equal((await send({ items, token: 'x' }, { origin: t.base })).status, 403);
+  assert.deepEqual(await t.store.listDismissedPairs('contacts'), []);
+  const d = await send({ items, token: tokenOf(page.text) }, { origin: t.base });
+  assert.equal(d.status, 303, d.text);
+  assert.equal((await t.store.listDismissedPairs('contacts')).length, 1);
+  const after = await t.req('GET', d.headers.get('location')!);
+  assert.match(after.text, /Dismissed: these 2 items/);
+  assert.ok(!after.text.includes(a.id) && !after.text.includes(b.id), 'the dismissed group is not shown');
+  assert.equal((await t.store.getItem(a.id))!.deleted, false);
+});

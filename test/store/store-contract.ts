@@ -216,6 +216,24 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual(await s.deadProperties('c'), {});
     });
 
+    it('dismissed pairs: kept per collection with ids in order, once each, gone with the collection', async (s) => {
+      await s.upsertCollection(coll('c'));
+      await s.upsertCollection(coll('d'));
+      assert.deepEqual(await s.listDismissedPairs('c'), []);
+      await s.dismissPair('c', 'i9', 'i2', '2024-01-02T00:00:00.000Z');
+      await s.dismissPair('c', 'i1', 'i3', '2024-01-03T00:00:00.000Z');
+      // Again, in the other order and later: still the one pair, first time kept.
+      await s.dismissPair('c', 'i2', 'i9', '2024-01-04T00:00:00.000Z');
+      await s.dismissPair('d', 'i1', 'i3', '2024-01-01T00:00:00.000Z');
+      assert.deepEqual(await s.listDismissedPairs('c'), [
+        { collection: 'c', a: 'i2', b: 'i9', time: '2024-01-02T00:00:00.000Z' },
+        { collection: 'c', a: 'i1', b: 'i3', time: '2024-01-03T00:00:00.000Z' },
+      ]);
+      await s.deleteCollection('c');
+      assert.deepEqual(await s.listDismissedPairs('c'), []);
+      assert.equal((await s.listDismissedPairs('d')).length, 1);
+    });
+
     it('pendingForMember: unlinked, behind, tombstones still linked', async (s) => {
       await s.commit({ items: [write('nolink', 'A'), write('behind', 'B'), write('equal', 'C'), write('gone', 'D'), write('gone2', 'E')] });
       await s.commit({ items: [write('behind', 'B2', 1), write('gone', 'D', 1, { deleted: true }), write('gone2', 'E', 1, { deleted: true })] });
@@ -379,10 +397,12 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         await s.deleteCollection('gone');
         await s.setDeadProperties('c', '', { '{urn:x}color': '<c xmlns="urn:x">red</c>' });
         await s.setDeadProperties('c', 'ann.vcf', { '{urn:x}tag': '<t xmlns="urn:x">a</t>' });
+        await s.dismissPair('c', 'i2', 'i1', '2024-01-03T00:00:00.000Z');
         await s.commit({ links: [{ ...link('i2', 'raw.vcf', 1, 'm3'), raw: 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n' }] });
 
         const counts = await copyStore(s, b.store, { batch: 2 });
-        assert.deepEqual(counts, { collections: 2, items: 3, versions: 5, links: 4, memberStates: 1, quarantine: 1, outbox: 1, log: 2, runs: 2, seqs: 2, deadProps: 2 });
+        assert.deepEqual(counts, { collections: 2, items: 3, versions: 5, links: 4, memberStates: 1, quarantine: 1, outbox: 1, log: 2, runs: 2, seqs: 2, deadProps: 2, dismissedPairs: 1 });
+        assert.deepEqual(await b.store.listDismissedPairs('c'), await s.listDismissedPairs('c'));
         assert.deepEqual(await b.store.deadProperties('c'), await s.deadProperties('c'));
         assert.equal((await b.store.getLink('c', 'm3', 'raw.vcf'))?.raw, 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n');
         for (const table of STORE_TABLES) {

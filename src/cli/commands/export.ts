@@ -1,10 +1,11 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { encodeGoogleCsv, encodeOutlookCsv } from '../../codecs/csv/index.js';
+import { GOOGLE_CSV_CAPABILITIES, OUTLOOK_CSV_CAPABILITIES, encodeGoogleCsv, encodeOutlookCsv } from '../../codecs/csv/index.js';
 import { encodeICalendar } from '../../codecs/icalendar/index.js';
-import { encodeVCards } from '../../codecs/vcard/index.js';
+import { VCARD_CAPABILITIES, encodeVCards } from '../../codecs/vcard/index.js';
 import { encodeJCard } from '../../codecs/vcard/jcard.js';
 import { encodeXCards } from '../../codecs/vcard/xcard.js';
+import { holdsItem, type FormatCapabilities } from '../../model/capabilities.js';
 import type { CalendarItem, ContactItem } from '../../model/item.js';
 import { openContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -29,16 +30,18 @@ export async function exportCommand(collection: string, opts: { config?: string;
     if ((format === 'ics') !== (col.kind === 'calendar')) {
       throw new UsageError(`--format ${format} does not fit the ${col.kind} collection "${collection}"; use ${col.kind === 'calendar' ? 'ics' : 'vcf, vcf21, vcf4, jcard, xcard, google-csv or outlook-csv'}`);
     }
+    // Group cards a format has no place for are in it as their members' labels (CATEGORIES).
+    const held = (caps: FormatCapabilities) => contacts.filter((c) => holdsItem(caps, c));
     let text: string;
     switch (format) {
       case 'vcf': text = encodeVCards(contacts, '3.0'); break;
       case 'vcf4': text = encodeVCards(contacts, '4.0'); break;
-      case 'vcf21': text = encodeVCards(contacts, '2.1', { android: true }); break;
+      case 'vcf21': text = encodeVCards(held(VCARD_CAPABILITIES['2.1']), '2.1', { android: true }); break;
       // RFC 7095 §3: several cards are a JSON array of jCards.
       case 'jcard': text = `${JSON.stringify(contacts.map(encodeJCard))}\n`; break;
       case 'xcard': text = `${encodeXCards(contacts)}\n`; break;
-      case 'google-csv': text = encodeGoogleCsv(contacts); break;
-      case 'outlook-csv': text = encodeOutlookCsv(contacts); break;
+      case 'google-csv': text = encodeGoogleCsv(held(GOOGLE_CSV_CAPABILITIES)); break;
+      case 'outlook-csv': text = encodeOutlookCsv(held(OUTLOOK_CSV_CAPABILITIES)); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;
       default: return assertNever(format, 'export format');
     }

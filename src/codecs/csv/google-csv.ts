@@ -1,6 +1,7 @@
 import type { ContactItem } from '../../model/item.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../model/property.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
+import { isGroupCard } from '../../model/group.js';
 import type { DecodeOptions, DecodeResult } from '../types.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import {
@@ -227,6 +228,8 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
  */
 export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
   format: 'google-csv',
+  // A group is a label (CATEGORIES) on its members' rows, never a row of its own.
+  holdsCard: (c) => !isGroupCard(c),
   // A row keeps values and labels, not every parameter or group: compare what comes back.
   project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
   holds(p, owner) {

@@ -4,6 +4,7 @@
  * Android's rows keep a relation's or event's value and label, not every parameter.
  */
 import type { FormatCapabilities } from '../../model/capabilities.js';
+import { isGroupCard } from '../../model/group.js';
 import type { Component } from '../../model/property.js';
 import { decodeVCards } from './decode-file.js';
 import type { VCardVersion } from './design.js';
@@ -20,13 +21,14 @@ const projectThroughAndroid = (version: VCardVersion) => (c: Component): Compone
   decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, version, { android: true })).items[0]?.card ?? c;
 
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: VCARD_HOLDS['2.1'], project: projectThrough21 },
+  // 2.1 has no KIND and no MEMBER: a group card would be read back as a person.
+  '2.1': { format: 'vcard-2.1', holds: VCARD_HOLDS['2.1'], project: projectThrough21, holdsCard: (c) => !isGroupCard(c) },
   '3.0': { format: 'vcard-3.0', holds: VCARD_HOLDS['3.0'] },
   '4.0': { format: 'vcard-4.0', holds: VCARD_HOLDS['4.0'] },
 };
 
 export const VCARD_ANDROID_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
-  '2.1': { format: 'vcard-2.1', holds: VCARD_ANDROID_HOLDS['2.1'], project: projectThroughAndroid('2.1') },
+  '2.1': { format: 'vcard-2.1', holds: VCARD_ANDROID_HOLDS['2.1'], project: projectThroughAndroid('2.1'), holdsCard: (c) => !isGroupCard(c) },
   '3.0': { format: 'vcard-3.0', holds: VCARD_ANDROID_HOLDS['3.0'], project: projectThroughAndroid('3.0') },
   '4.0': { format: 'vcard-4.0', holds: VCARD_ANDROID_HOLDS['4.0'], project: projectThroughAndroid('4.0') },
 };

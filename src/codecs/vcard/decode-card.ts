@@ -14,6 +14,7 @@ import type { VCardVersion } from './design.js';
 import { decodeProperty } from './decode-property.js';
 import { readAndroidRows } from './android-custom.js';
 import type { PhysicalLine } from '../content-line/unfold.js';
+import { readAppleGroup } from './apple-group.js';
 
 const VERSION_LINE = /^VERSION[ \t]*:[ \t]*(\S+)[ \t]*$/i;
 const VERSIONS: Record<string, VCardVersion> = { '2.1': '2.1', '3.0': '3.0', '4.0': '4.0' };
@@ -60,7 +61,7 @@ export function decodeCard(beginLine: number, lines: PhysicalLine[]): CardResult
     }
   }
   if (errors.length > 0) return problem(errors.join('; '));
-  props = readAndroidRows(props);
+  props = readAppleGroup(readAndroidRows(props));
   const uidProp = props.find((p) => p.name === 'uid');
   const uid = uidProp && typeof uidProp.values[0] === 'string' ? uidProp.values[0] : '';
   return { ok: true, item: { kind: 'contact', uid, card: { name: 'vcard', props, components: [] } } };

@@ -12,6 +12,7 @@
  */
 import type { ContactItem } from '../../model/item.js';
 import { sameProperty, type Property } from '../../model/property.js';
+import { appleGroupForm } from './apple-group.js';
 import { byteString, bytesOf, decodeBytes, toBytes } from './bytes.js';
 import { VCARD_HOLDS } from './holds.js';
 import { logicalLines } from './content-line.js';
@@ -98,7 +99,7 @@ export function encodeVCardLike(item: ContactItem, version: VCardVersion, templa
     if (p.name === 'version' || !holds(p, item.card)) continue;
     const i = pick(p);
     if (i >= 0) used.add(i);
-    out.push(i >= 0 ? t.lines[i]!.text : encodeProperty(p, version).join(t.eol));
+    out.push(i >= 0 ? t.lines[i]!.text : encodeProperty(appleGroupForm(p, version), version).join(t.eol));
   }
   out.splice(Math.min(t.versionAt, out.length), 0, t.versionLine);
   return [t.begin, ...out, t.end].join(t.eol) + t.eol;

@@ -20,6 +20,7 @@ form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg)}
 button{cursor:pointer;background:var(--accent);color:#fff;border-color:var(--accent)}
 button.secondary{background:#fff;color:var(--accent)}
+form.inline{display:inline-block;margin:0 .5rem 0 0}
 .status{display:grid;grid-template-columns:repeat(auto-fill,minmax(19rem,1fr));gap:.5rem}
 .status table{width:100%;border-collapse:collapse;font-size:.88rem}
 .status th,.status td{text-align:left;padding:.15rem .3rem;border-bottom:1px solid var(--line)}

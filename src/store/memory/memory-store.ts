@@ -1,6 +1,6 @@
 import { PimError } from '../../core/errors.js';
 import type {
-  CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, DismissedPair, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 
@@ -23,6 +23,8 @@ export class MemoryStore implements Store {
   private identity = new Map<string, { collection: string; keys: Set<string> }>();
   private links = new Map<string, LinkRecord>();
   private dead = new Map<string, Map<string, Record<string, string>>>();
+  /** Keyed by key(collection, a, b). */
+  private dismissed = new Map<string, DismissedPair>();
   private states = new Map<string, MemberState>();
   private log: LogEntry[] = [];
   private quarantine = new Map<string, QuarantineRecord>();
@@ -50,6 +52,7 @@ export class MemoryStore implements Store {
   async deleteCollection(name: string): Promise<void> {
     this.collections.delete(name);
     this.dead.delete(name);
+    for (const [k, d] of this.dismissed) if (d.collection === name) this.dismissed.delete(k);
     for (const [id, it] of this.items) {
       if (it.collection !== name) continue;
       this.items.delete(id);
@@ -74,6 +77,17 @@ export class MemoryStore implements Store {
     if (Object.keys(props).length === 0) byHref.delete(href);
     else byHref.set(href, clone(props));
     this.dead.set(collection, byHref);
+  }
+
+  async listDismissedPairs(collection: string): Promise<DismissedPair[]> {
+    return [...this.dismissed.values()].filter((d) => d.collection === collection)
+      .sort((x, y) => byStr(x.time, y.time) || byStr(x.a, y.a) || byStr(x.b, y.b)).map(clone);
+  }
+
+  async dismissPair(collection: string, a: string, b: string, time: string): Promise<void> {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    const k = key(collection, lo, hi);
+    if (!this.dismissed.has(k)) this.dismissed.set(k, { collection, a: lo, b: hi, time });
   }
 
   async getItem(id: string): Promise<StoredItem | undefined> {
@@ -278,6 +292,7 @@ export class MemoryStore implements Store {
         case 'seqs': return [...this.seqs.entries()].sort((a, b) => byStr(a[0], b[0])).map(([collection, seq]) => ({ collection, seq }));
         case 'deadProps': return [...this.dead.entries()].sort((a, b) => byStr(a[0], b[0]))
           .flatMap(([collection, byHref]) => [...byHref.entries()].sort((a, b) => byStr(a[0], b[0])).map(([href, props]) => ({ collection, href, props })));
+        case 'dismissedPairs': return [...this.dismissed.values()].sort((x, y) => byStr(x.collection, y.collection) || byStr(x.a, y.a) || byStr(x.b, y.b));
         default: return [];
       }
     })();
@@ -296,6 +311,7 @@ export class MemoryStore implements Store {
     }
     for (const l of r.links ?? []) this.links.set(key(l.collection, l.member, l.href), clone(l));
     for (const d of r.deadProps ?? []) await this.setDeadProperties(d.collection, d.href, d.props);
+    for (const d of r.dismissedPairs ?? []) this.dismissed.set(key(d.collection, d.a, d.b), clone(d));
     for (const st of r.memberStates ?? []) this.states.set(key(st.collection, st.member), clone(st));
     for (const q of r.quarantine ?? []) this.quarantine.set(key(q.collection, q.member, q.href), clone(q));
     for (const o of r.outbox ?? []) {

@@ -23,6 +23,7 @@ const SOURCES: Record<Exclude<StoreTable, 'seqs'>, { c: string; sort: Record<str
   log: { c: C.log, sort: { _id: 1 } },
   runs: { c: C.runs, sort: { ord: 1 } },
   deadProps: { c: C.dead, sort: { _id: 1 } },
+  dismissedPairs: { c: C.dismissed, sort: { collection: 1, a: 1, b: 1 } },
 };
 
 export async function exportPage<T extends StoreTable>(db: Db, table: T, offset: number, limit: number): Promise<StoreRecords[T]> {
@@ -49,6 +50,7 @@ export async function exportPage<T extends StoreTable>(db: Db, table: T, offset:
       case 'log': return docs.map((d) => logFromRow(d as LogRow));
       case 'runs': return docs.map((d) => runFromRow(d as RunRow));
       case 'deadProps': return docs.map((d) => ({ collection: d.collection as string, href: d.href as string, props: JSON.parse(d.props as string) as Record<string, string> }));
+      case 'dismissedPairs': return docs.map((d) => ({ collection: d.collection as string, a: d.a as string, b: d.b as string, time: d.time as string }));
       default: return [];
     }
   })();
@@ -66,6 +68,7 @@ export async function planImport(db: Db, session: ClientSession | undefined, r: 
   for (const q of r.quarantine ?? []) ops.push({ c: C.quarantine, put: { _id: idOf(q.collection, q.member, q.href), ...quarantineToRow(q) } });
   for (const o of r.outbox ?? []) ops.push({ c: C.outbox, put: { _id: o.id, id: o.id, ...outboxToRow(o) } });
   for (const e of r.log ?? []) ops.push({ c: C.log, put: { _id: e.id, id: e.id, ...logToRow(e) } });
+  for (const d of r.dismissedPairs ?? []) ops.push({ c: C.dismissed, put: { _id: idOf(d.collection, d.a, d.b), ...d } });
   for (const d of r.deadProps ?? []) ops.push({ c: C.dead, put: { _id: idOf(d.collection, d.href), collection: d.collection, href: d.href, props: JSON.stringify(d.props) } });
 
   const raises: Array<[string, number]> = [];

@@ -1,6 +1,7 @@
 import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import { PimError, isPimError } from '../../core/errors.js';
 import type {
+  DismissedPair,
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
@@ -111,6 +112,17 @@ export class MongoStore implements Store {
     const _id = idOf(collection, href);
     if (Object.keys(props).length === 0) await this.op('save dead properties', (db) => db.collection<Doc>(C.dead).deleteOne({ _id }));
     else await this.op('save dead properties', (db) => db.collection<Doc>(C.dead).replaceOne({ _id }, { _id, collection, href, props: JSON.stringify(props) }, { upsert: true }));
+  }
+
+  async listDismissedPairs(collection: string): Promise<DismissedPair[]> {
+    const docs = await this.find<DismissedPair>(C.dismissed, { collection }, { time: 1, a: 1, b: 1 });
+    return docs.map((d) => ({ collection: d.collection, a: d.a, b: d.b, time: d.time }));
+  }
+
+  async dismissPair(collection: string, a: string, b: string, time: string): Promise<void> {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    const _id = idOf(collection, lo, hi);
+    await this.op('save a dismissed pair', (db) => db.collection<Doc>(C.dismissed).updateOne({ _id }, { $setOnInsert: { _id, collection, a: lo, b: hi, time } }, { upsert: true }));
   }
 
   async getItem(id: string): Promise<StoredItem | undefined> {

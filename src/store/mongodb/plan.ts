@@ -84,7 +84,7 @@ export async function planDeleteCollection(db: Db, session: ClientSession | unde
   const ids = (await db.collection(C.items).aggregate<{ _id: string }>([{ $match: { collection: name } }, { $project: { _id: 1 } }], { session }).toArray()).map((r) => r._id);
   const ops: Op[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) ops.push({ c: C.versions, delWhere: { field: 'item_id', in: ids.slice(i, i + CHUNK) } });
-  for (const c of [C.items, C.links, C.states, C.quarantine, C.outbox, C.log, C.dead]) ops.push({ c, delWhere: { field: 'collection', in: [name] } });
+  for (const c of [C.items, C.links, C.states, C.quarantine, C.outbox, C.log, C.dead, C.dismissed]) ops.push({ c, delWhere: { field: 'collection', in: [name] } });
   ops.push({ c: C.collections, del: name });
   return { ops, result: undefined };
 }

@@ -30,6 +30,8 @@ export const C = {
   locks: 'locks',
   /** `_id` = JSON [collection, href]; `props` is JSON text. Dead properties of the endpoint's resources. */
   dead: 'dead_props',
+  /** `_id` = JSON [collection, a, b]. Pairs dismissed as no duplicates. */
+  dismissed: 'dismissed_pairs',
   /** Commits being applied without a transaction (journal.ts). */
   journal: 'journal',
   /** `_id: 'schema'` holds the schema version. */

@@ -21,6 +21,7 @@ const ORDER: Record<StoreTable, string> = {
   runs: 'SELECT * FROM runs ORDER BY rowid',
   seqs: 'SELECT * FROM collection_seq ORDER BY collection',
   deadProps: 'SELECT * FROM dead_props ORDER BY collection, href',
+  dismissedPairs: 'SELECT collection, a, b, time FROM dismissed_pairs ORDER BY collection, a, b',
 };
 
 type VersionRow = { item_id: string; version: number; deleted: number; data: string; time: string; run: string };
@@ -45,6 +46,7 @@ export function exportPage<T extends StoreTable>(stmt: StatementCache, table: T,
       case 'runs': return (rows as RunRow[]).map(runFromRow);
       case 'seqs': return (rows as Array<{ collection: string; seq: number }>).map((r) => ({ collection: r.collection, seq: r.seq }));
       case 'deadProps': return (rows as Array<{ collection: string; href: string; props: string }>).map((r) => ({ collection: r.collection, href: r.href, props: JSON.parse(r.props) as Record<string, string> }));
+      case 'dismissedPairs': return rows;
       default: return [];
     }
   })();
@@ -61,6 +63,9 @@ export function importRecords(stmt: StatementCache, r: Partial<StoreRecords>): v
   for (const v of r.versions ?? []) importVersion(stmt, v.itemId, v);
   for (const d of r.deadProps ?? []) {
     stmt('INSERT OR REPLACE INTO dead_props (collection, href, props) VALUES (?, ?, ?)').run(d.collection, d.href, JSON.stringify(d.props));
+  }
+  for (const d of r.dismissedPairs ?? []) {
+    stmt('INSERT OR REPLACE INTO dismissed_pairs (collection, a, b, time) VALUES (?, ?, ?, ?)').run(d.collection, d.a, d.b, d.time);
   }
   for (const l of r.links ?? []) {
     stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at, raw)

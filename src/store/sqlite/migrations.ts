@@ -167,6 +167,18 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 4: pairs of items the user dismissed as no duplicates (item ids, a < b).
+  (db) => {
+    db.exec(`
+      CREATE TABLE dismissed_pairs (
+        collection TEXT NOT NULL,
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (collection, a, b)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

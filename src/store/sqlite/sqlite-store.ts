@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
+  DismissedPair,
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
@@ -103,7 +104,7 @@ export class SqliteStore implements Store {
     this.write(() => {
       // item_versions and identity_keys follow items through ON DELETE CASCADE. The log goes
       // too: whoever re-creates the name must not see (or reverse) the old collection's merges.
-      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'dead_props', 'collections']) {
+      for (const table of ['items', 'identity_keys', 'links', 'member_states', 'quarantine', 'outbox', 'log', 'dead_props', 'dismissed_pairs', 'collections']) {
         this.stmt(`DELETE FROM ${table} WHERE ${table === 'collections' ? 'name' : 'collection'} = ?`).run(name);
       }
     });
@@ -118,6 +119,17 @@ export class SqliteStore implements Store {
     this.write(() => {
       if (Object.keys(props).length === 0) this.stmt('DELETE FROM dead_props WHERE collection = ? AND href = ?').run(collection, href);
       else this.stmt('INSERT OR REPLACE INTO dead_props (collection, href, props) VALUES (?, ?, ?)').run(collection, href, JSON.stringify(props));
+    });
+  }
+
+  async listDismissedPairs(collection: string): Promise<DismissedPair[]> {
+    return this.all<DismissedPair>('SELECT collection, a, b, time FROM dismissed_pairs WHERE collection = ? ORDER BY time, a, b', collection);
+  }
+
+  async dismissPair(collection: string, a: string, b: string, time: string): Promise<void> {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    this.write(() => {
+      this.stmt('INSERT OR IGNORE INTO dismissed_pairs (collection, a, b, time) VALUES (?, ?, ?, ?)').run(collection, lo, hi, time);
     });
   }
 

@@ -1,6 +1,7 @@
 import { isWritable, type Source } from '../../core/connector.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
+import { holdsItem } from '../../model/capabilities.js';
 import type { DecideContext } from '../decide/context.js';
 import type { Decision } from '../decide/decision.js';
 import { itemLabel } from '../item-info.js';
@@ -41,7 +42,8 @@ export async function planMember(d: DecideContext, member: string, source: Sourc
     if (item.deleted) {
       if (link) plan.tasks.push({ write: { ...base, op: 'delete', href: link.href }, item, link });
     } else if (!link) {
-      plan.tasks.push({ write: { ...base, op: 'create' }, item });
+      // A card the format has no place for (a group in a CSV) is held there in another form, or not at all.
+      if (holdsItem(source.capabilities, item.item)) plan.tasks.push({ write: { ...base, op: 'create' }, item });
     } else if (link.agreedVersion < item.version) {
       if (itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(link.base, keyOf, source.capabilities)) {
         plan.refresh.links!.push({ ...link, agreedVersion: item.version, updatedAt: d.now });

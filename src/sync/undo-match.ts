@@ -1,0 +1,82 @@
+import { PimError } from '../core/errors.js';
+import type { ItemWrite, LogEntry, NewLogEntry, RunRecord } from '../core/store.js';
+import { newEntry } from './decide/merge-entry.js';
+import { itemLabel } from './item-info.js';
+import { withLock } from './run-lock.js';
+import { newRun } from './runs.js';
+import type { UndoInput, UndoResult } from './undo.js';
+import { undoItem } from './undo-item.js';
+
+const MATCHED = /^matched (.+) to an existing item$/;
+
+/**
+ * Undo of one `matched` entry (SPEC §3 `undo`): the member's entry becomes an item of its
+ * own again and the item it was matched to goes back to its fields before that run (merged
+ * three-way with changes made since, as any undo). The member's link moves to the split
+ * item, which is the entry as that member holds it (its link's base): exact for a member
+ * that was not written since (a read-only export); a member the match's run wrote the merged
+ * item to holds both sides' values, and so does its split item. The next sync writes the
+ * split item to every other member, and the reverted item to that member as a new entry.
+ */
+export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<UndoResult> {
+  const { store } = input;
+  const href = MATCHED.exec(entry.message ?? '')?.[1];
+  const found = entry.itemId ? await store.getItem(entry.itemId) : undefined;
+  if (!found || href === undefined) throw new PimError('invalid-data', `log entry ${entry.id} names no matched entry and item; nothing to split`);
+  const collection = found.collection;
+  return withLock(store, `sync:${collection}`, `collection ${collection}`, async () => {
+    const current = (await store.getItem(found.id))!;
+    const member = entry.connector;
+    const link = await store.getLink(collection, member, href);
+    if (!link || link.itemId !== current.id) {
+      throw new PimError('invalid-data', `${member} no longer holds ${href} as "${itemLabel(current.item)}" (the entry was removed or re-linked since); nothing to split`);
+    }
+    if (link.base.uid && link.base.uid === current.uid) {
+      throw new PimError('unsupported', `${member}'s ${href} carries the item's own UID ${current.uid}: one UID is one item. Give the entry a UID of its own at ${member} to split them`);
+    }
+    const sameRun = (await store.listLog({ run: entry.run, limit: 1_000_000 }))
+      .filter((e) => e.itemId === current.id && e.id !== entry.id && e.action !== 'conflict');
+    if (sameRun.length > 0) {
+      const who = [...new Set(sameRun.map((e) => `${e.action} by ${e.connector}`))].join(', ');
+      throw new PimError('unsupported', `run ${entry.run} changed "${itemLabel(current.item)}" for more than this match (${who}); \`pimhub undo --run ${entry.run}\` undoes the whole run`);
+    }
+    const now = input.now.toISOString();
+    const d = undoItem({ run: entry.run, current, history: await store.history(current.id), keyOf: input.identity.keyOf, now });
+    const split = newEntry(link.base, collection, input.identity, `${member}\n${href}`).write!;
+    const run: RunRecord = newRun(input.by, input.now, `undo --entry ${entry.id}`);
+    const label = `entry #${entry.id} (matched) of run ${entry.run}`;
+    const result: UndoResult = {
+      dryRun: input.dryRun, undoes: entry.run, entry: entry.id, items: [
+        { collection, itemId: current.id, uid: current.uid, name: itemLabel(d.item ?? current.item), action: d.action, conflicts: d.conflicts, ...(d.note ? { note: d.note } : {}) },
+        { collection, itemId: split.id, uid: split.uid, name: itemLabel(split.item), action: 'restored', conflicts: [], note: `${member}'s ${href} as an item of its own` },
+      ],
+      links: [{ member, href, from: current.id }],
+    };
+    if (input.dryRun) return result;
+    const items: ItemWrite[] = [{ ...split, run: run.id }];
+    const logOf = (e: Pick<NewLogEntry, 'uid' | 'itemId' | 'action' | 'message'> & { fields?: NewLogEntry['fields'] }): NewLogEntry => ({
+      run: run.id, time: now, collection, connector: input.by, resolves: entry.id, ...e,
+    });
+    const log: NewLogEntry[] = [logOf({ uid: split.uid, itemId: split.id, action: 'undone', message: `split: ${member}'s ${href} is an item of its own again; undoes ${label}` })];
+    if (d.conflicts.length > 0) {
+      log.push(logOf({ uid: current.uid, itemId: current.id, action: 'conflict', fields: d.conflicts, message: `while undoing ${label}: changed again since` }));
+    }
+    if (d.item) {
+      items.push({
+        id: current.id, collection, uid: current.uid, item: { ...d.item, uid: current.uid }, deleted: d.deleted, run: run.id,
+        meta: { ...current.meta, fieldSources: d.fieldSources ?? current.meta.fieldSources }, expectVersion: current.version,
+        identityKeys: input.identity.identityKeys(d.item),
+      });
+      log.push(logOf({ uid: current.uid, itemId: current.id, action: 'undone', message: `${d.action}: undoes ${label}` }));
+    }
+    run.collections.push({
+      name: collection, created: 1, updated: d.item ? 1 : 0, merged: 0, conflicts: d.conflicts.length > 0 ? 1 : 0, deleted: 0, restored: 0, writes: 0,
+    });
+    // The member agrees with its split item (it is what it holds); it holds nothing of the reverted one.
+    await store.commit({
+      runs: [{ ...run, end: new Date().toISOString() }], items, log,
+      links: [{ ...link, itemId: split.id, agreedVersion: 1, updatedAt: now }],
+    });
+    return { ...result, run: run.id };
+  });
+}
