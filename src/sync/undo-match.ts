@@ -4,7 +4,7 @@ import { newEntry } from './decide/merge-entry.js';
 import { itemLabel } from './item-info.js';
 import { withLock } from './run-lock.js';
 import { newRun } from './runs.js';
-import type { UndoInput, UndoResult } from './undo.js';
+import type { UndoInput, UndoResult } from './undo-types.js';
 import { undoItem } from './undo-item.js';
 
 const MATCHED = /^matched (.+) to an existing item$/;

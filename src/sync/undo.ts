@@ -1,47 +1,16 @@
 import { PimError } from '../core/errors.js';
-import type { FieldDecision, LinkRecord, LogEntry, RunCollectionCounts, RunRecord, Store, StoredItem } from '../core/store.js';
+import type { LinkRecord, LogEntry, RunCollectionCounts, RunRecord, Store, StoredItem } from '../core/store.js';
 import type { DecidedLog, Decision } from './decide/decision.js';
 import { itemLabel } from './item-info.js';
 import { movedLinksOf, type MovedLink } from './merge-duplicates.js';
 import { commitDecisions } from './plan/commit-decisions.js';
 import { withLock } from './run-lock.js';
 import { newRun } from './runs.js';
-import type { Identity } from './types.js';
-import { undoItem, type UndoAction } from './undo-item.js';
+import { undoItem } from './undo-item.js';
 import { undoMatch } from './undo-match.js';
+import type { UndoInput, UndoResult } from './undo-types.js';
 
-export interface UndoInput {
-  store: Store;
-  identity: Identity;
-  target: { run: string } | { entry: number };
-  deleteGuard: number;
-  allowMassDelete: boolean;
-  dryRun: boolean;
-  by: 'cli' | 'review';
-  now: Date;
-}
-
-export interface UndoItemReport {
-  collection: string;
-  itemId: string;
-  uid: string;
-  name: string;
-  action: UndoAction;
-  conflicts: FieldDecision[];
-  note?: string;
-}
-
-export interface UndoResult {
-  dryRun: boolean;
-  /** The run undone. */
-  undoes: string;
-  entry?: number;
-  /** The undo's own run (absent in a dry run). */
-  run?: string;
-  items: UndoItemReport[];
-  /** Member links a merge of duplicates had moved, moved back. */
-  links: MovedLink[];
-}
+export type { UndoInput, UndoItemReport, UndoResult } from './undo-types.js';
 
 /** Which run, which items, which link moves: from the run's or the entry's log. */
 async function scope(store: Store, target: UndoInput['target']): Promise<{ run: string; entry?: LogEntry; entries: LogEntry[]; itemIds?: string[] }> {
