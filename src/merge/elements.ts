@@ -1,7 +1,6 @@
 import type { FieldRule, KeyKind } from '../model/field-rules.js';
 import { ruleFor } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
-import { elementKey } from '../normalize/meaning.js';
 
 /** Computes a set element's identity from its main property (src/normalize/keys.ts). */
 export type Keyer = (kind: KeyKind, p: Property) => string;
@@ -72,7 +71,7 @@ export function splitComponent(c: Component, table: Record<string, FieldRule>, k
         break;
       case 'set':
         for (const one of explodeValues(p, rule)) {
-          add(p.name, elementKey(one, rule, keyOf), [stripGroup(one), ...extras.map(stripGroup)]);
+          add(p.name, keyOf(rule.key, one), [stripGroup(one), ...extras.map(stripGroup)]);
         }
         break;
     }
