@@ -28,8 +28,8 @@ export const mergeEngine: BenchFigure = {
     const cpu: number[] = [];
     // One run more than asked, the first not counted: it warms the JIT and the phone-number cache.
     for (let run = 0; run <= ctx.runs; run += 1) {
-      // Fresh objects each run: the meaning of a property is cached per object
-      // (src/normalize/meaning.ts), and merging the same objects again would measure the cache.
+      // Fresh objects each run, as a sync decodes them: no run merges what an earlier one
+      // already handled (and any cache kept per object would be measured warm).
       const pairs = structuredClone(cards).map((c) => [c, ...edits(c)] as const);
       const u0 = process.cpuUsage();
       const t0 = performance.now();

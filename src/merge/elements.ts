@@ -2,7 +2,6 @@ import { assertNever } from '../core/errors.js';
 import type { FieldRule, KeyKind } from '../model/field-rules.js';
 import { ruleFor } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
-import { elementKey } from '../normalize/meaning.js';
 
 /** Computes a set element's identity from its main property (src/normalize/keys.ts). */
 export type Keyer = (kind: KeyKind, p: Property) => string;
@@ -73,7 +72,7 @@ export function splitComponent(c: Component, table: Record<string, FieldRule>, k
         break;
       case 'set':
         for (const one of explodeValues(p, rule)) {
-          add(p.name, elementKey(one, rule, keyOf), [stripGroup(one), ...extras.map(stripGroup)]);
+          add(p.name, keyOf(rule.key, one), [stripGroup(one), ...extras.map(stripGroup)]);
         }
         break;
       default:

@@ -11,10 +11,6 @@ export type StructuredValue = Array<string | string[]>;
 export interface PeriodValue { start: string; end?: string; duration?: string }
 export type RecurValue = { [part: string]: string | number | Array<string | number> };
 
-/**
- * Built once (by a codec or the merge) and not changed afterwards: comparisons cache a
- * property's meaning per object (src/normalize/meaning.ts). To change one, make a new one.
- */
 export interface Property {
   /** Lower-case property name (`tel`, `x-ablabel`, `dtstart`). */
   name: string;

@@ -26,53 +26,17 @@ const TOKEN_PARAMS = new Set(['type', 'cutype', 'role', 'partstat', 'rsvp', 'rel
 const DEFAULT_TYPES: Record<string, string[]> = { tel: ['voice'], email: ['internet'] };
 const DATE_TYPES = new Set(['date', 'date-time', 'date-and-or-time', 'timestamp']);
 
-interface MeaningEntry {
-  rule: FieldRule;
-  keyOf: MeaningKeyer;
-  /** The set element's key under `rule`. */
-  key?: string;
-  withPref?: string;
-  withoutPref?: string;
-}
-
-/**
- * Keys and meaning texts per property object. A merge looks at each property several
- * times (splitting into elements, comparing base, current, the member's view, fingerprints
- * before and after), so each is worked out once. Properties are not changed after they
- * are built (src/model/property.ts), and an entry is only used for the same rule and keyer
- * it was made with.
- */
-const meaningCache = new WeakMap<Property, MeaningEntry>();
-
-function entryOf(p: Property, rule: FieldRule, keyOf: MeaningKeyer): MeaningEntry {
-  let e = meaningCache.get(p);
-  if (!e || e.rule !== rule || e.keyOf !== keyOf) {
-    e = { rule, keyOf };
-    meaningCache.set(p, e);
-  }
-  return e;
-}
-
-/** The key of a set element (src/normalize/keys.ts) under its field rule, computed once per property object. */
-export function elementKey(p: Property, rule: FieldRule & { kind: 'set' }, keyOf: MeaningKeyer): string {
-  const e = entryOf(p, rule, keyOf);
-  return (e.key ??= keyOf(rule.key, p));
-}
-
 /**
  * What a property means, as comparable text: equal text, equal meaning. `withPref: false`
  * leaves the preference flag out: two sides that differ only in it are one value with a
- * preference (the merge keeps it), not a conflict. Computed once per property object.
+ * preference (the merge keeps it), not a conflict. Built as text directly (no data to
+ * stringify) and not cached: a WeakMap per property object was measured slower, its
+ * entries cost the garbage collector more than recomputing (docs/performance.md).
  */
 export function meaningText(p: Property, rule: FieldRule, keyOf: MeaningKeyer, withPref = true): string {
-  const e = entryOf(p, rule, keyOf);
-  if (e.withPref === undefined) {
-    const value = rule.kind === 'set' && rule.key !== 'value' ? JSON.stringify((e.key ??= keyOf(rule.key, p))) : valueText(p, keyOf);
-    const params = paramsMeaning(p);
-    e.withPref = compose(p.name, params, params.pref, value);
-    e.withoutPref = params.pref ? compose(p.name, params, false, value) : e.withPref;
-  }
-  return withPref ? e.withPref : e.withoutPref!;
+  const value = rule.kind === 'set' && rule.key !== 'value' ? JSON.stringify(keyOf(rule.key, p)) : valueText(p, keyOf);
+  const params = paramsMeaning(p);
+  return compose(p.name, params, withPref && params.pref, value);
 }
 
 /**
