@@ -21,6 +21,8 @@ export class Workspace implements StoreView {
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
   private readonly linkKeysByItem = new Map<string, Set<string>>();
   private readonly memberLinks = new Map<string, Map<string, LinkRecord>>();
+  /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use). */
+  private readonly hrefsByItem = new Map<string, Map<string, Set<string>>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
   /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
@@ -83,14 +85,26 @@ export class Workspace implements StoreView {
     return m;
   }
 
-  async linksOfItem(itemId: string): Promise<LinkRecord[]> {
-    const out = new Map((await this.store.linksForItem(itemId)).map((l) => [linkKey(l.member, l.href), l] as const));
-    for (const k of out.keys()) if (this.links.has(k)) out.delete(k);
-    for (const k of this.linkKeysByItem.get(itemId) ?? []) {
-      const l = this.links.get(k);
-      if (l && l.itemId === itemId) out.set(k, l);
+  /**
+   * The links a member has to an item, from the member's link index (loaded once per run):
+   * the decide and plan steps ask this for every entry, and a store query each time cost
+   * more than the merge itself.
+   */
+  async linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]> {
+    const links = await this.linksOf(member);
+    let index = this.hrefsByItem.get(member);
+    if (!index) {
+      index = new Map();
+      for (const l of links.values()) addTo(index, l.itemId, l.href);
+      this.hrefsByItem.set(member, index);
     }
-    return [...out.values()];
+    const out: LinkRecord[] = [];
+    // Entries go stale when a link moves or goes; the member's links say what holds now.
+    for (const href of index.get(itemId) ?? []) {
+      const l = links.get(href);
+      if (l && l.itemId === itemId) out.push(l);
+    }
+    return out;
   }
 
   private stageLink(key: string, link: LinkRecord | null, previousItem?: string): void {
@@ -144,6 +158,8 @@ export class Workspace implements StoreView {
     const key = linkKey(link.member, link.href);
     this.stageLink(key, link);
     this.memberLinks.get(link.member)?.set(link.href, link);
+    const index = this.hrefsByItem.get(link.member);
+    if (index) addTo(index, link.itemId, link.href);
     this.pendingLinks.set(key, { member: link.member, href: link.href, link });
     await this.maybeFlush();
   }
@@ -222,4 +238,10 @@ export class Workspace implements StoreView {
     this.links.clear();
     this.linkKeysByItem.clear();
   }
+}
+
+function addTo(index: Map<string, Set<string>>, itemId: string, href: string): void {
+  let hrefs = index.get(itemId);
+  if (!hrefs) index.set(itemId, (hrefs = new Set()));
+  hrefs.add(href);
 }

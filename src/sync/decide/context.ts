@@ -12,7 +12,8 @@ export interface StoreView {
   getItemByUid(uid: string): Promise<StoredItem | undefined>;
   findByIdentity(keys: string[]): Promise<StoredItem[]>;
   linksOf(member: string): Promise<ReadonlyMap<string, LinkRecord>>;
-  linksOfItem(itemId: string): Promise<LinkRecord[]>;
+  /** The links one member has to an item (usually one; two while an entry moves). */
+  linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]>;
   /** Ids of the items a member may need written: committed ones pending for it, and those this run changed. */
   pendingFor(member: string): Promise<string[]>;
   /** An earlier version of an item, when the history still holds it. */

@@ -37,7 +37,7 @@ export async function decideDeletions(d: DecideContext, reads: MemberRead[], liv
     }
     for (const link of read.gone) {
       const item = await d.view.getItem(link.itemId);
-      const others = (await d.view.linksOfItem(link.itemId)).filter((l) => l.member === read.member && l.href !== link.href);
+      const others = (await d.view.linksOfItemAt(read.member, link.itemId)).filter((l) => l.href !== link.href);
       if (!item || item.deleted || others.length > 0 || deleting.has(item.id)) {
         gone.push({ kind: 'forget', link });
         continue;

@@ -41,7 +41,7 @@ type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkRecord } | { kind:
 /** Whether this member holds the item under a present href, held it under one gone in this run, or not at all. */
 async function claimedBy(d: DecideContext, member: string, itemId: string): Promise<Claim> {
   const gone = d.goneHrefs.get(member);
-  const own = (await d.view.linksOfItem(itemId)).filter((l) => l.member === member);
+  const own = await d.view.linksOfItemAt(member, itemId);
   if (own.some((l) => !gone?.has(l.href))) return { kind: 'present' };
   return own[0] ? { kind: 'moved', link: own[0] } : { kind: 'none' };
 }

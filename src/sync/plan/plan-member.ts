@@ -36,7 +36,7 @@ export async function planMember(d: DecideContext, member: string, source: Sourc
   for (const id of await d.view.pendingFor(member)) {
     const item = await d.view.getItem(id);
     if (!item) continue;
-    const link = (await d.view.linksOfItem(item.id)).find((l) => l.member === member);
+    const link = (await d.view.linksOfItemAt(member, item.id))[0];
     if (link && unknown.has(link.href)) continue;
     const base = { member, uid: item.uid, itemId: item.id, label: itemLabel(item.item) };
     if (item.deleted) {
