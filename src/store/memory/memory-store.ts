@@ -1,4 +1,4 @@
-import { PimError } from '../../core/errors.js';
+import { PimError, assertNever } from '../../core/errors.js';
 import type {
   CollectionRecord, DismissedPair, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
@@ -293,7 +293,7 @@ export class MemoryStore implements Store {
         case 'deadProps': return [...this.dead.entries()].sort((a, b) => byStr(a[0], b[0]))
           .flatMap(([collection, byHref]) => [...byHref.entries()].sort((a, b) => byStr(a[0], b[0])).map(([href, props]) => ({ collection, href, props })));
         case 'dismissedPairs': return [...this.dismissed.values()].sort((x, y) => byStr(x.collection, y.collection) || byStr(x.a, y.a) || byStr(x.b, y.b));
-        default: return [];
+        default: return assertNever(table, 'store table');
       }
     })();
     return clone(all.slice(offset, offset + limit)) as StoreRecords[T];

@@ -1,3 +1,4 @@
+import { assertNever } from '../../core/errors.js';
 import type { ClientSession, Db, Document } from 'mongodb';
 import type { StoreRecords, StoreTable } from '../../core/store.js';
 import {
@@ -51,7 +52,7 @@ export async function exportPage<T extends StoreTable>(db: Db, table: T, offset:
       case 'runs': return docs.map((d) => runFromRow(d as RunRow));
       case 'deadProps': return docs.map((d) => ({ collection: d.collection as string, href: d.href as string, props: JSON.parse(d.props as string) as Record<string, string> }));
       case 'dismissedPairs': return docs.map((d) => ({ collection: d.collection as string, a: d.a as string, b: d.b as string, time: d.time as string }));
-      default: return [];
+      default: return assertNever(table, 'store table');
     }
   })();
   return out as StoreRecords[T];

@@ -1,3 +1,4 @@
+import { assertNever } from '../../core/errors.js';
 import type { ItemVersion, StoreRecords, StoreTable, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
 import type { StatementCache } from './apply-change.js';
@@ -47,7 +48,7 @@ export function exportPage<T extends StoreTable>(stmt: StatementCache, table: T,
       case 'seqs': return (rows as Array<{ collection: string; seq: number }>).map((r) => ({ collection: r.collection, seq: r.seq }));
       case 'deadProps': return (rows as Array<{ collection: string; href: string; props: string }>).map((r) => ({ collection: r.collection, href: r.href, props: JSON.parse(r.props) as Record<string, string> }));
       case 'dismissedPairs': return rows;
-      default: return [];
+      default: return assertNever(table, 'store table');
     }
   })();
   return out as StoreRecords[T];

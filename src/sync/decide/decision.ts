@@ -1,4 +1,4 @@
-import type { FieldDecision, ItemWrite, LinkRecord, LogAction, QuarantineRecord, StoredItem } from '../../core/store.js';
+import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, QuarantineRecord, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
 import { itemLabel } from '../item-info.js';
 import type { ItemError, StoreChangeSummary } from '../types.js';
@@ -21,18 +21,8 @@ export interface Decision {
   errors?: ItemError[];
 }
 
-/** A log entry as decided; the plan adds the run. */
-export interface DecidedLog {
-  time: string;
-  uid: string;
-  itemId?: string;
-  action: LogAction;
-  connector: string;
-  fields?: FieldDecision[];
-  message?: string;
-  /** The log entry a resolve or undo changes. */
-  resolves?: number;
-}
+/** A log entry as decided; the plan adds the run and the collection. */
+export type DecidedLog = Omit<NewLogEntry, 'run' | 'collection'>;
 
 /** The version an item write leads to, as the store will hold it. */
 export function afterWrite(write: Omit<ItemWrite, 'run'>, time: string): StoredItem {
