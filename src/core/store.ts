@@ -335,6 +335,8 @@ export interface Store {
    * above the link's agreedVersion, and tombstones it still has a link to.
    */
   pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>>;
+  /** The ids of `pendingForMember`'s items, in its order, each once: a run plans a page of them at a time. */
+  pendingIdsForMember(collection: string, member: string): Promise<string[]>;
 
   getMemberState(collection: string, member: string): Promise<MemberState | undefined>;
   listMemberStates(collection?: string): Promise<MemberState[]>;

@@ -1,4 +1,4 @@
-import { isWritable } from '../core/connector.js';
+import { isFlushable, isWritable } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
 import { applyMember } from './apply/apply-member.js';
 import type { DecideContext } from './decide/context.js';
@@ -6,7 +6,7 @@ import type { Decision } from './decide/decision.js';
 import { decideDeletions } from './decide/deletions.js';
 import { keepGroupsInStep } from './decide/group-labels.js';
 import { decideIncoming } from './decide/merge-incoming.js';
-import { planMember, type MemberPlan } from './plan/plan-member.js';
+import { planMember } from './plan/plan-member.js';
 import { stage } from './plan/stage.js';
 import { readMember, type MemberRead } from './read/read-member.js';
 import type { RunContext } from './run-context.js';
@@ -23,6 +23,9 @@ import { killPoint } from '../core/kill-point.js';
  * member's writes) → apply (outbox, conditional writes, links). A dry run stops after the
  * plan and commits nothing.
  */
+/** Pending items planned and written at a time per member. */
+const PLAN_PAGE = 500;
+
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
   return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => retryStoreRace(() => run(input, heartbeat)));
 }
@@ -133,36 +136,37 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
   killPoint('decide.committed');
 
-  // plan each member's writes
-  const plans: Array<MemberPlan & { source: (typeof input.members)[number]['source'] }> = [];
+  // plan and apply each member's writes, a page of pending items at a time: memory is
+  // bounded by the page, not the collection (a single file holds its whole text anyway,
+  // and is rewritten once per run, so it is one page)
   for (const m of input.members) {
-    if (failed.has(m.name)) continue;
-    const p = await planMember(decide, m.name, m.source, unknown.get(m.name) ?? new Set());
-    await plan(p.refresh);
-    plans.push({ ...p, source: m.source });
+    if (failed.has(m.name) || !isWritable(m.source)) continue;
+    const ids = await ws.pendingFor(m.name);
+    const page = isFlushable(m.source) ? Math.max(ids.length, 1) : PLAN_PAGE;
+    for (let i = 0; i < ids.length; i += page) {
+      const p = await planMember(decide, m.name, m.source, unknown.get(m.name) ?? new Set(), ids.slice(i, i + page));
+      await plan(p.refresh);
+      killPoint('plan.done');
+      if (input.dryRun) {
+        report.writes.push(...p.tasks.map((t) => t.write));
+        continue;
+      }
+      // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time
+      killPoint('outbox.before-commit');
+      await store.commit({
+        outbox: p.tasks.map((t) => ({
+          collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
+          version: t.item.version, createdAt: now,
+        })),
+      });
+      killPoint('outbox.committed');
+      if (p.tasks.length > 0) await applyMember(ctx, p.member, m.source, p.tasks);
+      killPoint('apply.member-written');
+      await ws.flush();
+      killPoint('apply.member-committed');
+    }
   }
-  killPoint('plan.done');
-  if (input.dryRun) {
-    for (const p of plans) report.writes.push(...p.tasks.map((t) => t.write));
-    return report;
-  }
-
-  // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time
-  killPoint('outbox.before-commit');
-  await store.commit({
-    outbox: plans.flatMap((p) => p.tasks.map((t) => ({
-      collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
-      version: t.item.version, createdAt: now,
-    }))),
-  });
-  killPoint('outbox.committed');
-  for (const p of plans) {
-    if (p.tasks.length === 0 || !isWritable(p.source)) continue;
-    await applyMember(ctx, p.member, p.source, p.tasks);
-    killPoint('apply.member-written');
-    await ws.flush();
-    killPoint('apply.member-committed');
-  }
+  if (input.dryRun) return report;
   killPoint('sync.before-outbox-done');
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });
   killPoint('sync.done');

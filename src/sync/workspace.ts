@@ -119,7 +119,7 @@ export class Workspace implements StoreView {
 
   /** Ids of the items a member may need written: those the store has pending for it, and those this run touched. */
   async pendingFor(member: string): Promise<string[]> {
-    const ids = new Set((await this.store.pendingForMember(this.collection, member)).map((p) => p.item.id));
+    const ids = new Set(await this.store.pendingIdsForMember(this.collection, member));
     // Not yet committed (a dry run): items changed, and items whose links changed (a member's
     // entry that no longer agrees needs a write as much as a changed item does).
     for (const id of this.items.keys()) ids.add(id);

@@ -240,6 +240,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       await s.commit({ links: [link('behind', 'b.vcf', 1), link('equal', 'c.vcf', 1), link('gone', 'd.vcf', 1), link('nolink', 'a.vcf', 1, 'm2')] });
       const p = await s.pendingForMember('c', 'm1');
       const byId = new Map(p.map((x) => [x.item.id, x]));
+      assert.deepEqual(await s.pendingIdsForMember('c', 'm1'), [...byId.keys()]);
       assert.deepEqual([...byId.keys()].sort(), ['behind', 'gone', 'nolink']);
       assert.equal(byId.get('nolink')!.link, undefined);
       assert.equal(byId.get('behind')!.link?.href, 'b.vcf');
@@ -249,6 +250,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       // Catching up clears it.
       await s.commit({ links: [link('behind', 'b.vcf', 2), link('nolink', 'a.vcf', 1)], removeLinks: [{ collection: 'c', member: 'm1', href: 'd.vcf' }] });
       assert.deepEqual(await s.pendingForMember('c', 'm1'), []);
+      assert.deepEqual(await s.pendingIdsForMember('c', 'm1'), []);
       assert.deepEqual(await s.pendingForMember('empty', 'm1'), []);
     });
 

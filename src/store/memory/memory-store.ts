@@ -154,6 +154,10 @@ export class MemoryStore implements Store {
       .map(clone);
   }
 
+  async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
+    return [...new Set((await this.pendingForMember(collection, member)).map((p) => p.item.id))];
+  }
+
   async pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
     const byItem = new Map<string, LinkRecord[]>();
     for (const l of this.links.values()) {

@@ -20,7 +20,7 @@ import { exportPage, planImport } from './copy-records.js';
 import { lastNumber, seqCounter } from './counters.js';
 import { idOf, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
 import { acquireLock, lockHolder, releaseLock } from './locks.js';
-import { pendingForMember } from './pending.js';
+import { pendingForMember, pendingIdsForMember } from './pending.js';
 import { C, ensureSchema } from './schema.js';
 import { inTransaction } from './transaction.js';
 
@@ -185,6 +185,10 @@ export class MongoStore implements Store {
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
     return (await this.find<LinkRow>(C.links, { item_id: itemId }, { collection: 1, member: 1, href: 1 })).map(linkFromRow);
+  }
+
+  async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
+    return this.op('list pending writes', (db) => pendingIdsForMember(db, collection, member));
   }
 
   async pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {

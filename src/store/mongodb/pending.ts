@@ -6,14 +6,10 @@ import { C } from './schema.js';
 
 const CHUNK = 1000;
 
-/**
- * What a member must be written (Store.pendingForMember): live items it has no link to,
- * items above the link's agreed version, tombstones it still links to. Two light passes
- * ($project: version and flags of the items, item ids of the links; `find` would return
- * whole documents), then only the pending items and links are fetched whole. Ordered by the
- * item's seq, then href, as in the SQLite store.
- */
-export async function pendingForMember(db: Db, collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
+type Wanted = { itemId: string; seq: number; linkId?: string; href: string };
+
+/** The pending (item, link) pairs from two light passes, in seq then href order. */
+async function wantedFor(db: Db, collection: string, member: string): Promise<Wanted[]> {
   const items = await db.collection(C.items).aggregate<{ _id: string; version: number; seq: number; deleted: number }>(
     [{ $match: { collection } }, { $project: { version: 1, seq: 1, deleted: 1 } }],
   ).toArray();
@@ -26,7 +22,7 @@ export async function pendingForMember(db: Db, collection: string, member: strin
     if (list) list.push(l);
     else byItem.set(l.item_id, [l]);
   }
-  const wanted: Array<{ itemId: string; seq: number; linkId?: string; href: string }> = [];
+  const wanted: Wanted[] = [];
   for (const it of items) {
     const ls = byItem.get(it._id);
     if (!ls) {
@@ -37,9 +33,26 @@ export async function pendingForMember(db: Db, collection: string, member: strin
       if (it.deleted !== 0 || it.version > l.agreed_version) wanted.push({ itemId: it._id, seq: it.seq, linkId: l._id, href: l.href });
     }
   }
-  if (wanted.length === 0) return [];
   wanted.sort((a, b) => a.seq - b.seq || (a.href < b.href ? -1 : a.href > b.href ? 1 : 0));
 
+  return wanted;
+}
+
+/** Store.pendingIdsForMember: the light passes only. */
+export async function pendingIdsForMember(db: Db, collection: string, member: string): Promise<string[]> {
+  return [...new Set((await wantedFor(db, collection, member)).map((w) => w.itemId))];
+}
+
+/**
+ * What a member must be written (Store.pendingForMember): live items it has no link to,
+ * items above the link's agreed version, tombstones it still links to. Two light passes
+ * ($project: version and flags of the items, item ids of the links; `find` would return
+ * whole documents), then only the pending items and links are fetched whole. Ordered by the
+ * item's seq, then href, as in the SQLite store.
+ */
+export async function pendingForMember(db: Db, collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
+  const wanted = await wantedFor(db, collection, member);
+  if (wanted.length === 0) return [];
   const fullItems = new Map<string, StoredItem>();
   const itemIds = [...new Set(wanted.map((w) => w.itemId))];
   for (let i = 0; i < itemIds.length; i += CHUNK) {

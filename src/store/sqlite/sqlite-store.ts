@@ -202,6 +202,17 @@ export class SqliteStore implements Store {
     return this.all<LinkRow>('SELECT * FROM links WHERE item_id = ? ORDER BY collection, member, href', itemId).map(linkFromRow);
   }
 
+  async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
+    const rows = this.all<{ id: string }>(
+      `SELECT i.id FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
+       WHERE i.collection = @collection
+         AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
+       GROUP BY i.id ORDER BY MIN(i.seq)`,
+      { collection, member },
+    );
+    return rows.map((r) => r.id);
+  }
+
   async pendingForMember(collection: string, member: string): Promise<Array<{ item: StoredItem; link?: LinkRecord }>> {
     // One pass over the collection's items, probing links by the item_id index; only the
     // result rows are decoded.

@@ -22,18 +22,19 @@ export interface MemberPlan {
 }
 
 /**
- * What one member must be written: the canonical items whose version is above what the
- * member agreed to, that it lacks, or that were deleted. A pending item that already equals
+ * What one member must be written, for a page of the items `StoreView.pendingFor` names:
+ * the canonical items whose version is above what the member agreed to, that it lacks, or
+ * that were deleted. A pending item that already equals
  * what the member holds (as far as its format can hold it) needs no write: its link is
  * simply brought up to date. Read-only members are never planned, and neither is an entry
  * the member holds but that could not be read this run (`unknown`): what it holds is not
  * known, so it is neither overwritten nor deleted until it can be read again.
  */
-export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<string>): Promise<MemberPlan> {
+export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<string>, ids: readonly string[]): Promise<MemberPlan> {
   const plan: MemberPlan = { member, tasks: [], refresh: { links: [] } };
   if (!isWritable(source)) return plan;
   const keyOf = d.identity.keyOf;
-  for (const id of await d.view.pendingFor(member)) {
+  for (const id of ids) {
     const item = await d.view.getItem(id);
     if (!item) continue;
     const link = (await d.view.linksOfItemAt(member, item.id))[0];
