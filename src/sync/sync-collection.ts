@@ -13,6 +13,7 @@ import type { RunContext } from './run-context.js';
 import { withLock } from './run-lock.js';
 import { retryStoreRace } from './store-race.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
+import type { MemberState } from '../core/store.js';
 import { Workspace } from './workspace.js';
 import { killPoint } from '../core/kill-point.js';
 
@@ -66,16 +67,18 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     if (!unknown.has(member)) unknown.set(member, new Set());
     unknown.get(member)!.add(href);
   };
-  const failed = new Set<string>();
+  const failed = new Map<string, string>();
+  const stateBefore = new Map<string, MemberState | undefined>();
   for (const m of input.members) {
     try {
       const state = await store.getMemberState(collection, m.name);
+      stateBefore.set(m.name, state);
       const read = await readMember(ws, m.name, m.source, state?.token);
       reads.push(read);
       killPoint('read.listed');
       goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
     } catch (e) {
-      failed.add(m.name);
+      failed.set(m.name, messageOf(e));
       report.errors.push({ collection, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
     }
   }
@@ -106,7 +109,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       // for nothing more this run — no deletions, no token — and is reported.
       if (!isPimError(e) || e.kind === 'busy') throw e;
       reads.splice(reads.indexOf(read), 1);
-      failed.add(read.member);
+      failed.set(read.member, messageOf(e));
       report.errors.push({ collection, member: read.member, where: e.where ?? read.member, message: messageOf(e) });
       continue;
     }
@@ -131,6 +134,14 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     ws.memberState({
       collection, member: read.member, token: read.token, lastSync: now,
       errors: read.problems.length, ...(read.problems[0] ? { lastError: read.problems[0].message } : {}),
+    });
+  }
+  // A member that could not be read keeps its token and last good sync, and `status` shows why.
+  for (const [member, message] of failed) {
+    const before = stateBefore.get(member);
+    ws.memberState({
+      collection, member, errors: 1, lastError: message,
+      ...(before?.token !== undefined ? { token: before.token } : {}), ...(before?.lastSync ? { lastSync: before.lastSync } : {}),
     });
   }
   await ws.flush({ outboxDone: (await store.listOutbox(collection)).map((o) => o.id) });

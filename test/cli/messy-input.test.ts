@@ -89,6 +89,13 @@ test('a phone export replaced by garbage is that member\'s error, named; nothing
     assert.doesNotMatch(JSON.stringify(out), /allow-mass-delete/);
     assert.equal(treeDigest(s.path('vdir')), vdirBefore);
     assert.equal(read(s.path('google.csv')), csvBefore);
+    // status shows the member's error, and its last good sync is not moved forward
+    const phone = s.run(['status', '--json']).json().collections[0].members.find((m: { connector: string }) => m.connector === 'phone');
+    assert.equal(phone.errors, 1);
+    assert.match(phone.lastError, /phone\.vcf cannot be read/);
+    const google = s.run(['status', '--json']).json().collections[0].members.find((m: { connector: string }) => m.connector === 'google');
+    assert.notEqual(phone.lastSync, google.lastSync, 'the failed member keeps the time of its last good read');
+    assert.match(s.run(['status']).stdout, /phone .*1 errors \(.*cannot be read/);
     const check = s.run(['check']);
     assert.notEqual(check.code, 0);
     assert.match(check.stdout + check.stderr, /phone\.vcf/);
