@@ -249,3 +249,36 @@ collections:
     rmSync(s.dir, { recursive: true, force: true });
   }
 });
+
+test('columns of a Google CSV that vCard has no place for (Relation, Custom Field, IM, Phonetic names, * starred) survive a rewrite of the file', () => {
+  const s = new Scenario('csv-kept-columns');
+  try {
+    mkdirSync(s.path('vdir'));
+    const header = 'First Name,Last Name,Phonetic Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value,Relation 1 - Label,Relation 1 - Value,'
+      + 'Custom Field 1 - Label,Custom Field 1 - Value,IM 1 - Label,IM 1 - Service,IM 1 - Value';
+    const row = 'Anna,Berg,Bärg,* starred ::: * myContacts,Home,anna@example.org,Spouse,Karl Berg,Shoe size,38,Home,Skype,anna.berg';
+    s.write('google.csv', `${header}\r\n${row}\r\n`);
+    s.config(`
+connectors:
+  google: { type: google-csv, path: ./google.csv }
+  desk: { type: vdir, path: ./vdir }
+collections:
+  contacts: { kind: contacts, members: [google, desk] }
+`);
+    assert.equal(s.run(['sync']).code, 0);
+    // An edit on the vdir side makes pimhub rewrite the whole CSV file.
+    edit(onlyFile(s.path('vdir'), /Anna/), 'anna@example.org', 'anna@berg.example');
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json().collections[0].writes.length, 1);
+    const csv = read(s.path('google.csv'));
+    assert.match(csv, /anna@berg\.example/);
+    for (const cell of ['Relation 1 - Value', 'Karl Berg', 'Custom Field 1 - Label', 'Shoe size', 'IM 1 - Service', 'Skype', 'anna.berg', 'Bärg', '* starred']) {
+      assert.ok(csv.includes(cell), `${cell} is still in the rewritten file:\n${csv}`);
+    }
+    const again = s.run(['sync', '--json']);
+    assert.deepEqual(again.json().collections[0].changes, [], 'the rewritten file reads back as unchanged');
+  } finally {
+    s.cleanup();
+  }
+});

@@ -9,6 +9,7 @@ import {
   splitMulti, structured, text, unwrapAppleLabel,
 } from './card.js';
 import { decodeLabel, isCustomLabel, labelForTypes, type DecodedLabel, type LabelKind } from './google-labels.js';
+import { KEPT_CELL, isKeptCellOf, keepCell, keepUnmappedCells, withKeptCells } from './kept-cells.js';
 
 /**
  * Google Contacts CSV ("Export → Google CSV"), in and out. Reads the current header set
@@ -43,6 +44,26 @@ const LEGACY_ALIASES: Record<string, string> = {
 
 /** The system label every contact carries; written so that an import lands in "Contacts". */
 const MY_CONTACTS = '* myContacts';
+
+/** `* myContacts`, or `* My Contacts` as the older export wrote it. */
+function isMyContacts(label: string): boolean {
+  return label.replace(/\s/g, '').toLowerCase() === '*mycontacts';
+}
+
+/** Columns the codec reads into vCard properties; the cells of any other column are kept as they are. */
+const READ_COLUMNS = new Set([
+  'First Name', 'Middle Name', 'Last Name', 'Name Prefix', 'Name Suffix', 'Nickname', 'Organization Name',
+  'Organization Title', 'Organization Department', 'Birthday', 'Notes', 'Photo', 'Labels', 'Name',
+].map((c) => c.toLowerCase()));
+
+function isReadColumn(column: string): boolean {
+  if (READ_COLUMNS.has(column.toLowerCase())) return true;
+  const m = /^(.+) \d+ - (.+)$/.exec(column);
+  if (!m) return false;
+  const group = (Object.keys(GROUP_FIELDS) as GroupName[]).find((g) => g.toLowerCase() === m[1].toLowerCase());
+  // Events other than the anniversary are kept by decodeRow itself, row by row.
+  return !!group && (GROUP_FIELDS[group] as readonly string[]).some((f) => f.toLowerCase() === m[2].toLowerCase());
+}
 
 function normaliseHeader(header: string[]): string[] {
   const present = new Set(header.map((h) => h.toLowerCase()));
@@ -107,13 +128,19 @@ function decodeRow(cols: Columns, cells: string[]): Component {
     const d = isoDateValue(g(`Event ${k} - Value`));
     if (d && /^\*?\s*anniversary$/i.test(g(`Event ${k} - Label`)) && !findProp(card, 'anniversary')) {
       card.props.push(prop('anniversary', d.type, [d.value]));
+    } else {
+      for (const f of GROUP_FIELDS.Event) if (g(`Event ${k} - ${f}`)) keepCell(card, 'google-csv', `Event ${k} - ${f}`, g(`Event ${k} - ${f}`));
     }
   }
   if (g('Notes')) card.props.push(prop('note', 'text', [g('Notes')]));
   const photo = g('Photo');
   if (photo) card.props.push(prop('photo', 'uri', [photo]));
-  const cats = splitMulti(g('Labels')).filter((l) => !l.startsWith('*'));
+  const labels = splitMulti(g('Labels'));
+  const cats = labels.filter((l) => !l.startsWith('*'));
   if (cats.length) card.props.push(prop('categories', 'text', cats));
+  // System labels (`* starred`) are not groups; kept so that a rewrite still has them.
+  const system = labels.filter((l) => l.startsWith('*') && !isMyContacts(l));
+  if (system.length) keepCell(card, 'google-csv', 'Labels', system.join(' ::: '));
   const simple: Array<[GroupName, LabelKind, string, string]> = [
     ['E-mail', 'email', 'email', 'text'], ['Phone', 'tel', 'tel', 'text'],
   ];
@@ -142,6 +169,7 @@ function decodeRow(cols: Columns, cells: string[]): Component {
   }
   const fn = g('Name') || deriveFn(card);
   card.props.unshift(prop('fn', 'text', [fn]));
+  keepUnmappedCells(card, 'google-csv', cols, cells, isReadColumn);
   return card;
 }
 
@@ -159,6 +187,20 @@ function labelCell(kind: LabelKind, card: Component, p: Property): string {
   return (isPreferred(p) ? '* ' : '') + label;
 }
 
+/** The Event slot a card's anniversary is written to: the first one no kept event cell of the card uses. */
+function anniversarySlot(card: Component): number {
+  const kept = new Set(findProps(card, KEPT_CELL).filter((p) => isKeptCellOf(p, 'google-csv')).map((p) => String(p.params['x-column']).toLowerCase()));
+  let k = 1;
+  while (kept.has(`event ${k} - label`) || kept.has(`event ${k} - value`)) k++;
+  return k;
+}
+
+/** The system labels kept from the file (`* starred`), other than `* myContacts`. */
+function systemLabels(card: Component): string[] {
+  const kept = findProps(card, KEPT_CELL).find((p) => isKeptCellOf(p, 'google-csv') && String(p.params['x-column']).toLowerCase() === 'labels');
+  return kept ? splitMulti(text(kept.values[0])) : [];
+}
+
 function encodeRow(card: Component, widths: Record<GroupName, number>): string[] {
   const n = structured(findProp(card, 'n')).map((c) => part(c));
   const fn = text(findProp(card, 'fn')?.values[0]);
@@ -172,7 +214,7 @@ function encodeRow(card: Component, widths: Record<GroupName, number>): string[]
     findProps(card, 'nickname').flatMap((p) => p.values.map((v) => text(v))).join(' ::: '), '',
     org[0] ?? '', text(findProp(card, 'title')?.values[0]), org.slice(1).join(' '),
     bday ? text(bday.values[0]).slice(0, bday.type === 'date-time' ? 10 : undefined) : '',
-    text(findProp(card, 'note')?.values[0]), photo.startsWith('data:') ? '' : photo, [MY_CONTACTS, ...cats].join(' ::: '),
+    text(findProp(card, 'note')?.values[0]), photo.startsWith('data:') ? '' : photo, [MY_CONTACTS, ...systemLabels(card), ...cats].join(' ::: '),
   ];
   const labelled = (group: GroupName, kind: LabelKind, name: string) => {
     const ps = findProps(card, name);
@@ -196,10 +238,9 @@ function encodeRow(card: Component, widths: Record<GroupName, number>): string[]
     row.push(labelCell('adr', card, p), formatted, c(2), c(3), c(0), c(4), c(5), c(6), c(1));
   }
   labelled('Website', 'url', 'url');
-  if (widths.Event > 0) {
-    const a = findProp(card, 'anniversary');
-    row.push(a ? 'Anniversary' : '', a ? text(a.values[0]) : '');
-  }
+  const a = findProp(card, 'anniversary');
+  const slot = a ? anniversarySlot(card) : 0;
+  for (let k = 1; k <= widths.Event; k++) row.push(k === slot ? 'Anniversary' : '', k === slot && a ? text(a.values[0]) : '');
   return row;
 }
 
@@ -210,13 +251,14 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
     Phone: count('tel'),
     Address: count('adr'),
     Website: count('url'),
-    Event: items.some((i) => findProp(i.card, 'anniversary')) ? 1 : 0,
+    Event: Math.max(0, ...items.map((i) => (findProp(i.card, 'anniversary') ? anniversarySlot(i.card) : 0))),
   };
   const header = [...BASE_HEADER];
   for (const group of Object.keys(GROUP_FIELDS) as GroupName[]) {
     for (let k = 1; k <= widths[group]; k++) header.push(...GROUP_FIELDS[group].map((f) => `${group} ${k} - ${f}`));
   }
-  return writeCsv(header, items.map((i) => encodeRow(i.card, widths)));
+  const table = withKeptCells('google-csv', header, items.map((i) => encodeRow(i.card, widths)), items.map((i) => i.card));
+  return writeCsv(table.header, table.rows);
 }
 
 
@@ -224,7 +266,8 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
  * What a Google CSV keeps. Held: FN (when it is the name the file implies, see `deriveFn`),
  * the first N, ORG (name and one unit), TITLE, BDAY (date or text), ANNIVERSARY, NOTE and
  * PHOTO (a URL, not a data: URI); every NICKNAME, CATEGORIES, EMAIL, TEL, ADR and URL; and
- * the X-ABLABEL custom labels grouped with those. Nothing else (no X- properties, no UID).
+ * the X-ABLABEL custom labels grouped with those; and the cells kept from columns it does not
+ * map (`X-CSV-CELL;X-FORMAT=google-csv`, see kept-cells.ts). Nothing else (no other X- properties, no UID).
  */
 export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
   format: 'google-csv',
@@ -244,6 +287,7 @@ export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
         return p.values.every((v) => !text(v).includes(' ::: ') && !text(v).startsWith('*'));
       case 'email': case 'tel': case 'url': return true;
       case 'adr': return flatParts(p, 7);
+      case KEPT_CELL: return isKeptCellOf(p, 'google-csv');
       case 'x-ablabel': {
         const owned = owner.props.find((q) => q.group === p.group && ['email', 'tel', 'adr', 'url'].includes(q.name));
         return !!p.group && !!owned && isCustomLabel(owned.name as LabelKind, text(p.values[0]));

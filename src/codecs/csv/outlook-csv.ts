@@ -6,6 +6,7 @@ import type { DecodeOptions, DecodeResult } from '../types.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import { deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
+import { KEPT_CELL, isKeptCellOf, keepCell, keepUnmappedCells, withKeptCells } from './kept-cells.js';
 
 /**
  * Outlook CSV ("File → Open & Export → Import/Export → Export to a file → Comma Separated
@@ -35,6 +36,15 @@ export const OUTLOOK_HEADER = [
 const DEFAULTS: Record<string, string> = {
   Anniversary: '0/0/00', Birthday: '0/0/00', Gender: 'Unspecified', Priority: 'Normal', Private: 'False', Sensitivity: 'Normal',
 };
+
+/** Columns the codec reads into vCard properties (or writes from them); the cells of any other column are kept as they are. */
+const READ_COLUMNS = new Set([
+  'Title', 'First Name', 'Middle Name', 'Last Name', 'Suffix', 'Nickname', 'Company', 'Department', 'Job Title', 'Profession',
+  'Birthday', 'Anniversary', 'Notes', 'Categories', 'Web Page', 'Personal Web Page',
+  ...EMAIL_SLOTS.flatMap((s) => [`${s} Address`, `${s} Type`, `${s} Display Name`]),
+  ...PHONE_SLOTS.map((s) => s.column),
+  ...ADDRESS_SLOTS.flatMap((s) => ['Street', 'Street 2', 'Street 3', 'City', 'State', 'Postal Code', 'Country/Region', 'Address PO Box'].map((f) => `${s.prefix} ${f}`)),
+].map((c) => c.toLowerCase()));
 
 function isOutlookHeader(cols: Columns): boolean {
   const named = cols.has('First Name') || cols.has('Last Name');
@@ -85,6 +95,7 @@ function decodeRow(cols: Columns, cells: string[]): Component {
     const addr = g(`${slot} Address`);
     // Exchange entries (`E-mail Type` EX) carry an X.500 path, not an address.
     if (addr && (addr.includes('@') || g(`${slot} Type`).toUpperCase() !== 'EX')) card.props.push(prop('email', 'text', [addr]));
+    else if (addr) for (const f of ['Address', 'Type', 'Display Name']) if (g(`${slot} ${f}`)) keepCell(card, 'outlook-csv', `${slot} ${f}`, g(`${slot} ${f}`));
   }
   for (const s of PHONE_SLOTS) {
     if (g(s.column)) card.props.push(prop('tel', 'text', [g(s.column)], s.decodeTypes.length ? { type: [...s.decodeTypes] } : {}));
@@ -98,6 +109,7 @@ function decodeRow(cols: Columns, cells: string[]): Component {
   if (g('Web Page')) card.props.push(prop('url', 'uri', [g('Web Page')]));
   if (g('Personal Web Page')) card.props.push(prop('url', 'uri', [g('Personal Web Page')], { type: ['home'] }));
   card.props.unshift(prop('fn', 'text', [deriveFn(card)]));
+  keepUnmappedCells(card, 'outlook-csv', cols, cells, (c) => READ_COLUMNS.has(c.toLowerCase()), DEFAULTS);
   return card;
 }
 
@@ -127,8 +139,7 @@ function encodeRow(card: Component): string[] {
   set('Notes', text(findProp(card, 'note')?.values[0]));
   set('Categories', findProps(card, 'categories').flatMap((p) => p.values.map((v) => text(v))).join(';'));
   const alloc = allocate(card);
-  alloc.emails.forEach((p, i) => {
-    const slot = EMAIL_SLOTS[i];
+  alloc.emails.forEach(([slot, p]) => {
     const addr = text(p.values[0]);
     set(`${slot} Address`, addr);
     set(`${slot} Type`, 'SMTP');
@@ -153,7 +164,8 @@ function encodeRow(card: Component): string[] {
 
 /** Outlook CSV as Outlook writes it: UTF-8 with a BOM, every field quoted, CRLF. */
 export function encodeOutlookCsv(items: ContactItem[]): string {
-  return writeCsv(OUTLOOK_HEADER, items.map((i) => encodeRow(i.card)), { quoteAll: true, bom: true });
+  const table = withKeptCells('outlook-csv', OUTLOOK_HEADER, items.map((i) => encodeRow(i.card)), items.map((i) => i.card), DEFAULTS);
+  return writeCsv(table.header, table.rows, { quoteAll: true, bom: true });
 }
 
 
@@ -163,8 +175,9 @@ export function encodeOutlookCsv(items: ContactItem[]): string {
  * (full dates only: Outlook has no year-less date), NOTE, CATEGORIES (no `;` inside a
  * category), the first three EMAILs, every TEL and ADR that gets a column of its kind
  * (see outlook-slots.ts; an ADR with an extended address is written but comes back
- * changed), and the first URL. Not held: NICKNAME, PHOTO, IMPP, custom labels, X-
- * properties, UID, and TYPE/PREF parameters of emails and URLs.
+ * changed), the first URL, and the cells kept from columns it does not map
+ * (`X-CSV-CELL;X-FORMAT=outlook-csv`, see kept-cells.ts). Not held: NICKNAME, PHOTO, IMPP,
+ * custom labels, other X- properties, UID, and TYPE/PREF parameters of emails and URLs.
  */
 export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
   format: 'outlook-csv',
@@ -181,6 +194,7 @@ export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
       case 'categories': return p.values.every((v) => !text(v).includes(';'));
       case 'email': case 'tel': case 'url': return !allocate(owner).unplaced.has(p) && owner.props.includes(p);
       case 'adr': return !allocate(owner).unplaced.has(p) && owner.props.includes(p) && flatParts(p, 7) && part(structured(p)[1]) === '';
+      case KEPT_CELL: return isKeptCellOf(p, 'outlook-csv');
       default: return false;
     }
   },

@@ -1,5 +1,6 @@
 import { findProps, type Component, type Property } from '../../model/property.js';
 import { meaningfulTypes, sameSet } from './card.js';
+import { KEPT_CELL, isKeptCellOf } from './kept-cells.js';
 
 /**
  * Outlook's CSV has fixed columns: one per kind of phone (two for business and home
@@ -71,11 +72,13 @@ function addressPrefix(p: Property): AddressSlot['prefix'] {
 }
 
 export const EMAIL_SLOTS = ['E-mail', 'E-mail 2', 'E-mail 3'] as const;
+export type EmailSlot = (typeof EMAIL_SLOTS)[number];
 
 export interface Allocation {
   phones: Map<string, Property>;
   addresses: Map<AddressSlot['prefix'], Property>;
-  emails: Property[];
+  /** Each email with the slot it is written to (`E-mail`, `E-mail 2`, `E-mail 3`). */
+  emails: Array<[EmailSlot, Property]>;
   url?: Property;
   /** Properties of the allocated kinds that got no column. */
   unplaced: Set<Property>;
@@ -97,9 +100,13 @@ export function allocate(card: Component): Allocation {
     if (!addresses.has(prefix)) addresses.set(prefix, p);
     else unplaced.add(p);
   }
+  // An Exchange entry kept from the file (X-CSV-CELL, see kept-cells.ts) holds its slot.
+  const taken = new Set(findProps(card, KEPT_CELL).filter((p) => isKeptCellOf(p, 'outlook-csv'))
+    .map((p) => String(p.params['x-column']).replace(/ (Address|Type|Display Name)$/, '')));
+  const free = EMAIL_SLOTS.filter((s) => !taken.has(s));
   const allEmails = findProps(card, 'email');
-  const emails = allEmails.slice(0, EMAIL_SLOTS.length);
-  allEmails.slice(EMAIL_SLOTS.length).forEach((p) => unplaced.add(p));
+  const emails = allEmails.slice(0, free.length).map((p, i): [EmailSlot, Property] => [free[i]!, p]);
+  allEmails.slice(free.length).forEach((p) => unplaced.add(p));
   const urls = findProps(card, 'url');
   urls.slice(1).forEach((p) => unplaced.add(p));
   return { phones, addresses, emails, url: urls[0], unplaced };
