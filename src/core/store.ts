@@ -1,5 +1,5 @@
 import type { Item } from '../model/item.js';
-import type { CollectionKind } from './types.js';
+import type { CollectionKind, Etag, Href } from './types.js';
 
 /**
  * The canonical store. The sync engine, the endpoint and the CLI know it only through
@@ -54,9 +54,9 @@ export interface StoredItem {
 export interface LinkRecord {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   itemId: string;
-  etag: string;
+  etag: Etag;
   /** The item as this member holds it, last agreed with the store: the merge base. */
   base: Item;
   /** The canonical version the member agreed to; below the item's version means a write is due. */
@@ -195,7 +195,7 @@ export type NewLogEntry = Omit<LogEntry, 'id'>;
 export interface QuarantineRecord {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   where: string;
   message: string;
   raw?: string;
@@ -211,8 +211,8 @@ export interface OutboxEntry {
   itemId: string;
   op: OutboxOp;
   /** Target href (update/delete, or the href a create chose). */
-  href?: string;
-  etag?: string;
+  href?: Href;
+  etag?: Etag;
   version: number;
   createdAt: string;
 }
@@ -239,11 +239,11 @@ export interface ItemWrite {
 export interface StoreChange {
   items?: ItemWrite[];
   links?: LinkRecord[];
-  removeLinks?: Array<{ collection: string; member: string; href: string }>;
+  removeLinks?: Array<{ collection: string; member: string; href: Href }>;
   log?: NewLogEntry[];
   quarantine?: QuarantineRecord[];
   /** Clears quarantine records (the entry decoded fine, or is gone). */
-  unquarantine?: Array<{ collection: string; member: string; href: string }>;
+  unquarantine?: Array<{ collection: string; member: string; href: Href }>;
   outbox?: NewOutboxEntry[];
   outboxDone?: number[];
   memberStates?: MemberState[];
@@ -327,7 +327,7 @@ export interface Store {
   /** Earlier versions of an item, newest first. */
   history(itemId: string, limit?: number): Promise<ItemVersion[]>;
 
-  getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined>;
+  getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined>;
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
   linksForItem(itemId: string): Promise<LinkRecord[]>;
   /**

@@ -1,5 +1,6 @@
 import { PimError } from '../core/errors.js';
 import type { FieldDecision, FieldSource, LinkRecord, Store, StoredItem } from '../core/store.js';
+import type { Href } from '../core/types.js';
 import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import { FULL_CAPABILITIES } from '../model/capabilities.js';
@@ -13,7 +14,7 @@ import type { Identity } from './types.js';
 /** A member link that `pimhub merge` moved from a redundant item to the surviving one (undo moves it back). */
 export interface MovedLink {
   member: string;
-  href: string;
+  href: Href;
   from: string;
 }
 

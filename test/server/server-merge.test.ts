@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestServer, vcard } from './server-harness.js';
+import { asHref } from '../../src/core/types.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };
 const C = '/dav/home/alice/contacts/';
@@ -108,7 +109,7 @@ describe('endpoint writes are merged like a member\'s', () => {
   test('the endpoint records what it served as its member link (the base of the next write)', async () => {
     const s = await t.seed('contacts', vcard('lk-1', ['FN:Link Lang']));
     await t.req('GET', `${C}lk-1.vcf`);
-    const link = await t.store.getLink('contacts', 'endpoint', 'lk-1.vcf');
+    const link = await t.store.getLink('contacts', 'endpoint', asHref('lk-1.vcf'));
     assert.equal(link?.itemId, s.id);
     assert.equal(link?.agreedVersion, 1);
   });
