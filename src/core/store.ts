@@ -1,5 +1,5 @@
 import type { Item } from '../model/item.js';
-import type { CollectionKind, Etag, Href } from './types.js';
+import type { CollectionKind, Etag, Href, Uid } from './types.js';
 
 /**
  * The canonical store. The sync engine, the endpoint and the CLI know it only through
@@ -39,7 +39,7 @@ export interface StoredItem {
   /** Canonical id, internal to the store (stable across UID rewrites). */
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   /** Starts at 1; increments with every change of the canonical item. */
   version: number;
   /** Collection-wide change sequence of the last change (endpoint sync tokens, ctag). */
@@ -223,7 +223,7 @@ export type NewOutboxEntry = Omit<OutboxEntry, 'id'>;
 export interface ItemWrite {
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   item: Item;
   meta: ItemMeta;
   deleted?: boolean;
@@ -315,7 +315,7 @@ export interface Store {
   dismissPair(collection: string, a: string, b: string, time: string): Promise<void>;
 
   getItem(id: string): Promise<StoredItem | undefined>;
-  getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;
+  getItemByUid(collection: string, uid: Uid): Promise<StoredItem | undefined>;
   /** Live items, or all including tombstones. */
   listItems(collection: string, opts?: { includeDeleted?: boolean }): Promise<StoredItem[]>;
   countItems(collection: string): Promise<number>;

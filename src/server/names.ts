@@ -6,7 +6,7 @@
  * cannot be a path segment (NUL, lone surrogates: no href can carry them).
  */
 import type { CollectionRecord, LinkRecord, Store, StoredItem } from '../core/store.js';
-import { asHref, type Href } from '../core/types.js';
+import { asHref, asUid, type Href } from '../core/types.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';
 import { isServableName } from './paths.js';
 
@@ -65,7 +65,7 @@ export async function resolveName(store: Store, col: CollectionRecord, name: Hre
   const stem = name.slice(0, -ext.length);
   const unlinked = async (i: StoredItem | undefined) =>
     i && i.collection === col.name && !(await store.linksForItem(i.id)).some((l) => l.member === ENDPOINT_MEMBER && l.collection === col.name) ? i : undefined;
-  const byUid = await unlinked(await store.getItemByUid(col.name, stem));
+  const byUid = await unlinked(await store.getItemByUid(col.name, asUid(stem)));
   if (byUid) return byUid;
   const byId = await unlinked(await store.getItem(stem));
   return byId && (!uidNamed(col, byId.uid) || (await store.getItemByUid(col.name, byId.uid))?.id !== byId.id) ? byId : undefined;

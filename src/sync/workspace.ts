@@ -1,7 +1,7 @@
 import { isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
 import { killPoint } from '../core/kill-point.js';
-import type { Href } from '../core/types.js';
+import type { Href, Uid } from '../core/types.js';
 import type { Item } from '../model/item.js';
 import type { StoreView } from './decide/context.js';
 import { StoreRaceError } from './store-race.js';
@@ -23,7 +23,7 @@ interface StagedLink {
  */
 export class Workspace implements StoreView {
   private readonly items = new Map<string, StoredItem>();
-  private readonly byUid = new Map<string, string>();
+  private readonly byUid = new Map<Uid, string>();
   private readonly keyIndex = new Map<string, Set<string>>();
   private readonly links = new Map<string, StagedLink>();
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
@@ -58,7 +58,7 @@ export class Workspace implements StoreView {
     return this.items.get(id) ?? (await this.store.getItem(id));
   }
 
-  async getItemByUid(uid: string): Promise<StoredItem | undefined> {
+  async getItemByUid(uid: Uid): Promise<StoredItem | undefined> {
     const id = this.byUid.get(uid);
     if (id) return this.items.get(id);
     const s = await this.store.getItemByUid(this.collection, uid);

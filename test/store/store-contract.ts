@@ -4,7 +4,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { STORE_TABLES, type NewLogEntry, type RunRecord, type Store, type StoreChange } from '../../src/core/store.js';
 import { copyStore } from '../../src/store/copy-store.js';
 import { coll, contact, link, logEntry, write } from './store-fixtures.js';
-import { asEtag, asHref } from '../../src/core/types.js';
+import { asEtag, asHref, asUid } from '../../src/core/types.js';
 
 export { contact, write } from './store-fixtures.js';
 
@@ -57,8 +57,8 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2], `seqs ${seqs}`);
       assert.equal(await s.currentSeq('c'), seqs[2]);
       assert.equal(await s.currentSeq('other'), 0);
-      assert.equal((await s.getItemByUid('c', 'uid-i2'))?.id, 'i2');
-      assert.equal(await s.getItemByUid('c', 'nope'), undefined);
+      assert.equal((await s.getItemByUid('c', asUid('uid-i2')))?.id, 'i2');
+      assert.equal(await s.getItemByUid('c', asUid('nope')), undefined);
       assert.equal(await s.getItem('nope'), undefined);
       assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i1', 'i2', 'i3']);
       assert.equal(await s.countItems('c'), 3);
@@ -73,11 +73,11 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(after.version, 2);
       assert.ok(after.seq > before.seq);
       assert.deepEqual(after.item, contact('uid-i1', 'Ann Smith'));
-      await s.commit({ items: [write('i1', 'Ann B. Smith', 2, { uid: 'new-uid' })] });
+      await s.commit({ items: [write('i1', 'Ann B. Smith', 2, { uid: asUid('new-uid') })] });
       const renamed = (await s.getItem('i1'))!;
       assert.equal(renamed.version, 3);
       assert.equal(renamed.uid, 'new-uid');
-      assert.equal(await s.getItemByUid('c', 'uid-i1'), undefined);
+      assert.equal(await s.getItemByUid('c', asUid('uid-i1')), undefined);
     });
 
     it('a wrong expectVersion fails with precondition-failed and applies nothing of the commit', async (s) => {
@@ -124,7 +124,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i2']);
       assert.deepEqual((await s.listItems('c', { includeDeleted: true })).map((i) => i.id), ['i1', 'i2']);
       assert.equal(await s.countItems('c'), 1);
-      assert.equal((await s.getItemByUid('c', 'uid-i1'))?.deleted, true);
+      assert.equal((await s.getItemByUid('c', asUid('uid-i1')))?.deleted, true);
       // Undelete: a new live version of the same id.
       await s.commit({ items: [write('i1', 'Ann', 2)] });
       assert.equal((await s.getItem('i1'))!.deleted, false);
@@ -132,10 +132,10 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
     });
 
     it('getItemByUid prefers the live item when a UID repeats', async (s) => {
-      await s.commit({ items: [write('a', 'A', 0, { uid: 'same' }), write('b', 'B', 0, { uid: 'same' })] });
+      await s.commit({ items: [write('a', 'A', 0, { uid: asUid('same') }), write('b', 'B', 0, { uid: asUid('same') })] });
       assert.equal(await s.countItems('c'), 2);
-      await s.commit({ items: [write('b', 'B', 1, { uid: 'same', deleted: true })] });
-      assert.equal((await s.getItemByUid('c', 'same'))?.id, 'a');
+      await s.commit({ items: [write('b', 'B', 1, { uid: asUid('same'), deleted: true })] });
+      assert.equal((await s.getItemByUid('c', asUid('same')))?.id, 'a');
     });
 
     it('history: every version, newest first, with a limit', async (s) => {
@@ -296,10 +296,10 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(await s.getLogEntry(9999), undefined);
       assert.deepEqual((await s.listLog()).map((e) => e.id), [id4, logIds[1], logIds[0], id1]);
       assert.deepEqual((await s.listLog({ collection: 'd' })).map((e) => e.id), [logIds[1]]);
-      assert.deepEqual((await s.listLog({ uid: 'u1' })).map((e) => e.id), [id4, logIds[1], id1]);
+      assert.deepEqual((await s.listLog({ uid: asUid('u1') })).map((e) => e.id), [id4, logIds[1], id1]);
       assert.deepEqual((await s.listLog({ since: '2024-01-03T00:00:00.000Z' })).map((e) => e.id), [id4, logIds[1]]);
       assert.deepEqual((await s.listLog({ actions: ['created', 'merged'] })).map((e) => e.id), [logIds[0], id1]);
-      assert.deepEqual((await s.listLog({ uid: 'u1', collection: 'c', limit: 1 })).map((e) => e.id), [id4]);
+      assert.deepEqual((await s.listLog({ uid: asUid('u1'), collection: 'c', limit: 1 })).map((e) => e.id), [id4]);
       assert.deepEqual(await s.listLog({ actions: [] }), []);
       await s.appendLog(Array.from({ length: 120 }, (_, i) => logEntry(`x${i}`, 'created', '2024-02-01T00:00:00.000Z')));
       const page = await s.listLog();

@@ -9,6 +9,7 @@ import {
   splitMulti, structured, text, unwrapAppleLabel,
 } from './card.js';
 import { decodeLabel, isCustomLabel, labelForTypes, type DecodedLabel, type LabelKind } from './google-labels.js';
+import { NO_UID } from '../../core/types.js';
 
 /**
  * Google Contacts CSV ("Export → Google CSV"), in and out. Reads the current header set
@@ -231,7 +232,7 @@ export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
   // A group is a label (CATEGORIES) on its members' rows, never a row of its own.
   holdsCard: (c) => !isGroupCard(c),
   // A row keeps values and labels, not every parameter or group: compare what comes back.
-  project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
+  project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: NO_UID, card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
     const name = holdsNameParts(p, owner);
     if (name !== undefined) return name;

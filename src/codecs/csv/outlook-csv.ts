@@ -6,6 +6,7 @@ import type { DecodeOptions, DecodeResult } from '../types.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import { deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
+import { NO_UID } from '../../core/types.js';
 
 /**
  * Outlook CSV ("File → Open & Export → Import/Export → Export to a file → Comma Separated
@@ -171,7 +172,7 @@ export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
   // A group is a label (CATEGORIES) on its members' rows, never a row of its own.
   holdsCard: (c) => !isGroupCard(c),
   // A row keeps values and labels, not every parameter or group: compare what comes back.
-  project: (c) => decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
+  project: (c) => decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: NO_UID, card: c }])).items[0]?.card ?? c,
   holds(p, owner) {
     const name = holdsNameParts(p, owner);
     if (name !== undefined) return name;

@@ -10,15 +10,16 @@ import { decodeVCards } from './decode-file.js';
 import type { VCardVersion } from './design.js';
 import { encodeVCard } from './encode-card.js';
 import { VCARD_ANDROID_HOLDS, VCARD_HOLDS } from './holds.js';
+import { NO_UID } from '../../core/types.js';
 
 /** A 2.1 card keeps its properties but not every parameter (no quotes, no line breaks in them). */
 function projectThrough21(c: Component): Component {
-  return decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, '2.1')).items[0]?.card ?? c;
+  return decodeVCards(encodeVCard({ kind: 'contact', uid: NO_UID, card: c }, '2.1')).items[0]?.card ?? c;
 }
 
 /** Android's rows keep a relation's or event's value and label, not every parameter. */
 const projectThroughAndroid = (version: VCardVersion) => (c: Component): Component =>
-  decodeVCards(encodeVCard({ kind: 'contact', uid: '', card: c }, version, { android: true })).items[0]?.card ?? c;
+  decodeVCards(encodeVCard({ kind: 'contact', uid: NO_UID, card: c }, version, { android: true })).items[0]?.card ?? c;
 
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
   // 2.1 has no KIND and no MEMBER: a group card would be read back as a person.

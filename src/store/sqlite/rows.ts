@@ -11,7 +11,7 @@ import type {
   QuarantineRecord,
   StoredItem,
 } from '../../core/store.js';
-import type { CollectionKind, Etag, Href } from '../../core/types.js';
+import type { CollectionKind, Etag, Href, Uid } from '../../core/types.js';
 
 /**
  * Row shapes of the SQLite tables and their mapping to the Store's records. NULL columns
@@ -34,7 +34,7 @@ export interface CollectionRow {
 export interface ItemRow {
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   version: number;
   seq: number;
   deleted: number;

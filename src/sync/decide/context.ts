@@ -1,7 +1,7 @@
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import type { ConflictPolicy } from '../../merge/policy.js';
 import type { Item } from '../../model/item.js';
-import type { Href } from '../../core/types.js';
+import type { Href, Uid } from '../../core/types.js';
 import type { Identity } from '../types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Identity } from '../types.js';
  */
 export interface StoreView {
   getItem(id: string): Promise<StoredItem | undefined>;
-  getItemByUid(uid: string): Promise<StoredItem | undefined>;
+  getItemByUid(uid: Uid): Promise<StoredItem | undefined>;
   findByIdentity(keys: string[]): Promise<StoredItem[]>;
   linksOf(member: string): Promise<ReadonlyMap<Href, LinkRecord>>;
   /** The links one member has to an item (usually one; two while an entry moves). */
