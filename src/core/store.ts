@@ -1,5 +1,5 @@
 import type { Item } from '../model/item.js';
-import type { CollectionKind } from './types.js';
+import type { CollectionKind, Etag, Href, Uid } from './types.js';
 
 /**
  * The canonical store. The sync engine, the endpoint and the CLI know it only through
@@ -39,7 +39,7 @@ export interface StoredItem {
   /** Canonical id, internal to the store (stable across UID rewrites). */
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   /** Starts at 1; increments with every change of the canonical item. */
   version: number;
   /** Collection-wide change sequence of the last change (endpoint sync tokens, ctag). */
@@ -54,9 +54,9 @@ export interface StoredItem {
 export interface LinkRecord {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   itemId: string;
-  etag: string;
+  etag: Etag;
   /** The item as this member holds it, last agreed with the store: the merge base. */
   base: Item;
   /** The canonical version the member agreed to; below the item's version means a write is due. */
@@ -195,7 +195,7 @@ export type NewLogEntry = Omit<LogEntry, 'id'>;
 export interface QuarantineRecord {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   where: string;
   message: string;
   raw?: string;
@@ -211,8 +211,8 @@ export interface OutboxEntry {
   itemId: string;
   op: OutboxOp;
   /** Target href (update/delete, or the href a create chose). */
-  href?: string;
-  etag?: string;
+  href?: Href;
+  etag?: Etag;
   version: number;
   createdAt: string;
 }
@@ -223,7 +223,7 @@ export type NewOutboxEntry = Omit<OutboxEntry, 'id'>;
 export interface ItemWrite {
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   item: Item;
   meta: ItemMeta;
   deleted?: boolean;
@@ -239,11 +239,11 @@ export interface ItemWrite {
 export interface StoreChange {
   items?: ItemWrite[];
   links?: LinkRecord[];
-  removeLinks?: Array<{ collection: string; member: string; href: string }>;
+  removeLinks?: Array<{ collection: string; member: string; href: Href }>;
   log?: NewLogEntry[];
   quarantine?: QuarantineRecord[];
   /** Clears quarantine records (the entry decoded fine, or is gone). */
-  unquarantine?: Array<{ collection: string; member: string; href: string }>;
+  unquarantine?: Array<{ collection: string; member: string; href: Href }>;
   outbox?: NewOutboxEntry[];
   outboxDone?: number[];
   memberStates?: MemberState[];
@@ -315,7 +315,7 @@ export interface Store {
   dismissPair(collection: string, a: string, b: string, time: string): Promise<void>;
 
   getItem(id: string): Promise<StoredItem | undefined>;
-  getItemByUid(collection: string, uid: string): Promise<StoredItem | undefined>;
+  getItemByUid(collection: string, uid: Uid): Promise<StoredItem | undefined>;
   /** Live items, or all including tombstones. */
   listItems(collection: string, opts?: { includeDeleted?: boolean }): Promise<StoredItem[]>;
   countItems(collection: string): Promise<number>;
@@ -327,7 +327,7 @@ export interface Store {
   /** Earlier versions of an item, newest first. */
   history(itemId: string, limit?: number): Promise<ItemVersion[]>;
 
-  getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined>;
+  getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined>;
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
   linksForItem(itemId: string): Promise<LinkRecord[]>;
   /**

@@ -1,3 +1,4 @@
+import { asUid, type Uid } from '../core/types.js';
 import type { Component, Property } from './property.js';
 import { prop } from './property.js';
 
@@ -22,9 +23,9 @@ export function groupName(card: Component): string {
 }
 
 /** The UID a MEMBER value names (`urn:uuid:` dropped; other URIs as they are). */
-export function memberUid(value: string): string {
+export function memberUid(value: string): Uid {
   const v = value.trim();
-  return v.toLowerCase().startsWith(URN_UUID) ? v.slice(URN_UUID.length) : v;
+  return asUid(v.toLowerCase().startsWith(URN_UUID) ? v.slice(URN_UUID.length) : v);
 }
 
 export function memberValue(uid: string): string {
@@ -32,7 +33,7 @@ export function memberValue(uid: string): string {
 }
 
 /** The UIDs of a group card's members. */
-export function memberUids(card: Component): string[] {
+export function memberUids(card: Component): Uid[] {
   return card.props.filter((p) => p.name === 'member').flatMap((p) => p.values.filter((v): v is string => typeof v === 'string').map(memberUid));
 }
 
@@ -59,7 +60,7 @@ export function newGroupCard(uid: string, name: string, members: string[]): Comp
 }
 
 /** The card with `uid` added to or removed from its members (other properties untouched). */
-export function withMember(card: Component, uid: string, add: boolean): Component {
+export function withMember(card: Component, uid: Uid, add: boolean): Component {
   const has = memberUids(card).includes(uid);
   if (has === add) return card;
   if (add) return { ...card, props: [...card.props, prop('member', 'uri', [memberValue(uid)])] };

@@ -1,4 +1,5 @@
 import type { Component } from './property.js';
+import type { Uid } from '../core/types.js';
 
 /**
  * A canonical item. One contact is one vCard; one calendar item is everything that
@@ -12,7 +13,7 @@ import type { Component } from './property.js';
 export interface ContactItem {
   kind: 'contact';
   /** The vCard UID; '' when the source had none (the connector then supplies an identity). */
-  uid: string;
+  uid: Uid;
   card: Component;
 }
 
@@ -20,7 +21,7 @@ export type CalendarComponentType = 'vevent' | 'vtodo' | 'vjournal';
 
 export interface CalendarItem {
   kind: 'calendar';
-  uid: string;
+  uid: Uid;
   compType: CalendarComponentType;
   /** The master component; absent when a source holds only overrides of a series. */
   master?: Component;

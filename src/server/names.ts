@@ -6,11 +6,12 @@
  * cannot be a path segment (NUL, lone surrogates: no href can carry them).
  */
 import type { CollectionRecord, LinkRecord, Store, StoredItem } from '../core/store.js';
+import { asHref, asUid, type Href } from '../core/types.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';
 import { isServableName } from './paths.js';
 
 export interface Entry {
-  name: string;
+  name: Href;
   item: StoredItem;
 }
 
@@ -48,12 +49,12 @@ export function entriesOf(col: CollectionRecord, items: StoredItem[], links: Lin
 /** Whether an item that owns its UID is served as `UID.ext` (else as `ID.ext`). */
 const uidNamed = (col: CollectionRecord, uid: string): boolean => uid !== '' && isServableName(`${uid}${extensionOf(col)}`);
 
-function defaultName(col: CollectionRecord, item: StoredItem, ownsUid: boolean): string {
-  return ownsUid && uidNamed(col, item.uid) ? `${item.uid}${extensionOf(col)}` : `${item.id}${extensionOf(col)}`;
+function defaultName(col: CollectionRecord, item: StoredItem, ownsUid: boolean): Href {
+  return asHref(ownsUid && uidNamed(col, item.uid) ? `${item.uid}${extensionOf(col)}` : `${item.id}${extensionOf(col)}`);
 }
 
 /** The item a name answers to (live or tombstone), without listing the collection. */
-export async function resolveName(store: Store, col: CollectionRecord, name: string): Promise<StoredItem | undefined> {
+export async function resolveName(store: Store, col: CollectionRecord, name: Href): Promise<StoredItem | undefined> {
   const link = await store.getLink(col.name, ENDPOINT_MEMBER, name);
   if (link) {
     const item = await store.getItem(link.itemId);
@@ -64,14 +65,14 @@ export async function resolveName(store: Store, col: CollectionRecord, name: str
   const stem = name.slice(0, -ext.length);
   const unlinked = async (i: StoredItem | undefined) =>
     i && i.collection === col.name && !(await store.linksForItem(i.id)).some((l) => l.member === ENDPOINT_MEMBER && l.collection === col.name) ? i : undefined;
-  const byUid = await unlinked(await store.getItemByUid(col.name, stem));
+  const byUid = await unlinked(await store.getItemByUid(col.name, asUid(stem)));
   if (byUid) return byUid;
   const byId = await unlinked(await store.getItem(stem));
   return byId && (!uidNamed(col, byId.uid) || (await store.getItemByUid(col.name, byId.uid))?.id !== byId.id) ? byId : undefined;
 }
 
 /** The names of one item (all its endpoint links, or its default name). */
-export async function namesOf(store: Store, col: CollectionRecord, item: StoredItem): Promise<string[]> {
+export async function namesOf(store: Store, col: CollectionRecord, item: StoredItem): Promise<Href[]> {
   const ls = (await store.linksForItem(item.id)).filter((l) => l.member === ENDPOINT_MEMBER && l.collection === col.name);
   if (ls.length > 0) return ls.map((l) => l.href);
   const owner = await store.getItemByUid(col.name, item.uid);

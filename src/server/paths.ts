@@ -14,8 +14,11 @@
  * refused when they would climb (`.`, `..`) or hold NUL. A COLLECTION name may be anything
  * else a client chooses (Unicode, spaces, `@`, `%`) but a `/`, a backslash or a control
  * character, up to 255 characters; an object NAME anything at all (a UID may hold a line
- * break or a backslash: it only ever lives in the store, never in a file name).
+ * break or a backslash: it only ever lives in the store, never in a file name). The
+ * object NAME is the href of the `endpoint` member's links: it is branded here, where it
+ * is read from the request.
  */
+import { asHref, type Href } from '../core/types.js';
 import { DavError } from './dav-error.js';
 
 export const DAV_ROOT = '/dav/';
@@ -31,7 +34,7 @@ export type ParsedPath =
   | { type: 'principal'; user: string }
   | { type: 'home'; user: string }
   | { type: 'collection'; user: string; collection: string }
-  | { type: 'object'; user: string; collection: string; name: string }
+  | { type: 'object'; user: string; collection: string; name: Href }
   | { type: 'unknown' };
 
 export function parsePath(rawUrl: string): ParsedPath {
@@ -54,7 +57,7 @@ export function parsePath(rawUrl: string): ParsedPath {
   if (name === undefined) return { type: 'collection', user, collection };
   if (name === '') return { type: 'unknown' };
   // Collections do not nest: more segments are a name with a slash some clients left unescaped.
-  return { type: 'object', user, collection, name: [name, ...rest].join('/') };
+  return { type: 'object', user, collection, name: asHref([name, ...rest].join('/')) };
 }
 
 function decodeSegment(s: string): string {
@@ -92,7 +95,7 @@ export const objectHref = (user: string, collection: string, name: string) => `$
  * An href from a request body (multiget, sync-collection) → the object name inside the
  * given collection, or undefined when it points elsewhere. Accepts absolute URLs too.
  */
-export function nameInCollection(href: string, user: string, collection: string): string | undefined {
+export function nameInCollection(href: string, user: string, collection: string): Href | undefined {
   let path = href.trim();
   const m = /^https?:\/\/[^/]+(\/.*)$/i.exec(path);
   if (m) path = m[1]!;

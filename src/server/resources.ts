@@ -4,6 +4,7 @@
  * not revealed); an object that does not exist (or is a tombstone) is 404.
  */
 import type { CollectionRecord, StoredItem } from '../core/store.js';
+import type { Href } from '../core/types.js';
 import type { DavContext } from './context.js';
 import { DavError, forbidden, notFound } from './dav-error.js';
 import { resolveName } from './names.js';
@@ -15,7 +16,7 @@ export type Resource =
   | { type: 'principal'; href: string; user: string }
   | { type: 'home'; href: string; user: string }
   | { type: 'collection'; href: string; user: string; col: CollectionRecord; seq: number }
-  | { type: 'object'; href: string; user: string; col: CollectionRecord; name: string; item: StoredItem };
+  | { type: 'object'; href: string; user: string; col: CollectionRecord; name: Href; item: StoredItem };
 
 export type ResourceType = Resource['type'];
 
@@ -37,7 +38,7 @@ export async function collectionResource(ctx: DavContext, col: CollectionRecord)
   return { type: 'collection', href: collectionHref(ctx.user, col.name), user: ctx.user, col, seq: await ctx.store.currentSeq(col.name) };
 }
 
-export function objectResource(ctx: DavContext, col: CollectionRecord, name: string, item: StoredItem): Resource & { type: 'object' } {
+export function objectResource(ctx: DavContext, col: CollectionRecord, name: Href, item: StoredItem): Resource & { type: 'object' } {
   return { type: 'object', href: objectHref(ctx.user, col.name, name), user: ctx.user, col, name, item };
 }
 
@@ -75,7 +76,7 @@ export async function resolveResource(ctx: DavContext, p: ParsedPath): Promise<R
 }
 
 /** For writes: the collection an object path lives in, and the item its name answers to (maybe a tombstone). */
-export async function objectTarget(ctx: DavContext, p: ParsedPath): Promise<{ col: CollectionRecord; name: string; item?: StoredItem }> {
+export async function objectTarget(ctx: DavContext, p: ParsedPath): Promise<{ col: CollectionRecord; name: Href; item?: StoredItem }> {
   if (p.type !== 'object') throw new DavError(405, 'only objects inside a collection can be written', undefined, { Allow: 'OPTIONS, PROPFIND, REPORT' });
   ownUser(ctx, p.user);
   const col = await ownCollection(ctx, p.collection);

@@ -5,11 +5,12 @@
  * its next PUT, and the form it is served next).
  */
 import type { CollectionRecord, LinkRecord, StoredItem } from '../core/store.js';
+import type { Href } from '../core/types.js';
 import { clientMember, ENDPOINT_MEMBER, recordServed } from '../sync/endpoint-write.js';
 import type { DavContext } from './context.js';
 
 export class Served {
-  private readonly byCol = new Map<string, Array<{ href: string; item: StoredItem; raw?: string }>>();
+  private readonly byCol = new Map<string, Array<{ href: Href; item: StoredItem; raw?: string }>>();
   /** Per collection, per href: the client's own link, else another client's (shared `endpoint` link). */
   private readonly templates = new Map<string, Map<string, { link: LinkRecord; own: boolean }>>();
 
@@ -24,7 +25,7 @@ export class Served {
   }
 
   /** Loads the text held for one href (GET). */
-  async prepareOne(ctx: DavContext, col: CollectionRecord, name: string): Promise<void> {
+  async prepareOne(ctx: DavContext, col: CollectionRecord, name: Href): Promise<void> {
     const links = this.templates.get(col.name) ?? new Map<string, { link: LinkRecord; own: boolean }>();
     const own = clientMember(ctx.user, ctx.userAgent);
     for (const member of [ENDPOINT_MEMBER, own]) {
@@ -43,7 +44,7 @@ export class Served {
     return t && t.link.itemId === item.id && t.link.raw !== undefined ? { raw: t.link.raw, own: t.own } : undefined;
   }
 
-  add(col: CollectionRecord, name: string, item: StoredItem, raw?: string): void {
+  add(col: CollectionRecord, name: Href, item: StoredItem, raw?: string): void {
     this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item, ...(raw === undefined ? {} : { raw }) }]);
   }
 

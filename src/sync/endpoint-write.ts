@@ -5,6 +5,7 @@ import { itemFingerprint } from '../merge/fingerprint.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
+import { asEtag, type Etag, type Href } from '../core/types.js';
 import { unchangedSinceBase } from './decide/deletions.js';
 import { afterWrite, logged, type Decision } from './decide/decision.js';
 import { mergeEntry, newEntry, type LogDraft } from './decide/merge-entry.js';
@@ -34,8 +35,8 @@ export function clientMember(user: string, userAgent: string): string {
 }
 
 /** The strong ETag of a stored version: the item and its version (RFC 7232 §2.3). */
-export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): string {
-  return `"${item.id.replace(/-/g, '').slice(0, 12)}-${item.version}"`;
+export function endpointEtag(item: Pick<StoredItem, 'id' | 'version'>): Etag {
+  return asEtag(`"${item.id.replace(/-/g, '').slice(0, 12)}-${item.version}"`);
 }
 
 export interface EndpointDeps {
@@ -48,7 +49,7 @@ export interface EndpointDeps {
 export interface EndpointPutRequest {
   collection: string;
   /** The resource name within the collection (percent-decoded). */
-  href: string;
+  href: Href;
   incoming: Item;
   /** What the client's format holds: the rest is kept from the store, never read as deleted. */
   caps: FormatCapabilities;
@@ -176,7 +177,7 @@ function sameAsHeld(deps: EndpointDeps, incoming: Item, stored: Item, caps: Form
 export async function recordServed(
   store: Store,
   collection: string,
-  served: Array<{ href: string; item: StoredItem; raw?: string }>,
+  served: Array<{ href: Href; item: StoredItem; raw?: string }>,
   now: Date,
   client?: string,
 ): Promise<void> {
@@ -205,7 +206,7 @@ export type EndpointDeleteResult = { outcome: 'deleted' } | { outcome: 'restored
  */
 export async function endpointDelete(
   deps: EndpointDeps,
-  req: { collection: string; href: string; target: StoredItem; ifMatched: boolean; caps: FormatCapabilities; client?: string },
+  req: { collection: string; href: Href; target: StoredItem; ifMatched: boolean; caps: FormatCapabilities; client?: string },
 ): Promise<EndpointDeleteResult> {
   const { store } = deps;
   const now = deps.now().toISOString();

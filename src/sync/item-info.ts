@@ -1,3 +1,4 @@
+import type { Uid } from '../core/types.js';
 import type { CalendarItem, Item } from '../model/item.js';
 import type { Component } from '../model/property.js';
 
@@ -36,7 +37,7 @@ function parseStamp(s: string): number | undefined {
 }
 
 /** Sets the UID of an item that has none (canonical items always have one). */
-export function withUid<T extends Item>(item: T, uid: string): T {
+export function withUid<T extends Item>(item: T, uid: Uid): T {
   const setUid = (c: Component): Component => ({
     ...c,
     props: [{ name: 'uid', params: {}, type: 'text', values: [uid] }, ...c.props.filter((p) => p.name !== 'uid')],

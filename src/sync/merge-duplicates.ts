@@ -1,5 +1,6 @@
 import { PimError } from '../core/errors.js';
 import type { FieldDecision, FieldSource, LinkRecord, Store, StoredItem } from '../core/store.js';
+import { asUid, type Href } from '../core/types.js';
 import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import { FULL_CAPABILITIES } from '../model/capabilities.js';
@@ -13,7 +14,7 @@ import type { Identity } from './types.js';
 /** A member link that `pimhub merge` moved from a redundant item to the surviving one (undo moves it back). */
 export interface MovedLink {
   member: string;
-  href: string;
+  href: Href;
   from: string;
 }
 
@@ -64,7 +65,7 @@ export async function resolveRefs(store: Store, refs: string[], collection: stri
     let item = await store.getItem(ref);
     if (item && collection && item.collection !== collection) item = undefined;
     if (!item) {
-      const byUid = (await Promise.all(names.map((n) => store.getItemByUid(n, ref)))).filter((x): x is StoredItem => !!x);
+      const byUid = (await Promise.all(names.map((n) => store.getItemByUid(n, asUid(ref))))).filter((x): x is StoredItem => !!x);
       if (byUid.length > 1) throw new PimError('config', `UID ${ref} is in collections ${byUid.map((x) => x.collection).join(', ')}; name one with --collection`);
       item = byUid[0];
     }

@@ -1,5 +1,6 @@
 import { isFlushable, isWritable } from '../core/connector.js';
 import { isPimError, messageOf } from '../core/errors.js';
+import type { Href } from '../core/types.js';
 import { applyMember } from './apply/apply-member.js';
 import type { DecideContext } from './decide/context.js';
 import type { Decision } from './decide/decision.js';
@@ -37,7 +38,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   const now = input.now().toISOString();
   const ws = new Workspace(store, collection, input.dryRun, input.run, now);
   const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
-  const quarantined = new Map<string, Set<string>>();
+  const quarantined = new Map<string, Set<Href>>();
   for (const q of await store.listQuarantine(collection)) {
     let s = quarantined.get(q.member);
     if (!s) quarantined.set(q.member, (s = new Set()));
@@ -50,7 +51,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     if (o.op !== 'delete') interrupted.set(`${o.member}\n${o.itemId}`, o.version);
     report.recovered += 1;
   }
-  const goneHrefs = new Map<string, Set<string>>();
+  const goneHrefs = new Map<string, Set<Href>>();
   const decide: DecideContext = {
     view: ws, collection, policy: input.policy, identity: input.identity, deleteGuard: input.deleteGuard,
     allowMassDelete: input.allowMassDelete, now, quarantined, goneHrefs, interrupted,
@@ -62,8 +63,8 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   // read
   const reads: MemberRead[] = [];
   /** Per member: hrefs of entries that could not be read this run. */
-  const unknown = new Map<string, Set<string>>();
-  const isUnknown = (member: string, href: string) => {
+  const unknown = new Map<string, Set<Href>>();
+  const isUnknown = (member: string, href: Href) => {
     if (!unknown.has(member)) unknown.set(member, new Set());
     unknown.get(member)!.add(href);
   };
@@ -185,7 +186,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
 }
 
 /** An entry that cannot be read: kept aside with where it is and why, never read as absent. */
-function quarantineDecision(d: DecideContext, member: string, p: { href: string; where: string; message: string; raw?: string; uid?: string }): Decision {
+function quarantineDecision(d: DecideContext, member: string, p: { href: Href; where: string; message: string; raw?: string; uid?: string }): Decision {
   const out: Decision = {
     quarantine: [{ collection: d.collection, member, href: p.href, where: p.where, message: p.message, raw: p.raw, time: d.now }],
     errors: [{ collection: d.collection, member, where: p.where, message: p.message }],

@@ -1,6 +1,6 @@
 import type { Source } from '../core/connector.js';
 import type { Store } from '../core/store.js';
-import type { CollectionKind } from '../core/types.js';
+import type { CollectionKind, Uid } from '../core/types.js';
 import type { Keyer } from '../merge/elements.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import type { Item } from '../model/item.js';
@@ -48,7 +48,7 @@ export type PlannedOp = 'create' | 'update' | 'delete';
 export interface PlannedWrite {
   member: string;
   op: PlannedOp;
-  uid: string;
+  uid: Uid;
   itemId: string;
   href?: string;
   /** Readable name of the item (FN or SUMMARY). */
@@ -58,7 +58,7 @@ export interface PlannedWrite {
 /** A change to the canonical store made (or, in a dry run, that would be made) by this run. */
 export interface StoreChangeSummary {
   action: 'created' | 'updated' | 'merged' | 'conflict' | 'matched' | 'deleted' | 'restored';
-  uid: string;
+  uid: Uid;
   member: string;
   label: string;
   /** The fields the change decided (readable names, as the log has them). */

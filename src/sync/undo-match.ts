@@ -1,5 +1,6 @@
 import { PimError } from '../core/errors.js';
 import type { ItemWrite, LogEntry, NewLogEntry, RunRecord } from '../core/store.js';
+import { asHref } from '../core/types.js';
 import { newEntry } from './decide/merge-entry.js';
 import { itemLabel } from './item-info.js';
 import { withLock } from './run-lock.js';
@@ -20,7 +21,8 @@ const MATCHED = /^matched (.+) to an existing item$/;
  */
 export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<UndoResult> {
   const { store } = input;
-  const href = MATCHED.exec(entry.message ?? '')?.[1];
+  const matched = MATCHED.exec(entry.message ?? '')?.[1];
+  const href = matched === undefined ? undefined : asHref(matched);
   const found = entry.itemId ? await store.getItem(entry.itemId) : undefined;
   if (!found || href === undefined) throw new PimError('invalid-data', `log entry ${entry.id} names no matched entry and item; nothing to split`);
   const collection = found.collection;

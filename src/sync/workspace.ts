@@ -1,11 +1,19 @@
 import { isPimError } from '../core/errors.js';
 import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
 import { killPoint } from '../core/kill-point.js';
+import type { Href, Uid } from '../core/types.js';
 import type { Item } from '../model/item.js';
 import type { StoreView } from './decide/context.js';
 import { StoreRaceError } from './store-race.js';
 
-const linkKey = (member: string, href: string) => `${member}\n${href}`;
+const linkKey = (member: string, href: Href) => `${member}\n${href}`;
+
+/** A link put (or, with `link` null, removed) by this run and not yet forgotten. */
+interface StagedLink {
+  member: string;
+  href: Href;
+  link: LinkRecord | null;
+}
 
 /**
  * The store as this run sees it (the decide step's StoreView): what is committed plus what
@@ -15,18 +23,18 @@ const linkKey = (member: string, href: string) => `${member}\n${href}`;
  */
 export class Workspace implements StoreView {
   private readonly items = new Map<string, StoredItem>();
-  private readonly byUid = new Map<string, string>();
+  private readonly byUid = new Map<Uid, string>();
   private readonly keyIndex = new Map<string, Set<string>>();
-  private readonly links = new Map<string, LinkRecord | null>();
+  private readonly links = new Map<string, StagedLink>();
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
   private readonly linkKeysByItem = new Map<string, Set<string>>();
-  private readonly memberLinks = new Map<string, Map<string, LinkRecord>>();
+  private readonly memberLinks = new Map<string, Map<Href, LinkRecord>>();
   /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use). */
-  private readonly hrefsByItem = new Map<string, Map<string, Set<string>>>();
+  private readonly hrefsByItem = new Map<string, Map<string, Set<Href>>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
   /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
-  private pendingLinks = new Map<string, { member: string; href: string; link: LinkRecord | null }>();
+  private pendingLinks = new Map<string, StagedLink>();
 
   constructor(
     readonly store: Store,
@@ -40,8 +48,8 @@ export class Workspace implements StoreView {
 
   private static empty() {
     return { items: [], links: [], removeLinks: [], log: [], quarantine: [], unquarantine: [], memberStates: [], outbox: [] } as {
-      items: ItemWrite[]; links: LinkRecord[]; removeLinks: Array<{ collection: string; member: string; href: string }>;
-      log: NewLogEntry[]; quarantine: QuarantineRecord[]; unquarantine: Array<{ collection: string; member: string; href: string }>;
+      items: ItemWrite[]; links: LinkRecord[]; removeLinks: Array<{ collection: string; member: string; href: Href }>;
+      log: NewLogEntry[]; quarantine: QuarantineRecord[]; unquarantine: Array<{ collection: string; member: string; href: Href }>;
       memberStates: MemberState[]; outbox: NewOutboxEntry[];
     };
   }
@@ -50,7 +58,7 @@ export class Workspace implements StoreView {
     return this.items.get(id) ?? (await this.store.getItem(id));
   }
 
-  async getItemByUid(uid: string): Promise<StoredItem | undefined> {
+  async getItemByUid(uid: Uid): Promise<StoredItem | undefined> {
     const id = this.byUid.get(uid);
     if (id) return this.items.get(id);
     const s = await this.store.getItemByUid(this.collection, uid);
@@ -70,15 +78,14 @@ export class Workspace implements StoreView {
   }
 
   /** All links of a member, loaded once per run and kept current with staged changes. */
-  async linksOf(member: string): Promise<Map<string, LinkRecord>> {
+  async linksOf(member: string): Promise<Map<Href, LinkRecord>> {
     let m = this.memberLinks.get(member);
     if (!m) {
       m = new Map((await this.store.linksForMember(this.collection, member)).map((l) => [l.href, l] as const));
-      for (const [k, l] of this.links) {
-        const [mem, href] = k.split('\n') as [string, string];
-        if (mem !== member) continue;
-        if (l) m.set(href, l);
-        else m.delete(href);
+      for (const s of this.links.values()) {
+        if (s.member !== member) continue;
+        if (s.link) m.set(s.href, s.link);
+        else m.delete(s.href);
       }
       this.memberLinks.set(member, m);
     }
@@ -107,9 +114,10 @@ export class Workspace implements StoreView {
     return out;
   }
 
-  private stageLink(key: string, link: LinkRecord | null, previousItem?: string): void {
-    this.links.set(key, link);
-    for (const id of [link?.itemId, previousItem]) {
+  private stageLink(key: string, staged: StagedLink, previousItem?: string): void {
+    this.links.set(key, staged);
+    this.pendingLinks.set(key, staged);
+    for (const id of [staged.link?.itemId, previousItem]) {
       if (!id) continue;
       let keys = this.linkKeysByItem.get(id);
       if (!keys) this.linkKeysByItem.set(id, (keys = new Set()));
@@ -155,21 +163,18 @@ export class Workspace implements StoreView {
   }
 
   async putLink(link: LinkRecord): Promise<void> {
-    const key = linkKey(link.member, link.href);
-    this.stageLink(key, link);
+    this.stageLink(linkKey(link.member, link.href), { member: link.member, href: link.href, link });
     this.memberLinks.get(link.member)?.set(link.href, link);
     const index = this.hrefsByItem.get(link.member);
     if (index) addTo(index, link.itemId, link.href);
-    this.pendingLinks.set(key, { member: link.member, href: link.href, link });
     await this.maybeFlush();
   }
 
-  async removeLink(member: string, href: string): Promise<void> {
+  async removeLink(member: string, href: Href): Promise<void> {
     const key = linkKey(member, href);
-    const previous = this.links.get(key) ?? (await this.linksOf(member)).get(href);
-    this.stageLink(key, null, previous?.itemId);
+    const previous = this.links.get(key)?.link ?? (await this.linksOf(member)).get(href);
+    this.stageLink(key, { member, href, link: null }, previous?.itemId);
     this.memberLinks.get(member)?.delete(href);
-    this.pendingLinks.set(key, { member, href, link: null });
     await this.maybeFlush();
   }
 
@@ -181,7 +186,7 @@ export class Workspace implements StoreView {
     this.pending.quarantine.push(q);
   }
 
-  unquarantine(member: string, href: string): void {
+  unquarantine(member: string, href: Href): void {
     this.pending.unquarantine.push({ collection: this.collection, member, href });
   }
 
@@ -240,7 +245,7 @@ export class Workspace implements StoreView {
   }
 }
 
-function addTo(index: Map<string, Set<string>>, itemId: string, href: string): void {
+function addTo(index: Map<string, Set<Href>>, itemId: string, href: Href): void {
   let hrefs = index.get(itemId);
   if (!hrefs) index.set(itemId, (hrefs = new Set()));
   hrefs.add(href);

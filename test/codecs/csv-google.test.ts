@@ -6,6 +6,7 @@ import { deriveFn } from '../../src/codecs/csv/card.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../src/model/property.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { byFn, cellText, dateArb, emailArb, fixture, phoneArb, typesOf, values } from './csv-helpers.js';
+import { NO_UID } from '../../src/core/types.js';
 
 test('google.csv: names, emails, phones, labels, addresses, birthdays', () => {
   const r = decodeGoogleCsv(fixture('google.csv'));
@@ -167,7 +168,7 @@ const googleCard = fc
       if (x.custom) add(prop('x-ablabel', 'text', [x.custom], {}, p.group));
     }
     card.props.unshift(prop('fn', 'text', [deriveFn(card)]));
-    return { kind: 'contact', uid: '', card };
+    return { kind: 'contact', uid: NO_UID, card };
   });
 
 test('property: random contacts of held fields survive Google CSV unchanged', () => {

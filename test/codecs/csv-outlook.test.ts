@@ -7,6 +7,7 @@ import { ADDRESS_SLOTS, PHONE_SLOTS } from '../../src/codecs/csv/outlook-slots.j
 import { findProp, findProps, prop, type Component, type Property } from '../../src/model/property.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { byFn, cellText, dateArb, emailArb, fixture, phoneArb, typesOf, values } from './csv-helpers.js';
+import { NO_UID } from '../../src/core/types.js';
 
 test('outlook.csv (BOM, CRLF, all quoted): names, phones as written, dates, categories', () => {
   const bytes = fixture('outlook.csv');
@@ -98,7 +99,7 @@ test('fixed slots: numbers beyond a kind\'s columns are not written, and capabil
     'fn:"Jörg Müller"', 'n:["Müller","Jörg","","",""]', 'tel:"0171 1111111"', 'tel:"030 1"', 'tel:"030 2"',
     'email:"a@x.de"', 'email:"b@x.de"', 'email:"c@x.de"', 'adr:["","","A-Str. 1","Berlin","","10115",""]', 'url:"https://a.example/"',
   ]);
-  const back = decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card }])).items[0].card;
+  const back = decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: NO_UID, card }])).items[0].card;
   assert.deepEqual(values(back, 'tel'), ['0171 1111111', '030 1', '030 2']);
   assert.deepEqual(values(back, 'email'), ['a@x.de', 'b@x.de', 'c@x.de']);
   assert.equal(findProps(back, 'adr').length, 1);
@@ -111,7 +112,7 @@ test('a file that is not an Outlook CSV is one problem naming the expected forma
 });
 
 test('broken Outlook rows name their row', () => {
-  const good = encodeOutlookCsv([{ kind: 'contact', uid: '', card: { name: 'vcard', components: [], props: [prop('fn', 'text', ['A B']), prop('n', 'text', [['B', 'A', '', '', '']])] } }]);
+  const good = encodeOutlookCsv([{ kind: 'contact', uid: NO_UID, card: { name: 'vcard', components: [], props: [prop('fn', 'text', ['A B']), prop('n', 'text', [['B', 'A', '', '', '']])] } }]);
   const [header, row] = good.split('\r\n');
   const text = [header, row, '"Mr.","Bad","Row"', row, ''].join('\r\n');
   const r = decodeOutlookCsv(text);
@@ -154,7 +155,7 @@ const outlookCard = fc
     }
     if (r.url) add(prop('url', 'uri', [r.url]));
     card.props.unshift(prop('fn', 'text', [deriveFn(card)]));
-    return { kind: 'contact', uid: '', card };
+    return { kind: 'contact', uid: NO_UID, card };
   });
 
 test('property: random contacts of held fields survive Outlook CSV unchanged', () => {

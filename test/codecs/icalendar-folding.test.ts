@@ -6,6 +6,7 @@ import { foldLine as foldToLines } from '../../src/codecs/content-line/fold.js';
 const foldLine = (line: string): string => foldToLines(line).join('\r\n');
 import type { CalendarItem } from '../../src/model/item.js';
 import { fixture, physicalLines, propOf } from './icalendar-helpers.js';
+import { asUid } from '../../src/core/types.js';
 
 /** Every physical line ≤ 75 octets and valid UTF-8 on its own (no split sequence). */
 function assertFolded(text: string): void {
@@ -59,7 +60,7 @@ test('ical.js-independent: encoded fixtures keep every line within 75 octets and
 test('a property long in every way folds and reads back equal', () => {
   const summary = '☃ Ünïcödé, ; \\ ' + '🎉'.repeat(30) + ' ' + 'ß'.repeat(50);
   const item: CalendarItem = {
-    kind: 'calendar', uid: 'fold-1', compType: 'vevent', overrides: [], timezones: [],
+    kind: 'calendar', uid: asUid('fold-1'), compType: 'vevent', overrides: [], timezones: [],
     master: {
       name: 'vevent', components: [],
       props: [

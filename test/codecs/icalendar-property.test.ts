@@ -5,6 +5,7 @@ import { decodeICalendar, encodeCalendarItem, encodeICalendar } from '../../src/
 import type { CalendarItem } from '../../src/model/item.js';
 import type { Component, Property, RecurValue } from '../../src/model/property.js';
 import { byUid, fixture, physicalLines } from './icalendar-helpers.js';
+import { asUid } from '../../src/core/types.js';
 
 const BERLIN: Component = byUid(decodeICalendar(fixture('tasks.ics')).items, 'umzug-parent-0001@example.org').timezones[0];
 
@@ -107,7 +108,7 @@ const item: fc.Arbitrary<CalendarItem> = fc.record({
     props: [uid, timed('recurrence-id', g.zone, [o.rid]), { name: 'summary', params: {}, type: 'text', values: [o.summary] }],
   }));
   return {
-    kind: 'calendar', uid: g.uid, compType: g.compType, overrides,
+    kind: 'calendar', uid: asUid(g.uid), compType: g.compType, overrides,
     timezones: g.zone === 'berlin' ? [BERLIN] : [],
     master: { name: g.compType, props, components: g.compType === 'vjournal' ? [] : g.alarms },
   };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeICalendar } from '../../src/codecs/icalendar/index.js';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { joinSplitUtf8Folds } from '../../src/codecs/content-line/utf8-folds.js';
+import { asUid } from '../../src/core/types.js';
 
 /** Folds the UTF-8 bytes of `line` right after byte `at` (which is inside a multi-byte character). */
 function foldBytesAt(line: string, at: number): Buffer {
@@ -48,7 +49,7 @@ test('joinSplitUtf8Folds leaves folds between whole characters alone', () => {
 
 test('vCard 2.1: TYPE values that read as an ENCODING are written as TYPE=…', async () => {
   const { encodeVCard } = await import('../../src/codecs/vcard/index.js');
-  const item = { kind: 'contact' as const, uid: 'x', card: { name: 'vcard', components: [], props: [
+  const item = { kind: 'contact' as const, uid: asUid('x'), card: { name: 'vcard', components: [], props: [
     { name: 'x-custom', params: { type: ['a', 'b', 'base64'] }, type: 'unknown', values: ['v'] },
   ] } };
   const back = decodeVCards(encodeVCard(item, '2.1')).items[0]!.card.props;

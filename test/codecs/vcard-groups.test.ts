@@ -6,6 +6,7 @@ import { encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
 import { holdsItem } from '../../src/model/capabilities.js';
 import { categoriesOf, groupName, isGroupCard, memberUids, withCategory, withMember } from '../../src/model/group.js';
 import { decodeOk } from './vcard-helpers.js';
+import { asUid, NO_UID } from '../../src/core/types.js';
 
 /** A group card as macOS Contacts writes it to iCloud. */
 const APPLE_GROUP = [
@@ -39,7 +40,7 @@ test('a group is written as KIND/MEMBER into 4.0 and in Apple form into 3.0; bot
 
 test('a member added to an Apple card is written in Apple form; the unchanged lines stay byte for byte', () => {
   const [g] = decodeOk(APPLE_GROUP);
-  const more = { ...g!, card: withMember(g!.card, 'C4D5E6F7-0000-4111-8222-933344455566', true) };
+  const more = { ...g!, card: withMember(g!.card, asUid('C4D5E6F7-0000-4111-8222-933344455566'), true) };
   const text = encodeVCardLike(more, '3.0', APPLE_GROUP);
   assert.equal(text, APPLE_GROUP.replace('END:VCARD', 'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:C4D5E6F7-0000-4111-8222-933344455566\r\nEND:VCARD'));
 });
@@ -71,7 +72,7 @@ test("Google labels are CATEGORIES without Google's system labels; written back 
 });
 
 test('Outlook Categories round-trip as CATEGORIES', () => {
-  const [c] = decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card: { name: 'vcard', components: [], props: [
+  const [c] = decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: NO_UID, card: { name: 'vcard', components: [], props: [
     { name: 'fn', params: {}, type: 'text', values: ['Ingrid Solberg'] },
     { name: 'n', params: {}, type: 'text', values: [['Solberg', 'Ingrid', '', '', '']] },
     { name: 'categories', params: {}, type: 'text', values: ['Board', 'Volunteers'] },

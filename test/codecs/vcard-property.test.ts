@@ -7,6 +7,7 @@ import type { Property } from '../../src/model/property.js';
 import { prop } from '../../src/model/property.js';
 import { decodeVCards, encodeVCard } from '../../src/codecs/vcard/index.js';
 import { VERSIONS, assertWellFolded, heldBy } from './vcard-helpers.js';
+import { NO_UID, asUid } from '../../src/core/types.js';
 
 const specials = fc.constantFrom(';', ',', ':', '\\', '"', '=', ' ', 'é', 'ß', '東', '京', '🎉', '👩‍👩‍👧', 'n', '\\n', '^');
 /** Printable text including non-ASCII, CJK and emoji (no control characters). */
@@ -62,7 +63,7 @@ const contact: fc.Arbitrary<ContactItem> = fc
   )
   .map(([uid, n, fn, rest, groups]) => {
     const props = [...(uid ? [prop('uid', 'text', [uid])] : []), n, fn, ...rest, ...groups.flat()];
-    return { kind: 'contact', uid: uid ?? '', card: { name: 'vcard', props, components: [] } };
+    return { kind: 'contact', uid: uid === undefined ? NO_UID : asUid(uid), card: { name: 'vcard', props, components: [] } };
   });
 
 for (const version of VERSIONS) {
@@ -85,7 +86,7 @@ test('random photos decode to the same bytes in every version', () => {
     fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
       const b64 = Buffer.from(bytes).toString('base64');
       const item: ContactItem = {
-        kind: 'contact', uid: '', card: { name: 'vcard', props: [prop('photo', 'uri', [`data:image/jpeg;base64,${b64}`])], components: [] },
+        kind: 'contact', uid: NO_UID, card: { name: 'vcard', props: [prop('photo', 'uri', [`data:image/jpeg;base64,${b64}`])], components: [] },
       };
       for (const v of VERSIONS) {
         const value = String(decodeVCards(encodeVCard(item, v)).items[0]?.card.props[0]?.values[0]);

@@ -3,7 +3,7 @@ import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import { ICAL_RULES, VCARD_RULES, isVolatile } from '../../src/model/field-rules.js';
 import type { CalendarItem, ContactItem, Item } from '../../src/model/item.js';
 import { prop, type Component, type Property } from '../../src/model/property.js';
-import type { CollectionKind } from '../../src/core/types.js';
+import { asUid, type CollectionKind } from '../../src/core/types.js';
 
 /** Sample items for the contract suite: plain values every codec should carry as they are. */
 export function sampleItem(kind: CollectionKind, uid: string, text: string, extras: Property[] = []): Item {
@@ -21,7 +21,7 @@ export function sampleItem(kind: CollectionKind, uid: string, text: string, extr
         ],
         components: [],
       };
-      const item: ContactItem = { kind: 'contact', uid, card };
+      const item: ContactItem = { kind: 'contact', uid: asUid(uid), card };
       return item;
     }
     case 'calendar': {
@@ -37,7 +37,7 @@ export function sampleItem(kind: CollectionKind, uid: string, text: string, extr
         ],
         components: [],
       };
-      const item: CalendarItem = { kind: 'calendar', uid, compType: 'vevent', master, overrides: [], timezones: [] };
+      const item: CalendarItem = { kind: 'calendar', uid: asUid(uid), compType: 'vevent', master, overrides: [], timezones: [] };
       return item;
     }
   }

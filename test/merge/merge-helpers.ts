@@ -3,6 +3,7 @@ import type { ContactItem } from '../../src/model/item.js';
 import { prop, type Property } from '../../src/model/property.js';
 import { FULL_CAPABILITIES } from '../../src/model/capabilities.js';
 import type { ItemMergeInput } from '../../src/merge/merge-item.js';
+import { asUid } from '../../src/core/types.js';
 
 /** A small keyer for merge tests: emails lower-cased, phones reduced to digits. */
 export function testKeyOf(kind: KeyKind, p: Property): string {
@@ -16,7 +17,7 @@ export function testKeyOf(kind: KeyKind, p: Property): string {
 }
 
 export function card(uid: string, ...props: Property[]): ContactItem {
-  return { kind: 'contact', uid, card: { name: 'vcard', props: [prop('uid', 'text', [uid]), ...props], components: [] } };
+  return { kind: 'contact', uid: asUid(uid), card: { name: 'vcard', props: [prop('uid', 'text', [uid]), ...props], components: [] } };
 }
 
 export const fn = (s: string) => prop('fn', 'text', [s]);

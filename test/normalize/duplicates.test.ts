@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { findDuplicates, pairKey, type DuplicateInput } from '../../src/normalize/duplicates.js';
 import { plantedBook } from './planted-book.js';
+import { asUid } from '../../src/core/types.js';
 
 const opts = { defaultRegion: 'DE' };
 
@@ -61,7 +62,7 @@ test('two people called Maria García with their own email and phone are not dup
 test('events: the same start and a similar summary', () => {
   const ics = (uid: string, summary: string, start: string) => ({
     id: uid, uid, item: {
-      kind: 'calendar' as const, uid, compType: 'vevent' as const, overrides: [], timezones: [],
+      kind: 'calendar' as const, uid: asUid(uid), compType: 'vevent' as const, overrides: [], timezones: [],
       master: { name: 'vevent', components: [], props: [
         { name: 'uid', params: {}, type: 'text', values: [uid] },
         { name: 'summary', params: {}, type: 'text', values: [summary] },

@@ -12,6 +12,7 @@ import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { connectorSchemas } from '../../connectors/registry.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { CONFIG_YAML, ENV, PASSWORD, TestServer, vcard } from './server-harness.js';
+import { asHref } from '../../src/core/types.js';
 
 const XSS_NAME = '<script>alert(1)</script>';
 const XSS_ATTR = '"><img src=x onerror=alert(2)>';
@@ -87,7 +88,7 @@ describe('review page', () => {
         { run: 'r1', time: now, collection: 'contacts', uid: XSS_UID, itemId: xss.id, action: 'conflict', connector: 'b', message: XSS_NAME, fields: [fnConflict(XSS_NAME, XSS_NAME, XSS_ATTR)] },
         { run: 'r1', time: now, collection: 'bobs', uid: 'bobs-secret-friend', itemId: bobs.id, action: 'conflict', connector: 'b', fields: [fnConflict('Bobs Friend', 'Bobs Friend', 'Bobs Foe')] },
       ],
-      quarantine: [{ collection: 'contacts', member: 'phone', href: 'broken.vcf', where: 'phone.vcf line 7', message: `cannot parse ${XSS_ATTR}`, raw: `BEGIN:VCARD\nFN:${XSS_NAME}\n`, time: now }],
+      quarantine: [{ collection: 'contacts', member: 'phone', href: asHref('broken.vcf'), where: 'phone.vcf line 7', message: `cannot parse ${XSS_ATTR}`, raw: `BEGIN:VCARD\nFN:${XSS_NAME}\n`, time: now }],
     });
     conflictId = logIds[1]!;
     xssConflictId = logIds[2]!;

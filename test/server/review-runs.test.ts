@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { newRun } from '../../src/sync/runs.js';
 import { TestServer, vcard } from './server-harness.js';
+import {  } from '../../src/core/types.js';
 
 /** The Runs and Duplicates tabs: list, preview, CSRF-protected undo and merge, nothing of another user's. */
 let t: TestServer;
@@ -19,7 +20,7 @@ async function createdByRun(collection: string, uid: string, fn: string): Promis
   const id = randomUUID();
   await t.store.commit({
     runs: [run],
-    items: [{ id, collection, uid, item, meta: { fieldSources: {} }, expectVersion: 0, run: run.id, identityKeys: [] }],
+    items: [{ id, collection, uid: item.uid, item, meta: { fieldSources: {} }, expectVersion: 0, run: run.id, identityKeys: [] }],
     log: [{ run: run.id, time: run.start, collection, uid, itemId: id, action: 'created', connector: 'phone' }],
   });
   return { run: run.id, id };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestServer, vcard, vevent } from './server-harness.js';
+import { asUid } from '../../src/core/types.js';
 
 const H = '/dav/home/alice/';
 const C = `${H}contacts/`;
@@ -29,7 +30,7 @@ describe('endpoint: COPY and MOVE', () => {
     assert.equal((await t.req('GET', `${C}mv-1.vcf`)).status, 404);
     const got = await t.req('GET', `${H}work/moved%20one.vcf`);
     assert.equal(got.text, body);
-    assert.equal((await t.store.getItemByUid('contacts', 'mv-1'))?.deleted, true);
+    assert.equal((await t.store.getItemByUid('contacts', asUid('mv-1')))?.deleted, true);
     assert.deepEqual((await t.store.listLog({ collection: 'contacts', uid: 'mv-1' })).map((e) => e.action), ['deleted', 'created']);
     assert.deepEqual((await t.store.listLog({ collection: 'work', uid: 'mv-1' })).map((e) => e.action), ['created']);
     assert.equal((await t.store.deadProperties('work'))['moved one.vcf']?.['{urn:z}tag'], 'kept');
@@ -38,12 +39,12 @@ describe('endpoint: COPY and MOVE', () => {
 
   test('MOVE within one address book renames: the item keeps its identity, the old name is gone', async () => {
     await t.req('PUT', `${C}old.vcf`, { body: vcard('ren-1', ['FN:Renamed']), headers: CARD });
-    const id = (await t.store.getItemByUid('contacts', 'ren-1'))!.id;
+    const id = (await t.store.getItemByUid('contacts', asUid('ren-1')))!.id;
     assert.equal((await t.req('MOVE', `${C}old.vcf`, { headers: { destination: `${C}new.vcf` } })).status, 201);
     assert.equal((await t.req('GET', `${C}old.vcf`)).status, 404);
     assert.match((await t.req('GET', `${C}new.vcf`)).text, /FN:Renamed/);
-    assert.equal((await t.store.getItemByUid('contacts', 'ren-1'))?.id, id);
-    assert.equal((await t.store.getItemByUid('contacts', 'ren-1'))?.deleted, false);
+    assert.equal((await t.store.getItemByUid('contacts', asUid('ren-1')))?.id, id);
+    assert.equal((await t.store.getItemByUid('contacts', asUid('ren-1')))?.deleted, false);
   });
 
   test('COPY to another address book keeps the source; within one it is 409 no-uid-conflict', async () => {

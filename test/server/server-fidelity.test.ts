@@ -12,6 +12,7 @@ import { decodeICalendar } from '../../src/codecs/icalendar/index.js';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { ENDPOINT_MEMBER } from '../../src/sync/endpoint-write.js';
 import { textOf, TestServer } from './server-harness.js';
+import { asHref, asUid } from '../../src/core/types.js';
 
 const DIR = join(process.cwd(), 'fixtures', 'roundtrip');
 const corpus = readdirSync(DIR).filter((f) => /\.(vcf|ics)$/.test(f)).sort();
@@ -91,7 +92,7 @@ describe('endpoint: every client gets back exactly what it wrote', () => {
     const sent = readFileSync(join(DIR, 'apple-ios.vcf'), 'utf8');
     const href = hrefOf('apple-ios.vcf');
     // The store version the endpoint wrote, changed elsewhere: a new title, a new phone.
-    const stored = (await t.store.getItemByUid('contacts', '5A0F3A9C-1B2C-4D5E-8F90-A1B2C3D4E5F6'))!;
+    const stored = (await t.store.getItemByUid('contacts', asUid('5A0F3A9C-1B2C-4D5E-8F90-A1B2C3D4E5F6')))!;
     const changed = sent.replace('TITLE:Leiter', 'TITLE:Bereichsleiter').replace('END:VCARD', 'TEL;TYPE=WORK:+49 30 999\r\nEND:VCARD');
     await t.changeElsewhere(stored.id, changed);
     const get = await t.req('GET', href, { headers: UA });
@@ -108,7 +109,7 @@ describe('endpoint: every client gets back exactly what it wrote', () => {
 
   test('the text a client sent is what the endpoint link keeps, and a stale one never costs content', async () => {
     const sent = readFileSync(join(DIR, 'outlook.ics'), 'utf8');
-    const link = await t.store.getLink('personal', ENDPOINT_MEMBER, 'outlook.ics');
+    const link = await t.store.getLink('personal', ENDPOINT_MEMBER, asHref('outlook.ics'));
     assert.equal(link?.raw, sent);
     const stored = (await t.store.getItemByUid('personal', decodeICalendar(sent).items[0]!.uid))!;
     await t.changeElsewhere(stored.id, sent.replace('LOCATION:Room 4.01', 'LOCATION:Room 5.02').replace('PRIORITY:5\r\n', ''));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestServer, vcard } from './server-harness.js';
+import { asHref, asUid } from '../../src/core/types.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };
 const C = '/dav/home/alice/contacts/';
@@ -27,7 +28,7 @@ describe('endpoint writes are merged like a member\'s', () => {
     assert.match(after.text, /NOTE:new note/);
     assert.match(after.text, /2222222/);
     assert.ok(!after.text.includes('1111111'));
-    const [entry] = await t.store.listLog({ uid: 'tb-1', limit: 1 });
+    const [entry] = await t.store.listLog({ uid: asUid('tb-1'), limit: 1 });
     assert.equal(entry!.action, 'merged');
     assert.equal(entry!.connector, 'endpoint');
   });
@@ -56,7 +57,7 @@ describe('endpoint writes are merged like a member\'s', () => {
     await t.changeElsewhere(s.id, vcard('cf-1', ['FN:Carla Frei', 'NOTE:from the phone', 'REV:20240102T000000Z']));
     const mine = read.text.replace('NOTE:base', 'NOTE:from the endpoint').replace(/REV:[^\r\n]*/, 'REV:20240103T000000Z');
     assert.equal((await t.req('PUT', `${C}cf-1.vcf`, { body: mine, headers: CARD })).status, 204);
-    const [entry] = await t.store.listLog({ uid: 'cf-1', limit: 1 });
+    const [entry] = await t.store.listLog({ uid: asUid('cf-1'), limit: 1 });
     assert.equal(entry!.action, 'conflict');
     const note = entry!.fields!.find((f) => f.field.startsWith('note'))!;
     assert.equal(note.conflict, true);
@@ -91,9 +92,9 @@ describe('endpoint writes are merged like a member\'s', () => {
     const put = await t.req('PUT', `${C}im-1.vcf`, { body: read.text.replace('NOTE:one', 'NOTE:two'), headers: { ...CARD, 'if-match': read.headers.get('etag')! } });
     assert.equal(put.status, 204);
     assert.ok(put.headers.get('etag'));
-    const stored = await t.store.getItemByUid('contacts', 'im-1');
+    const stored = await t.store.getItemByUid('contacts', asUid('im-1'));
     assert.equal(stored!.version, 2);
-    const [entry] = await t.store.listLog({ uid: 'im-1', limit: 1 });
+    const [entry] = await t.store.listLog({ uid: asUid('im-1'), limit: 1 });
     assert.deepEqual([entry!.action, entry!.connector], ['updated', 'endpoint']);
   });
 
@@ -108,7 +109,7 @@ describe('endpoint writes are merged like a member\'s', () => {
   test('the endpoint records what it served as its member link (the base of the next write)', async () => {
     const s = await t.seed('contacts', vcard('lk-1', ['FN:Link Lang']));
     await t.req('GET', `${C}lk-1.vcf`);
-    const link = await t.store.getLink('contacts', 'endpoint', 'lk-1.vcf');
+    const link = await t.store.getLink('contacts', 'endpoint', asHref('lk-1.vcf'));
     assert.equal(link?.itemId, s.id);
     assert.equal(link?.agreedVersion, 1);
   });
@@ -132,7 +133,7 @@ describe('endpoint writes are merged like a member\'s', () => {
     assert.equal(put.status, 201);
     assert.equal((await t.req('DELETE', `${C}back.vcf`)).status, 204);
     assert.equal((await t.req('PUT', `${C}back.vcf`, { body: vcard('back', ['FN:Back Again']), headers: { ...CARD, 'if-none-match': '*' } })).status, 201);
-    const stored = await t.store.getItemByUid('contacts', 'back');
+    const stored = await t.store.getItemByUid('contacts', asUid('back'));
     assert.equal(stored!.deleted, false);
     assert.equal((await t.store.listItems('contacts', { includeDeleted: true })).filter((i) => i.uid === 'back').length, 1);
   });

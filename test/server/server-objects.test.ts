@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseXml } from '../../src/xml/dav-xml.js';
 import { hrefsOf, TestServer, vcard, vevent } from './server-harness.js';
+import { asUid } from '../../src/core/types.js';
 
 const CARD = { 'content-type': 'text/vcard; charset=utf-8' };
 const ICS = { 'content-type': 'text/calendar; charset=utf-8' };
@@ -67,7 +68,7 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     const get = await t.req('GET', `${C}keep.vcf`);
     assert.match(get.text, /UID:keep-uid/);
     assert.match(get.text, /FN:Keep Me/);
-    assert.equal(await t.store.getItemByUid('contacts', 'intruder-uid'), undefined);
+    assert.equal(await t.store.getItemByUid('contacts', asUid('intruder-uid')), undefined);
     const ev = '/dav/home/alice/personal/keep.ics';
     assert.equal((await t.req('PUT', ev, { body: vevent('ev-keep', ['SUMMARY:Keep', 'DTSTART:20240105T120000Z']), headers: ICS })).status, 201);
     const evOther = await t.req('PUT', ev, { body: vevent('ev-other', ['SUMMARY:Other', 'DTSTART:20240105T120000Z']), headers: ICS });
@@ -124,7 +125,7 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     for (const uid of ['back\\slash', 'bell\u0007uid', 'line\nbreak']) {
       const seeded = await t.seed('contacts', vcard('placeholder-uid', [`FN:Odd ${uid.length}`]));
       // The UID as another member delivered it (a codec need not refuse these characters).
-      await t.store.commit({ items: [{ id: seeded.id, collection: 'contacts', uid, item: { ...seeded.item, uid }, meta: seeded.meta, expectVersion: seeded.version, identityKeys: [] }] });
+      await t.store.commit({ items: [{ id: seeded.id, collection: 'contacts', uid: asUid(uid), item: { ...seeded.item, uid: asUid(uid) }, meta: seeded.meta, expectVersion: seeded.version, identityKeys: [] }] });
       const list = await t.req('PROPFIND', C, { headers: { depth: '1' } });
       const href = `${C}${encodeURIComponent(`${uid}.vcf`)}`;
       assert.ok(hrefsOf(list.text).includes(href), `${JSON.stringify(uid)}: ${hrefsOf(list.text).join(' ')}`);
@@ -140,9 +141,9 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.equal((await t.req('DELETE', `${C}gone.vcf`, { headers: { 'if-match': put.headers.get('etag')! } })).status, 204);
     assert.equal((await t.req('GET', `${C}gone.vcf`)).status, 404);
     assert.equal((await t.req('DELETE', `${C}gone.vcf`)).status, 404);
-    const stored = await t.store.getItemByUid('contacts', 'gone');
+    const stored = await t.store.getItemByUid('contacts', asUid('gone'));
     assert.equal(stored?.deleted, true);
-    const log = await t.store.listLog({ uid: 'gone' });
+    const log = await t.store.listLog({ uid: asUid('gone') });
     assert.deepEqual(log.map((e) => [e.action, e.connector]), [['deleted', 'endpoint'], ['created', 'endpoint']]);
   });
 

@@ -12,6 +12,7 @@ import { migrate, migrations, type Migration } from '../../src/store/sqlite/migr
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
 import { write } from './store-fixtures.js';
+import { asEtag, asHref } from '../../src/core/types.js';
 
 function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'pimhub-store-'));
@@ -122,7 +123,7 @@ test('sqlite: 10,000 item writes in one commit, and pendingForMember over them (
   await store.commit({ items: writes });
   assert.equal(await store.countItems('c'), 10_000);
   assert.equal((await store.pendingForMember('c', 'm1')).length, 10_000);
-  await store.commit({ links: writes.map((w, i) => ({ collection: 'c', member: 'm1', href: `${i}.vcf`, itemId: w.id, etag: '"1"', base: w.item, agreedVersion: 1, updatedAt: '2024-01-01T00:00:00.000Z' })) });
+  await store.commit({ links: writes.map((w, i) => ({ collection: 'c', member: 'm1', href: asHref(`${i}.vcf`), itemId: w.id, etag: asEtag('"1"'), base: w.item, agreedVersion: 1, updatedAt: '2024-01-01T00:00:00.000Z' })) });
   // Timings belong in `npm run bench`, not in tests; this checks the result at size.
   assert.deepEqual(await store.pendingForMember('c', 'm1'), []);
   await store.close();

@@ -4,6 +4,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { STORE_TABLES, type NewLogEntry, type RunRecord, type Store, type StoreChange } from '../../src/core/store.js';
 import { copyStore } from '../../src/store/copy-store.js';
 import { coll, contact, link, logEntry, write } from './store-fixtures.js';
+import { asEtag, asHref, asUid } from '../../src/core/types.js';
 
 export { contact, write } from './store-fixtures.js';
 
@@ -56,8 +57,8 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2], `seqs ${seqs}`);
       assert.equal(await s.currentSeq('c'), seqs[2]);
       assert.equal(await s.currentSeq('other'), 0);
-      assert.equal((await s.getItemByUid('c', 'uid-i2'))?.id, 'i2');
-      assert.equal(await s.getItemByUid('c', 'nope'), undefined);
+      assert.equal((await s.getItemByUid('c', asUid('uid-i2')))?.id, 'i2');
+      assert.equal(await s.getItemByUid('c', asUid('nope')), undefined);
       assert.equal(await s.getItem('nope'), undefined);
       assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i1', 'i2', 'i3']);
       assert.equal(await s.countItems('c'), 3);
@@ -72,11 +73,11 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(after.version, 2);
       assert.ok(after.seq > before.seq);
       assert.deepEqual(after.item, contact('uid-i1', 'Ann Smith'));
-      await s.commit({ items: [write('i1', 'Ann B. Smith', 2, { uid: 'new-uid' })] });
+      await s.commit({ items: [write('i1', 'Ann B. Smith', 2, { uid: asUid('new-uid') })] });
       const renamed = (await s.getItem('i1'))!;
       assert.equal(renamed.version, 3);
       assert.equal(renamed.uid, 'new-uid');
-      assert.equal(await s.getItemByUid('c', 'uid-i1'), undefined);
+      assert.equal(await s.getItemByUid('c', asUid('uid-i1')), undefined);
     });
 
     it('a wrong expectVersion fails with precondition-failed and applies nothing of the commit', async (s) => {
@@ -86,7 +87,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         items: [write('new', 'New'), write('i1', 'Stale', 0)],
         links: [link('i1', 'a.vcf', 1)],
         log: [logEntry('uid-i1', 'updated', '2024-01-03T00:00:00.000Z')],
-        quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'broken', time: '2024-01-03T00:00:00.000Z' }],
+        quarantine: [{ collection: 'c', member: 'm1', href: asHref('bad.vcf'), where: 'bad.vcf', message: 'broken', time: '2024-01-03T00:00:00.000Z' }],
         outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', version: 2, createdAt: '2024-01-03T00:00:00.000Z' }],
         memberStates: [{ collection: 'c', member: 'm1', errors: 0, token: 't' }],
       };
@@ -123,7 +124,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual((await s.listItems('c')).map((i) => i.id), ['i2']);
       assert.deepEqual((await s.listItems('c', { includeDeleted: true })).map((i) => i.id), ['i1', 'i2']);
       assert.equal(await s.countItems('c'), 1);
-      assert.equal((await s.getItemByUid('c', 'uid-i1'))?.deleted, true);
+      assert.equal((await s.getItemByUid('c', asUid('uid-i1')))?.deleted, true);
       // Undelete: a new live version of the same id.
       await s.commit({ items: [write('i1', 'Ann', 2)] });
       assert.equal((await s.getItem('i1'))!.deleted, false);
@@ -131,10 +132,10 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
     });
 
     it('getItemByUid prefers the live item when a UID repeats', async (s) => {
-      await s.commit({ items: [write('a', 'A', 0, { uid: 'same' }), write('b', 'B', 0, { uid: 'same' })] });
+      await s.commit({ items: [write('a', 'A', 0, { uid: asUid('same') }), write('b', 'B', 0, { uid: asUid('same') })] });
       assert.equal(await s.countItems('c'), 2);
-      await s.commit({ items: [write('b', 'B', 1, { uid: 'same', deleted: true })] });
-      assert.equal((await s.getItemByUid('c', 'same'))?.id, 'a');
+      await s.commit({ items: [write('b', 'B', 1, { uid: asUid('same'), deleted: true })] });
+      assert.equal((await s.getItemByUid('c', asUid('same')))?.id, 'a');
     });
 
     it('history: every version, newest first, with a limit', async (s) => {
@@ -174,16 +175,16 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       await s.commit({ items: [write('i1', 'Ann'), write('i2', 'Bob')] });
       const l1 = link('i1', 'ann.vcf', 1);
       await s.commit({ links: [l1, link('i2', 'bob.vcf', 1), link('i1', 'x/ann.vcf', 1, 'm2')] });
-      assert.deepEqual(await s.getLink('c', 'm1', 'ann.vcf'), l1);
-      assert.equal(await s.getLink('c', 'm1', 'nope.vcf'), undefined);
-      assert.equal(await s.getLink('c', 'm3', 'ann.vcf'), undefined);
+      assert.deepEqual(await s.getLink('c', 'm1', asHref('ann.vcf')), l1);
+      assert.equal(await s.getLink('c', 'm1', asHref('nope.vcf')), undefined);
+      assert.equal(await s.getLink('c', 'm3', asHref('ann.vcf')), undefined);
       assert.deepEqual((await s.linksForMember('c', 'm1')).map((l) => l.href), ['ann.vcf', 'bob.vcf']);
       assert.deepEqual((await s.linksForItem('i1')).map((l) => `${l.member}:${l.href}`), ['m1:ann.vcf', 'm2:x/ann.vcf']);
-      const moved = { ...l1, etag: '"new"', agreedVersion: 2, base: contact('uid-i1', 'Ann 2') };
+      const moved = { ...l1, etag: asEtag('"new"'), agreedVersion: 2, base: contact('uid-i1', 'Ann 2') };
       await s.commit({ links: [moved] });
-      assert.deepEqual(await s.getLink('c', 'm1', 'ann.vcf'), moved);
-      await s.commit({ removeLinks: [{ collection: 'c', member: 'm1', href: 'ann.vcf' }] });
-      assert.equal(await s.getLink('c', 'm1', 'ann.vcf'), undefined);
+      assert.deepEqual(await s.getLink('c', 'm1', asHref('ann.vcf')), moved);
+      await s.commit({ removeLinks: [{ collection: 'c', member: 'm1', href: asHref('ann.vcf') }] });
+      assert.equal(await s.getLink('c', 'm1', asHref('ann.vcf')), undefined);
       assert.deepEqual((await s.linksForItem('i1')).map((l) => l.member), ['m2']);
     });
 
@@ -192,13 +193,13 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       const raw = 'BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.URL;VALUE=URI:http://a.example/ä\r\n X\r\nEND:VCARD\r\n';
       const l1 = { ...link('i1', 'ann.vcf', 1), raw };
       await s.commit({ links: [l1] });
-      assert.equal((await s.getLink('c', 'm1', 'ann.vcf'))?.raw, raw);
+      assert.equal((await s.getLink('c', 'm1', asHref('ann.vcf')))?.raw, raw);
       assert.equal((await s.linksForMember('c', 'm1'))[0]?.raw, raw);
       assert.equal((await s.linksForItem('i1'))[0]?.raw, raw);
       await s.commit({ items: [write('i1', 'Ann 2', 1)] });
       assert.equal((await s.pendingForMember('c', 'm1'))[0]?.link?.raw, raw);
       await s.commit({ links: [link('i1', 'ann.vcf', 2)] });
-      assert.equal((await s.getLink('c', 'm1', 'ann.vcf'))?.raw, undefined);
+      assert.equal((await s.getLink('c', 'm1', asHref('ann.vcf')))?.raw, undefined);
     });
 
     it('dead properties: set per href, replaced, removed when empty, gone with the collection', async (s) => {
@@ -248,7 +249,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(byId.get('gone')!.item.deleted, true);
       assert.deepEqual(byId.get('gone')!.link, link('gone', 'd.vcf', 1));
       // Catching up clears it.
-      await s.commit({ links: [link('behind', 'b.vcf', 2), link('nolink', 'a.vcf', 1)], removeLinks: [{ collection: 'c', member: 'm1', href: 'd.vcf' }] });
+      await s.commit({ links: [link('behind', 'b.vcf', 2), link('nolink', 'a.vcf', 1)], removeLinks: [{ collection: 'c', member: 'm1', href: asHref('d.vcf') }] });
       assert.deepEqual(await s.pendingForMember('c', 'm1'), []);
       assert.deepEqual(await s.pendingIdsForMember('c', 'm1'), []);
       assert.deepEqual(await s.pendingForMember('empty', 'm1'), []);
@@ -295,10 +296,10 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal(await s.getLogEntry(9999), undefined);
       assert.deepEqual((await s.listLog()).map((e) => e.id), [id4, logIds[1], logIds[0], id1]);
       assert.deepEqual((await s.listLog({ collection: 'd' })).map((e) => e.id), [logIds[1]]);
-      assert.deepEqual((await s.listLog({ uid: 'u1' })).map((e) => e.id), [id4, logIds[1], id1]);
+      assert.deepEqual((await s.listLog({ uid: asUid('u1') })).map((e) => e.id), [id4, logIds[1], id1]);
       assert.deepEqual((await s.listLog({ since: '2024-01-03T00:00:00.000Z' })).map((e) => e.id), [id4, logIds[1]]);
       assert.deepEqual((await s.listLog({ actions: ['created', 'merged'] })).map((e) => e.id), [logIds[0], id1]);
-      assert.deepEqual((await s.listLog({ uid: 'u1', collection: 'c', limit: 1 })).map((e) => e.id), [id4]);
+      assert.deepEqual((await s.listLog({ uid: asUid('u1'), collection: 'c', limit: 1 })).map((e) => e.id), [id4]);
       assert.deepEqual(await s.listLog({ actions: [] }), []);
       await s.appendLog(Array.from({ length: 120 }, (_, i) => logEntry(`x${i}`, 'created', '2024-02-01T00:00:00.000Z')));
       const page = await s.listLog();
@@ -330,21 +331,21 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
     });
 
     it('quarantine: add, replace, clear', async (s) => {
-      const q = { collection: 'c', member: 'm1', href: 'bad.vcf', where: '/data/bad.vcf', message: 'line 3: bad', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' };
+      const q = { collection: 'c', member: 'm1', href: asHref('bad.vcf'), where: '/data/bad.vcf', message: 'line 3: bad', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' };
       await s.commit({ quarantine: [q, { ...q, collection: 'd', raw: undefined }] });
       assert.deepEqual(await s.listQuarantine('c'), [q]);
       assert.equal((await s.listQuarantine()).length, 2);
       assert.equal((await s.listQuarantine('d'))[0].raw, undefined);
       await s.commit({ quarantine: [{ ...q, message: 'line 4: bad' }] });
       assert.equal((await s.listQuarantine('c'))[0].message, 'line 4: bad');
-      await s.commit({ unquarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf' }] });
+      await s.commit({ unquarantine: [{ collection: 'c', member: 'm1', href: asHref('bad.vcf') }] });
       assert.deepEqual(await s.listQuarantine('c'), []);
       assert.equal((await s.listQuarantine()).length, 1);
     });
 
     it('outbox: add returns ids, done removes', async (s) => {
       const o = { collection: 'c', member: 'm1', itemId: 'i1', op: 'create' as const, version: 1, createdAt: '2024-01-01T00:00:00.000Z' };
-      const { outboxIds } = await s.commit({ outbox: [o, { ...o, member: 'm2', op: 'update', href: 'a.vcf', etag: '"1"' }, { ...o, collection: 'd' }] });
+      const { outboxIds } = await s.commit({ outbox: [o, { ...o, member: 'm2', op: 'update', href: asHref('a.vcf'), etag: asEtag('"1"') }, { ...o, collection: 'd' }] });
       assert.equal(outboxIds.length, 3);
       assert.deepEqual(await s.listOutbox('c', 'm1'), [{ ...o, id: outboxIds[0] }]);
       assert.deepEqual((await s.listOutbox('c')).map((x) => x.id), outboxIds.slice(0, 2));
@@ -390,8 +391,8 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         await s.commit({
           links: [link('i1', 'ann.vcf', 2), link('i2', 'bob.vcf', 1, 'm2'), link('i3', 'cy.vcf', 1)],
           log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z'), { ...logEntry('uid-i1', 'merged', '2024-01-02T00:00:00.000Z'), run: 'r2', message: 'm' }],
-          quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'line 2', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' }],
-          outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', href: 'ann.vcf', etag: '"e"', version: 2, createdAt: '2024-01-01T00:00:00.000Z' }],
+          quarantine: [{ collection: 'c', member: 'm1', href: asHref('bad.vcf'), where: 'bad.vcf', message: 'line 2', raw: 'BEGIN:VCARD', time: '2024-01-01T00:00:00.000Z' }],
+          outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'update', href: asHref('ann.vcf'), etag: asEtag('"e"'), version: 2, createdAt: '2024-01-01T00:00:00.000Z' }],
           memberStates: [{ collection: 'c', member: 'm1', token: 'tok', lastSync: '2024-01-01T00:00:00.000Z', errors: 1, lastError: 'x' }],
         });
         const { outboxIds } = await s.commit({ outbox: [{ collection: 'c', member: 'm2', itemId: 'i2', op: 'create', version: 1, createdAt: '2024-01-01T00:00:00.000Z' }] });
@@ -406,7 +407,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         assert.deepEqual(counts, { collections: 2, items: 3, versions: 5, links: 4, memberStates: 1, quarantine: 1, outbox: 1, log: 2, runs: 2, seqs: 2, deadProps: 2, dismissedPairs: 1 });
         assert.deepEqual(await b.store.listDismissedPairs('c'), await s.listDismissedPairs('c'));
         assert.deepEqual(await b.store.deadProperties('c'), await s.deadProperties('c'));
-        assert.equal((await b.store.getLink('c', 'm3', 'raw.vcf'))?.raw, 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n');
+        assert.equal((await b.store.getLink('c', 'm3', asHref('raw.vcf')))?.raw, 'BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n');
         for (const table of STORE_TABLES) {
           assert.deepEqual(await b.store.exportPage(table, 0, 100), await s.exportPage(table, 0, 100), table);
         }
@@ -420,7 +421,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         assert.equal(await t.currentSeq('gone'), await s.currentSeq('gone'), 'a deleted collection\'s seq is kept');
         assert.deepEqual(await t.findByIdentity('c', ['email:ann@x.org', 'tel:+1']), ['i1', 'i2']);
         assert.deepEqual(await t.pendingForMember('c', 'm1'), await s.pendingForMember('c', 'm1'));
-        assert.deepEqual(await t.getLink('c', 'm1', 'ann.vcf'), await s.getLink('c', 'm1', 'ann.vcf'));
+        assert.deepEqual(await t.getLink('c', 'm1', asHref('ann.vcf')), await s.getLink('c', 'm1', asHref('ann.vcf')));
         // The copy goes on where the source stopped: versions, seqs and ids.
         await t.commit({ items: [write('i1', 'Ann C', 2)] });
         assert.ok((await t.getItem('i1'))!.seq > (await s.currentSeq('c')));
@@ -443,7 +444,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
         items: [write('i1', 'A', 0, { identityKeys: ['k'] }), { ...write('o1', 'O', 0, { identityKeys: ['k'] }), collection: 'other' }],
         links: [link('i1', 'a.vcf', 1), link('o1', 'o.vcf', 1, 'm1', 'other')],
         log: [logEntry('uid-i1', 'created', '2024-01-01T00:00:00.000Z'), { ...logEntry('uid-o1', 'created', '2024-01-01T00:00:00.000Z'), collection: 'other' }],
-        quarantine: [{ collection: 'c', member: 'm1', href: 'bad.vcf', where: 'bad.vcf', message: 'x', time: '2024-01-01T00:00:00.000Z' }],
+        quarantine: [{ collection: 'c', member: 'm1', href: asHref('bad.vcf'), where: 'bad.vcf', message: 'x', time: '2024-01-01T00:00:00.000Z' }],
         outbox: [{ collection: 'c', member: 'm1', itemId: 'i1', op: 'create', version: 1, createdAt: '2024-01-01T00:00:00.000Z' }],
         memberStates: [{ collection: 'c', member: 'm1', errors: 0 }, { collection: 'other', member: 'm1', errors: 0 }],
       });

@@ -18,6 +18,7 @@ import { prop } from '../../src/model/property.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
 import type { CollectionReport, MemberInput } from '../../src/sync/types.js';
 import { MEMBERS, PERSONS, World, fieldText, given, family, holds, phoneForms, primaryEmail, type MemberName } from './model-world.js';
+import { asHref } from '../../src/core/types.js';
 
 /**
  * Model-based test of the sync engine (issue 9): random adds, single-field edits, set
@@ -346,7 +347,7 @@ class EndpointEdit implements Cmd {
     const card = stored.item as ContactItem;
     const incoming: ContactItem = { ...card, card: { ...card.card, props: [...card.card.props.filter((p) => p.name !== 'org'), prop('org', 'text', [[this.value]])] } };
     await endpointPut({ store: r.store, identity, policy, now: () => new Date() }, {
-      collection: 'contacts', href: `${stored.uid}.vcf`, incoming, caps: FULL_CAPABILITIES, target: stored, ifMatched: true,
+      collection: 'contacts', href: asHref(`${stored.uid}.vcf`), incoming, caps: FULL_CAPABILITIES, target: stored, ifMatched: true,
     });
     recordEdit(s, this.i, 'org', 'e', this.value);
     r.trace.push(this.toString());

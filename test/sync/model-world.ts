@@ -4,6 +4,7 @@ import { decodeGoogleCsv, encodeGoogleCsv } from '../../src/codecs/csv/google-cs
 import { decodeVCards, encodeVCards } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { findProp, prop, type Property } from '../../src/model/property.js';
+import { asUid, NO_UID } from '../../src/core/types.js';
 
 /**
  * The files of the model-based engine test, as a person edits them: two vdirs (`a`, `b`),
@@ -49,7 +50,7 @@ export class World {
     if (fields.org) props.push(prop('org', 'text', [[fields.org]]));
     if (fields.note) props.push(prop('note', 'text', [fields.note]));
     if (m !== 'g') props.unshift(prop('uid', 'text', [uid]));
-    const item: ContactItem = { kind: 'contact', uid: m === 'g' ? '' : uid, card: { name: 'vcard', props, components: [] } };
+    const item: ContactItem = { kind: 'contact', uid: m === 'g' ? NO_UID : asUid(uid), card: { name: 'vcard', props, components: [] } };
     switch (m) {
       case 'a': case 'b': writeFileSync(join(this.dir, m, `${uid}.vcf`), encodeVCards([item], '3.0')); break;
       case 'p': writeFileSync(this.phone, readFileSync(this.phone, 'utf8') + encodeVCards([item], '3.0')); break;

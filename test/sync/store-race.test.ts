@@ -15,6 +15,7 @@ import { STORE_RACE_RETRIES } from '../../src/sync/store-race.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
 import type { MemberInput } from '../../src/sync/types.js';
 import { card } from '../dav/seed.js';
+import { asHref } from '../../src/core/types.js';
 
 /**
  * A batch commit that loses a race — the endpoint commits a new version of an item the run
@@ -58,7 +59,7 @@ async function endpointEdit(store: SqliteStore, line: string): Promise<void> {
   assert.ok(stored);
   const text = card('ada@race.test', ['FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', line]);
   const r = await endpointPut({ store, identity, policy, now: () => new Date() }, {
-    collection: 'contacts', href: 'ada.vcf', incoming: decodeVCards(text).items[0]!, caps: VCARD_CAPABILITIES['3.0'], target: stored, ifMatched: true,
+    collection: 'contacts', href: asHref('ada.vcf'), incoming: decodeVCards(text).items[0]!, caps: VCARD_CAPABILITIES['3.0'], target: stored, ifMatched: true,
   });
   assert.equal(r.outcome, 'updated');
 }

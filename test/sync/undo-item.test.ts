@@ -4,10 +4,11 @@ import type { ItemVersion, StoredItem } from '../../src/core/store.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { createIdentity } from '../../src/normalize/item-identity.js';
 import { undoItem } from '../../src/sync/undo-item.js';
+import { asUid } from '../../src/core/types.js';
 
 const keyOf = createIdentity('DE').keyOf;
 const card = (fn: string, ...extra: Array<[string, string]>): ContactItem => ({
-  kind: 'contact', uid: 'u1', card: { name: 'vcard', components: [], props: [
+  kind: 'contact', uid: asUid('u1'), card: { name: 'vcard', components: [], props: [
     { name: 'uid', params: {}, type: 'text', values: ['u1'] },
     { name: 'fn', params: {}, type: 'text', values: [fn] },
     ...extra.map(([name, v]) => ({ name, params: {}, type: 'text', values: [v] })),
@@ -15,7 +16,7 @@ const card = (fn: string, ...extra: Array<[string, string]>): ContactItem => ({
 });
 const v = (version: number, run: string, item: ContactItem, deleted = false): ItemVersion => ({ version, run, item, deleted, time: `2026-12-0${version}T00:00:00Z` });
 const stored = (h: ItemVersion): StoredItem => ({
-  id: 'i1', collection: 'c', uid: 'u1', version: h.version, seq: h.version, deleted: h.deleted, item: h.item, meta: { fieldSources: {} }, updatedAt: h.time,
+  id: 'i1', collection: 'c', uid: asUid('u1'), version: h.version, seq: h.version, deleted: h.deleted, item: h.item, meta: { fieldSources: {} }, updatedAt: h.time,
 });
 const now = '2026-12-09T00:00:00Z';
 

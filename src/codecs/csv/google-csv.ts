@@ -1,11 +1,11 @@
 import type { ContactItem } from '../../model/item.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../model/property.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
-import { isGroupCard } from '../../model/group.js';
 import type { DecodeOptions, DecodeResult } from '../types.js';
+import { csvCapabilities } from './capabilities.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
 import {
-  customLabel, deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
+  customLabel, deriveFn, emptyCard, flatParts, isFirst, isPreferred, isoDateValue, meaningfulTypes, nextGroup, part,
   splitMulti, structured, text, unwrapAppleLabel,
 } from './card.js';
 import { decodeLabel, isCustomLabel, labelForTypes, type DecodedLabel, type LabelKind } from './google-labels.js';
@@ -269,15 +269,10 @@ export function encodeGoogleCsv(items: ContactItem[]): string {
  * the X-ABLABEL custom labels grouped with those; and the cells kept from columns it does not
  * map (`X-CSV-CELL;X-FORMAT=google-csv`, see kept-cells.ts). Nothing else (no other X- properties, no UID).
  */
-export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
-  format: 'google-csv',
-  // A group is a label (CATEGORIES) on its members' rows, never a row of its own.
-  holdsCard: (c) => !isGroupCard(c),
-  // A row keeps values and labels, not every parameter or group: compare what comes back.
-  project: (c) => decodeGoogleCsv(encodeGoogleCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
-  holds(p, owner) {
-    const name = holdsNameParts(p, owner);
-    if (name !== undefined) return name;
+export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = csvCapabilities(
+  'google-csv',
+  { decode: decodeGoogleCsv, encode: encodeGoogleCsv },
+  (p, owner) => {
     switch (p.name) {
       case 'title': case 'note': return isFirst(owner, p);
       case 'bday': return isFirst(owner, p) && (p.type === 'date' || p.type === 'text');
@@ -295,4 +290,4 @@ export const GOOGLE_CSV_CAPABILITIES: FormatCapabilities = {
       default: return false;
     }
   },
-};
+);

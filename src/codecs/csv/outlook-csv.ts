@@ -1,10 +1,10 @@
 import type { ContactItem } from '../../model/item.js';
 import { findProp, findProps, prop, type Component, type Property } from '../../model/property.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
-import { isGroupCard } from '../../model/group.js';
 import type { DecodeOptions, DecodeResult } from '../types.js';
+import { csvCapabilities } from './capabilities.js';
 import { Columns, decodeCsvText, decodeTable, readCsv, writeCsv } from './rows.js';
-import { deriveFn, emptyCard, flatParts, holdsNameParts, isFirst, part, structured, text, validMonthDay } from './card.js';
+import { deriveFn, emptyCard, flatParts, isFirst, part, structured, text, validMonthDay } from './card.js';
 import { ADDRESS_SLOTS, EMAIL_SLOTS, PHONE_SLOTS, allocate } from './outlook-slots.js';
 import { KEPT_CELL, isKeptCellOf, keepCell, keepUnmappedCells, withKeptCells } from './kept-cells.js';
 
@@ -179,15 +179,10 @@ export function encodeOutlookCsv(items: ContactItem[]): string {
  * (`X-CSV-CELL;X-FORMAT=outlook-csv`, see kept-cells.ts). Not held: NICKNAME, PHOTO, IMPP,
  * custom labels, other X- properties, UID, and TYPE/PREF parameters of emails and URLs.
  */
-export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
-  format: 'outlook-csv',
-  // A group is a label (CATEGORIES) on its members' rows, never a row of its own.
-  holdsCard: (c) => !isGroupCard(c),
-  // A row keeps values and labels, not every parameter or group: compare what comes back.
-  project: (c) => decodeOutlookCsv(encodeOutlookCsv([{ kind: 'contact', uid: '', card: c }])).items[0]?.card ?? c,
-  holds(p, owner) {
-    const name = holdsNameParts(p, owner);
-    if (name !== undefined) return name;
+export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = csvCapabilities(
+  'outlook-csv',
+  { decode: decodeOutlookCsv, encode: encodeOutlookCsv },
+  (p, owner) => {
     switch (p.name) {
       case 'title': case 'role': case 'note': return isFirst(owner, p);
       case 'bday': case 'anniversary': return isFirst(owner, p) && formatOutlookDate(p) !== '';
@@ -198,4 +193,4 @@ export const OUTLOOK_CSV_CAPABILITIES: FormatCapabilities = {
       default: return false;
     }
   },
-};
+);

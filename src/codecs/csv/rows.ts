@@ -5,6 +5,7 @@ import type { DecodeProblem, DecodeResult } from '../types.js';
 import type { ContactItem } from '../../model/item.js';
 import type { Component } from '../../model/property.js';
 import { messageOf } from '../../core/errors.js';
+import { NO_UID } from '../../core/types.js';
 
 /**
  * Text of a CSV export. Strings are taken as they are (a leading BOM dropped). Bytes are
@@ -182,7 +183,7 @@ export function decodeTable(
   const problems: DecodeProblem[] = [...table.problems];
   for (const r of table.rows) {
     try {
-      items.push({ kind: 'contact', uid: '', card: decodeRow(cols, r.cells) });
+      items.push({ kind: 'contact', uid: NO_UID, card: decodeRow(cols, r.cells) });
     } catch (e) {
       problems.push({ line: r.row, message: `row ${r.row}: ${messageOf(e)}`, raw: r.cells.join(',') });
     }

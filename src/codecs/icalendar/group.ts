@@ -2,6 +2,7 @@
  * Groups decoded components into calendar items: everything sharing a UID is one item
  * (master + RECURRENCE-ID overrides), with the VTIMEZONEs its TZIDs reference.
  */
+import { asUid, NO_UID, type Uid } from '../../core/types.js';
 import type { CalendarComponentType, CalendarItem } from '../../model/item.js';
 import { findProp, type Component, type Property } from '../../model/property.js';
 
@@ -38,9 +39,9 @@ export function compareOverrides(a: Component, b: Component): number {
   return ja < jb ? -1 : ja > jb ? 1 : 0;
 }
 
-export function uidOf(c: Component): string {
+export function uidOf(c: Component): Uid {
   const v = findProp(c, 'uid')?.values[0];
-  return typeof v === 'string' ? v : '';
+  return typeof v === 'string' ? asUid(v) : NO_UID;
 }
 
 function recurrenceProp(c: Component): Property | undefined {

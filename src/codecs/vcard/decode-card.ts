@@ -7,6 +7,7 @@
 import type { ContactItem } from '../../model/item.js';
 import type { Property } from '../../model/property.js';
 import { messageOf } from '../../core/errors.js';
+import { asUid, NO_UID } from '../../core/types.js';
 import type { DecodeProblem } from '../types.js';
 import { FALLBACK_CHARSET, bytesOf, decodeBytes, isValidUtf8 } from './bytes.js';
 import { ContentLineError, logicalLines, parseContentLine } from './content-line.js';
@@ -63,6 +64,6 @@ export function decodeCard(beginLine: number, lines: PhysicalLine[]): CardResult
   if (errors.length > 0) return problem(errors.join('; '));
   props = readAppleGroup(readAndroidRows(props));
   const uidProp = props.find((p) => p.name === 'uid');
-  const uid = uidProp && typeof uidProp.values[0] === 'string' ? uidProp.values[0] : '';
+  const uid = uidProp && typeof uidProp.values[0] === 'string' ? asUid(uidProp.values[0]) : NO_UID;
   return { ok: true, item: { kind: 'contact', uid, card: { name: 'vcard', props, components: [] } } };
 }

@@ -12,7 +12,7 @@ import { splitEscaped, unescapeText } from '../content-line/escape.js';
 import { bytesOf, decodeBytes, isValidUtf8, normalizeBase64 } from './bytes.js';
 import type { ContentLine } from './content-line.js';
 import {
-  BINARY_PROPS, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured,
+  BINARY_PROPS, DATE_FAMILY, DATE_LIKE, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured,
 } from './design.js';
 import { mediaTypeOf } from './media-type.js';
 import { qpDecode } from './quoted-printable.js';
@@ -26,7 +26,6 @@ export interface DecodeContext {
 
 const ENCODINGS = new Set(['QUOTED-PRINTABLE', 'BASE64', 'B', '8BIT', '7BIT']);
 const URI_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-const DATE_LIKE = /^(?:\d{4}|--|T\d)/;
 
 interface Params {
   params: Record<string, ParamValue>;
@@ -123,7 +122,7 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
   } else if (name === 'geo' && p.value !== 'text') {
     const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*[;,]\s*([+-]?\d+(?:\.\d+)?)\s*$/.exec(text);
     if (m) { ptype = 'uri'; values = [`geo:${m[1]},${m[2]}`]; }
-  } else if (DATE_PROPS.has(name) && ['date', 'date-time', 'time', 'date-and-or-time'].includes(ptype)) {
+  } else if (DATE_PROPS.has(name) && DATE_FAMILY.has(ptype)) {
     const v = String(values[0] ?? '');
     if (DATE_LIKE.test(v)) ptype = dateShape(v);
     else { ptype = 'text'; values = [text]; }
@@ -178,7 +177,7 @@ export function escape21As30(v: string, kind: TextKind, commaLiteralInStructured
   return out;
 }
 
-function normalizeDataUri(v: PropValue): PropValue {
+export function normalizeDataUri(v: PropValue): PropValue {
   if (typeof v !== 'string') return v;
   const m = /^data:([^,]*);base64,(.*)$/is.exec(v);
   return m ? `data:${m[1]};base64,${normalizeBase64(m[2])}` : v;

@@ -55,6 +55,10 @@ export function propDesign(version: VCardVersion, name: string): PropDesign | un
 
 /** Properties whose value is a date, a date-time, a time (or text). */
 export const DATE_PROPS = new Set(['bday', 'anniversary', 'deathdate']);
+/** The value types of the date family, which a reader gives by the value's shape (`dateShape`). */
+export const DATE_FAMILY: ReadonlySet<string> = new Set(['date', 'date-time', 'time', 'date-and-or-time']);
+/** A value that looks like a date, a date-time or a time (else a date property's value is text). */
+export const DATE_LIKE = /^(?:\d{4}|--|T\d)/;
 /** Properties that carry inline binaries in 2.1/3.0 (`ENCODING=b`). */
 export const BINARY_PROPS = new Set(['photo', 'logo', 'sound', 'key']);
 /** Structured (`;`-separated) properties. */

@@ -14,8 +14,8 @@ import { caretEncode, quoteParamValue } from '../content-line/params.js';
 import { foldQuotedPrintable, qpEncodeAll } from './quoted-printable.js';
 import { typeParamOf } from './media-type.js';
 
-const DATA_URI = /^data:([^,;]*);base64,([A-Za-z0-9+/=]*)$/i;
-const GEO_URI = /^geo:([+-]?\d+(?:\.\d+)?),([+-]?\d+(?:\.\d+)?)$/;
+export const DATA_URI = /^data:([^,;]*);base64,([A-Za-z0-9+/=]*)$/i;
+export const GEO_URI = /^geo:([+-]?\d+(?:\.\d+)?),([+-]?\d+(?:\.\d+)?)$/;
 
 interface Out {
   /** Serialized parameter segments, without the leading ';'. */

@@ -3,6 +3,7 @@ import type {
   CollectionRecord, DismissedPair, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
 
 /**
  * The Store in plain maps, for tests. Records are cloned on the way in and out, as a
@@ -136,7 +137,7 @@ export class MemoryStore implements Store {
     return clone(limit === undefined || limit < 0 ? all : all.slice(0, limit));
   }
 
-  async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
+  async getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined> {
     return clone(this.links.get(key(collection, member, href)));
   }
 

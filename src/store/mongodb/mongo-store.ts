@@ -5,6 +5,7 @@ import type {
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow, outboxFromRow,
   quarantineFromRow, runFromRow, type CollectionRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow,
@@ -174,7 +175,7 @@ export class MongoStore implements Store {
     return (await this.find<VersionDoc>(C.versions, { item_id: itemId }, { version: -1 }, limit > 0 ? limit : undefined)).map(versionFromDoc);
   }
 
-  async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
+  async getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined> {
     const r = await this.op('read a link', (db) => db.collection<LinkRow & { _id: string }>(C.links).findOne({ _id: idOf(collection, member, href) }));
     return r ? linkFromRow(r) : undefined;
   }

@@ -11,12 +11,13 @@ import type {
   QuarantineRecord,
   StoredItem,
 } from '../../core/store.js';
-import type { CollectionKind } from '../../core/types.js';
+import type { CollectionKind, Etag, Href, Uid } from '../../core/types.js';
 
 /**
  * Row shapes of the SQLite tables and their mapping to the Store's records. NULL columns
  * become absent properties (never `undefined` values), so records compare equal to what
- * the memory store returns.
+ * the memory store returns. A row's hrefs and etags are branded here, where a row is read:
+ * the store only ever holds what a connector or the endpoint gave it as such.
  */
 
 export interface CollectionRow {
@@ -33,7 +34,7 @@ export interface CollectionRow {
 export interface ItemRow {
   id: string;
   collection: string;
-  uid: string;
+  uid: Uid;
   version: number;
   seq: number;
   deleted: number;
@@ -45,9 +46,9 @@ export interface ItemRow {
 export interface LinkRow {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   item_id: string;
-  etag: string;
+  etag: Etag;
   base: string;
   agreed_version: number;
   updated_at: string;
@@ -80,7 +81,7 @@ export interface LogRow {
 export interface QuarantineRow {
   collection: string;
   member: string;
-  href: string;
+  href: Href;
   location: string;
   message: string;
   raw: string | null;
@@ -93,8 +94,8 @@ export interface OutboxRow {
   member: string;
   item_id: string;
   op: string;
-  href: string | null;
-  etag: string | null;
+  href: Href | null;
+  etag: Etag | null;
   version: number;
   created_at: string;
 }
@@ -146,7 +147,10 @@ export function itemFromRow(r: ItemRow): StoredItem {
 }
 
 export function linkFromRow(r: LinkRow): LinkRecord {
-  const link = {
+  // The base is read only for the few links whose entry changed: parse it on first use, so
+  // listing a member's 10,000 links for a no-change sync costs no JSON parsing.
+  let base: LinkRecord['base'] | undefined;
+  return {
     collection: r.collection,
     member: r.member,
     href: r.href,
@@ -155,17 +159,13 @@ export function linkFromRow(r: LinkRow): LinkRecord {
     agreedVersion: r.agreed_version,
     updatedAt: r.updated_at,
     ...(r.raw === null || r.raw === undefined ? {} : { raw: r.raw }),
-  } as LinkRecord;
-  // The base is read only for the few links whose entry changed: parse it on first use, so
-  // listing a member's 10,000 links for a no-change sync costs no JSON parsing.
-  let base: LinkRecord['base'] | undefined;
-  Object.defineProperty(link, 'base', {
-    enumerable: true,
-    configurable: true,
-    get: () => (base ??= JSON.parse(r.base) as LinkRecord['base']),
-    set: (v: LinkRecord['base']) => { base = v; },
-  });
-  return link;
+    get base() {
+      return (base ??= JSON.parse(r.base) as LinkRecord['base']);
+    },
+    set base(v: LinkRecord['base']) {
+      base = v;
+    },
+  };
 }
 
 /** `base`: the base as JSON when the caller has it already. */

@@ -7,6 +7,7 @@ import type {
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
+import type { Etag, Href } from '../../core/types.js';
 import type { Item } from '../../model/item.js';
 import { applyChange, insertLog } from './apply-change.js';
 import { exportPage, importRecords } from './copy-records.js';
@@ -26,7 +27,7 @@ const DEFAULT_LOG_LIMIT = 100;
 
 const ITEM_COLS = 'i.id, i.collection, i.uid, i.version, i.seq, i.deleted, i.data, i.meta, i.updated_at';
 
-type PendingRow = ItemRow & { l_href: string | null; l_etag: string; l_base: string; l_agreed: number; l_updated: string; l_raw: string | null };
+type PendingRow = ItemRow & { l_href: Href | null; l_etag: Etag; l_base: string; l_agreed: number; l_updated: string; l_raw: string | null };
 
 /**
  * The default store: one SQLite file in WAL mode, so `pimhub sync` and `pimhub serve` can
@@ -188,7 +189,7 @@ export class SqliteStore implements Store {
     ).map((r) => ({ version: r.version, item: JSON.parse(r.data) as Item, time: r.time, deleted: r.deleted === 1, run: r.run }));
   }
 
-  async getLink(collection: string, member: string, href: string): Promise<LinkRecord | undefined> {
+  async getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined> {
     const r = this.guard(() => this.stmt('SELECT * FROM links WHERE collection = ? AND member = ? AND href = ?')
       .get(collection, member, href) as LinkRow | undefined);
     return r && linkFromRow(r);

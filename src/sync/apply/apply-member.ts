@@ -1,10 +1,10 @@
 import { isFlushable, type WritableSource } from '../../core/connector.js';
 import { assertNever, isPimError, messageOf } from '../../core/errors.js';
 import type { LinkRecord } from '../../core/store.js';
-import { asEtag, type Href } from '../../core/types.js';
+import type { Etag, Href } from '../../core/types.js';
 import { decideIncoming } from '../decide/merge-incoming.js';
 import { stage } from '../plan/stage.js';
-import type { WriteTask } from '../plan/plan-member.js';
+import type { ChangeTask, WriteTask } from '../plan/plan-member.js';
 import type { RunContext } from '../run-context.js';
 import { killPoint } from '../../core/kill-point.js';
 
@@ -61,29 +61,30 @@ async function writeOne(
   task: WriteTask,
   later: (f: () => Promise<void>) => unknown,
 ): Promise<void> {
-  const { item, link, write } = task;
-  const linkFor = (href: string, etag: string): LinkRecord => ({
+  const { item, write } = task;
+  const linkFor = (href: Href, etag: Etag): LinkRecord => ({
     collection: ctx.input.collection, member, href, itemId: item.id, etag, base: item.item, agreedVersion: item.version, updatedAt: ctx.decide.now,
   });
   // What the write did is recorded as a decision of the plan, like any other.
-  const record = (links: LinkRecord[], removeLinks: Array<{ member: string; href: string }> = []) => stage(ctx.ws, ctx.report, { links, removeLinks });
-  switch (write.op) {
-    case 'create': {
-      const r = await source.create(item.item);
-      await later(() => record([linkFor(r.href, r.etag)]));
-      break;
+  const record = (links: LinkRecord[], removeLinks: Array<{ member: string; href: Href }> = []) => stage(ctx.ws, ctx.report, { links, removeLinks });
+  if (!task.link) {
+    const r = await source.create(item.item);
+    await later(() => record([linkFor(r.href, r.etag)]));
+  } else {
+    const { link } = task;
+    switch (task.write.op) {
+      case 'update': {
+        const r = await source.update(link.href, link.etag, item.item);
+        await later(() => record([linkFor(r.href, r.etag)], r.href !== link.href ? [{ member, href: link.href }] : []));
+        break;
+      }
+      case 'delete':
+        await source.delete(link.href, link.etag);
+        await later(() => record([], [{ member, href: link.href }]));
+        break;
+      default:
+        assertNever(task.write.op, 'planned write');
     }
-    case 'update': {
-      const r = await source.update(link!.href as Href, asEtag(link!.etag), item.item);
-      await later(() => record([linkFor(r.href, r.etag)], r.href !== link!.href ? [{ member, href: link!.href }] : []));
-      break;
-    }
-    case 'delete':
-      await source.delete(link!.href as Href, asEtag(link!.etag));
-      await later(() => record([], [{ member, href: link!.href }]));
-      break;
-    default:
-      assertNever(write.op, 'planned write');
   }
   ctx.report.writes.push(write);
 }
@@ -93,10 +94,10 @@ async function retryAfterConflict(
   ctx: RunContext,
   member: string,
   source: WritableSource,
-  task: WriteTask,
+  task: ChangeTask,
   later: (f: () => Promise<void>) => unknown,
 ): Promise<void> {
-  const href = task.link!.href as Href;
+  const { href } = task.link;
   try {
     const fresh = await source.get([href]);
     const f = fresh.items[0];

@@ -1,6 +1,7 @@
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import type { ConflictPolicy } from '../../merge/policy.js';
 import type { Item } from '../../model/item.js';
+import type { Href, Uid } from '../../core/types.js';
 import type { Identity } from '../types.js';
 
 /**
@@ -9,9 +10,9 @@ import type { Identity } from '../types.js';
  */
 export interface StoreView {
   getItem(id: string): Promise<StoredItem | undefined>;
-  getItemByUid(uid: string): Promise<StoredItem | undefined>;
+  getItemByUid(uid: Uid): Promise<StoredItem | undefined>;
   findByIdentity(keys: string[]): Promise<StoredItem[]>;
-  linksOf(member: string): Promise<ReadonlyMap<string, LinkRecord>>;
+  linksOf(member: string): Promise<ReadonlyMap<Href, LinkRecord>>;
   /** The links one member has to an item (usually one; two while an entry moves). */
   linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]>;
   /** Ids of the items a member may need written: committed ones pending for it, and those this run changed. */
@@ -31,9 +32,9 @@ export interface DecideContext {
   /** ISO time of this run, for entries that carry no time of their own. */
   now: string;
   /** Per member: hrefs quarantined before this run. */
-  quarantined: ReadonlyMap<string, ReadonlySet<string>>;
+  quarantined: ReadonlyMap<string, ReadonlySet<Href>>;
   /** Per member: hrefs gone from the source in this run (their items may move to a new href). */
-  goneHrefs: ReadonlyMap<string, ReadonlySet<string>>;
+  goneHrefs: ReadonlyMap<string, ReadonlySet<Href>>;
   /** `member\nitemId` → the version an interrupted earlier run was writing there. */
   interrupted: ReadonlyMap<string, number>;
 }

@@ -1,4 +1,5 @@
 import type { FieldDecision, ItemWrite, LinkRecord, LogAction, NewLogEntry, QuarantineRecord, StoredItem } from '../../core/store.js';
+import type { Href, Uid } from '../../core/types.js';
 import type { Item } from '../../model/item.js';
 import { itemLabel } from '../item-info.js';
 import type { ItemError, StoreChangeSummary } from '../types.js';
@@ -11,13 +12,13 @@ import type { ItemError, StoreChangeSummary } from '../types.js';
 export interface Decision {
   /** A new version of one canonical item. */
   item?: Omit<ItemWrite, 'run'>;
-  removeLinks?: Array<{ member: string; href: string }>;
+  removeLinks?: Array<{ member: string; href: Href }>;
   links?: LinkRecord[];
   logs?: DecidedLog[];
   /** How the run report counts the decision. */
   changes?: StoreChangeSummary[];
   quarantine?: QuarantineRecord[];
-  unquarantine?: Array<{ member: string; href: string }>;
+  unquarantine?: Array<{ member: string; href: Href }>;
   errors?: ItemError[];
 }
 
@@ -35,7 +36,7 @@ export function afterWrite(write: Omit<ItemWrite, 'run'>, time: string): StoredI
 /** The log entry and the report line of one action on one item. */
 export function logged(
   d: Decision,
-  e: { time: string; item: { uid: string; id: string; item: Item }; action: LogAction; member: string; fields?: FieldDecision[]; message?: string; summary?: StoreChangeSummary['action'] },
+  e: { time: string; item: { uid: Uid; id: string; item: Item }; action: LogAction; member: string; fields?: FieldDecision[]; message?: string; summary?: StoreChangeSummary['action'] },
 ): void {
   (d.logs ??= []).push({
     time: e.time, uid: e.item.uid, itemId: e.item.id, action: e.action, connector: e.member,

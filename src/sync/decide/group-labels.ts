@@ -1,4 +1,5 @@
 import type { StoredItem } from '../../core/store.js';
+import { NO_UID, type Uid } from '../../core/types.js';
 import { categoriesOf, groupName, isGroupCard, memberUids, newGroupCard, withCategory, withMember } from '../../model/group.js';
 import type { Component } from '../../model/property.js';
 import type { ItemWrite } from '../../core/store.js';
@@ -25,9 +26,9 @@ export async function keepGroupsInStep(ctx: RunContext): Promise<void> {
   if (ctx.input.kind !== 'contacts') return;
   const pairs = await membershipChanges(ctx);
   if (pairs.size === 0) return;
-  const byGroup = new Map<string, Array<{ uid: string; add: boolean }>>();
+  const byGroup = new Map<string, Array<{ uid: Uid; add: boolean }>>();
   const names = new Map<string, string>();
-  const byContact = new Map<string, Array<{ name: string; add: boolean }>>();
+  const byContact = new Map<Uid, Array<{ name: string; add: boolean }>>();
   for (const { name, uid, add } of pairs.values()) {
     const key = nameKey(ctx, name);
     if (!names.has(key)) names.set(key, name);
@@ -38,18 +39,18 @@ export async function keepGroupsInStep(ctx: RunContext): Promise<void> {
   for (const [uid, changes] of byContact) await updateContact(ctx, uid, changes);
 }
 
-interface Pair { name: string; uid: string; add: boolean }
+interface Pair { name: string; uid: Uid; add: boolean }
 
 /** Per (group name, contact UID): whether the run put the contact in that group or took it out. */
 async function membershipChanges(ctx: RunContext): Promise<Map<string, Pair>> {
   const pairs = new Map<string, Pair>();
-  const note = (name: string, uid: string, add: boolean) => {
+  const note = (name: string, uid: Uid, add: boolean) => {
     if (!name || !uid) return;
     const k = `${nameKey(ctx, name)}\n${uid}`;
     // Being in the group wins over leaving it when both forms disagree.
     if (!pairs.get(k)?.add) pairs.set(k, { name, uid, add });
   };
-  const onlyCreated = new Map<string, boolean>();
+  const onlyCreated = new Map<Uid, boolean>();
   for (const c of ctx.report.changes) onlyCreated.set(c.uid, (onlyCreated.get(c.uid) ?? true) && c.action === 'created');
   for (const [uid, created] of onlyCreated) {
     const after = await ctx.ws.getItemByUid(uid);
@@ -77,14 +78,14 @@ async function membershipChanges(ctx: RunContext): Promise<Map<string, Pair>> {
 }
 
 /** The item as it was before this run (the newest version another run made); undefined when the run created it. */
-async function beforeRun(ctx: RunContext, item: StoredItem): Promise<{ uid: string; card: Component; deleted: boolean } | undefined> {
+async function beforeRun(ctx: RunContext, item: StoredItem): Promise<{ uid: Uid; card: Component; deleted: boolean } | undefined> {
   const v = (await ctx.input.store.history(item.id, 20)).find((h) => h.run !== ctx.input.run);
   return v && v.item.kind === 'contact' ? { uid: v.item.uid, card: v.item.card, deleted: v.deleted } : undefined;
 }
 
-async function updateGroup(ctx: RunContext, name: string, changes: Array<{ uid: string; add: boolean }>): Promise<void> {
+async function updateGroup(ctx: RunContext, name: string, changes: Array<{ uid: Uid; add: boolean }>): Promise<void> {
   const { ws, input } = ctx;
-  const probe = { kind: 'contact' as const, uid: '', card: newGroupCard('', name, []) };
+  const probe = { kind: 'contact' as const, uid: NO_UID, card: newGroupCard('', name, []) };
   const found = (await ws.findByIdentity(input.identity.identityKeys(probe)))
     .filter((g) => g.item.kind === 'contact' && isGroupCard(g.item.card))
     .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
@@ -107,7 +108,7 @@ async function updateGroup(ctx: RunContext, name: string, changes: Array<{ uid: 
   await put(ctx, found, card, `members changed by labels on contacts (${added} added, ${removed} removed)`);
 }
 
-async function updateContact(ctx: RunContext, uid: string, changes: Array<{ name: string; add: boolean }>): Promise<void> {
+async function updateContact(ctx: RunContext, uid: Uid, changes: Array<{ name: string; add: boolean }>): Promise<void> {
   const found = await ctx.ws.getItemByUid(uid);
   if (!found || found.deleted || found.item.kind !== 'contact' || isGroupCard(found.item.card)) return;
   let card = found.item.card;

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FieldDecision, ItemWrite, LogAction, StoredItem } from '../../core/store.js';
+import { asUid, type Uid } from '../../core/types.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
 import { mergeItem } from '../../merge/merge-item.js';
 import type { ConflictPolicy } from '../../merge/policy.js';
@@ -108,8 +109,8 @@ export function newEntry(incoming: Item, collection: string, identity: Identity,
 }
 
 /** A UUID-shaped id (version 5 layout) from a SHA-1 of the seed. */
-function uidFrom(seed: string): string {
+function uidFrom(seed: string): Uid {
   const h = createHash('sha1').update(seed).digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return asUid(`${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`);
 }

@@ -1,5 +1,6 @@
 import { isWritable, type Source } from '../../core/connector.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
 import { holdsItem } from '../../model/capabilities.js';
 import type { DecideContext } from '../decide/context.js';
@@ -7,11 +8,11 @@ import type { Decision } from '../decide/decision.js';
 import { itemLabel } from '../item-info.js';
 import type { PlannedWrite } from '../types.js';
 
-export interface WriteTask {
-  write: PlannedWrite;
-  item: StoredItem;
-  link?: LinkRecord;
-}
+/** A create has no link yet; an update or a delete goes to the href and etag its link holds. */
+export type WriteTask =
+  | { write: PlannedWrite & { op: 'create' }; item: StoredItem; link?: undefined }
+  | ChangeTask;
+export type ChangeTask = { write: PlannedWrite & { op: 'update' | 'delete' }; item: StoredItem; link: LinkRecord };
 
 /** One member's part of the plan: the writes it needs, and the links that need none. */
 export interface MemberPlan {
@@ -30,7 +31,7 @@ export interface MemberPlan {
  * the member holds but that could not be read this run (`unknown`): what it holds is not
  * known, so it is neither overwritten nor deleted until it can be read again.
  */
-export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<string>, ids: readonly string[]): Promise<MemberPlan> {
+export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<Href>, ids: readonly string[]): Promise<MemberPlan> {
   const plan: MemberPlan = { member, tasks: [], refresh: { links: [] } };
   if (!isWritable(source)) return plan;
   const keyOf = d.identity.keyOf;

@@ -1,6 +1,6 @@
 import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
 import type { LinkRecord } from '../../core/store.js';
-import type { Href } from '../../core/types.js';
+import type { Etag, Href } from '../../core/types.js';
 import type { Workspace } from '../workspace.js';
 
 export interface MemberRead {
@@ -15,9 +15,9 @@ export interface MemberRead {
   /** Token to store once this read is fully merged. */
   token?: string;
   /** Whether an href is (still) at the source, as far as this read can tell. */
-  present(href: string): boolean;
+  present(href: Href): boolean;
   /** The etag the listing gave an href; undefined when not listed (or this read was a delta). */
-  listedEtag(href: string): string | undefined;
+  listedEtag(href: Href): Etag | undefined;
   /**
    * Whether the member holds entries that could not be read and whose item cannot be told
    * (no readable UID, no link at that href). Such an entry may be any item that seems gone,
@@ -49,7 +49,7 @@ export async function readMember(
   let newToken: string | undefined;
   // A full listing: from the source's own initial delta where it has one (it carries a token), else list().
   let listing: ListedEntry[] | undefined;
-  let removed = new Set<string>();
+  let removed = new Set<Href>();
   if (isIncremental(source)) {
     const delta = token === undefined ? null : await source.changesSince(token);
     if (delta) {
@@ -65,9 +65,9 @@ export async function readMember(
   } else {
     listing = await source.list();
   }
-  let seen: Map<string, string> | undefined;
+  let seen: Map<Href, Etag> | undefined;
   if (listing) {
-    seen = new Map<string, string>(listing.map((e) => [e.href, e.etag]));
+    seen = new Map(listing.map((e) => [e.href, e.etag]));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
     gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
