@@ -4,6 +4,7 @@ import { decodeGoogleCsv, decodeOutlookCsv, encodeGoogleCsv, encodeOutlookCsv, G
 import { KEPT_CELL } from '../../src/codecs/csv/kept-cells.js';
 import { findProps } from '../../src/model/property.js';
 import { readCsv } from '../../src/codecs/csv/rows.js';
+import { NO_UID } from '../../src/core/types.js';
 
 /** The cells of a CSV text by column name, one map per row. */
 function cellsByColumn(text: string): Array<Map<string, string>> {
@@ -84,6 +85,6 @@ test('a cell kept from a Google CSV is not written into an Outlook CSV, and an O
   const card = decodeGoogleCsv(GOOGLE).items[0]!.card;
   const kept = findProps(card, KEPT_CELL)[0]!;
   assert.equal(OUTLOOK_CSV_CAPABILITIES.holds(kept, card), false);
-  const out = encodeOutlookCsv([{ kind: 'contact', uid: '', card }]);
+  const out = encodeOutlookCsv([{ kind: 'contact', uid: NO_UID, card }]);
   assert.doesNotMatch(out, /Relation 1|Shoe size/);
 });
