@@ -140,6 +140,12 @@ export interface LogEntry {
   message?: string;
   /** For `resolved`: the entry it changes. */
   resolves?: number;
+  /**
+   * For `matched`: the member's entry as it came, before it was merged into the item, so that
+   * undoing the match splits it off exactly even after the merged item was written back to
+   * that member (src/sync/undo-match.ts).
+   */
+  entry?: Item;
 }
 
 /** What started a run (SPEC §3 `pimhub runs`). */

@@ -74,6 +74,28 @@ export function withMember(card: Component, uid: Uid, add: boolean): Component {
 }
 
 /**
+ * The card with every member named in `from` replaced by `to`, where the first of them
+ * stood; later ones (and `to` when already a member) are not repeated: members are a set.
+ * The card itself when it names none of `from`.
+ */
+export function withMembersRenamed(card: Component, from: ReadonlySet<string>, to: Uid): Component {
+  if (!memberUids(card).some((m) => from.has(m))) return card;
+  let placed = memberUids(card).includes(to);
+  const props: Property[] = [];
+  for (const p of card.props) {
+    if (p.name !== 'member') { props.push(p); continue; }
+    const values: Property['values'] = [];
+    for (const v of p.values) {
+      if (typeof v !== 'string' || !from.has(memberUid(v))) { values.push(v); continue; }
+      if (!placed) values.push(memberValue(to));
+      placed = true;
+    }
+    if (values.length > 0) props.push({ ...p, values });
+  }
+  return { ...card, props };
+}
+
+/**
  * The card with category `name` added or removed; `same` tells two category names apart
  * (case and spacing do not count). A removal takes the value out of whichever CATEGORIES
  * property holds it; an addition goes to the first one (or a new one).

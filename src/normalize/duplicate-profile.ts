@@ -142,11 +142,12 @@ export function scorePair(a: Profile, b: Profile): PairScore {
     if (rel !== 'different') score = Math.min(0.99, score + 0.01 * (emails.length + phones.length - 1));
     return { score, evidence, veto: rel === 'different', nameOnly: false };
   }
-  const disagree = Number(a.emails.length > 0 && b.emails.length > 0) + Number(a.phones.length > 0 && b.phones.length > 0);
+  const emailsDisagree = a.emails.length > 0 && b.emails.length > 0;
+  const disagree = Number(emailsDisagree) + Number(a.phones.length > 0 && b.phones.length > 0);
   const oneWord = Math.min(a.tokens.filter((t) => t.length > 1).length, b.tokens.filter((t) => t.length > 1).length) < 2;
   const veto = rel === 'different' || disagree === 2 || orgDiff;
   let score = 0;
-  if (rel === 'same') score = oneWord ? 0.3 : orgDiff ? 0.35 : orgSame ? 0.85 - 0.15 * disagree : [0.7, 0.5, 0.35][disagree]!;
+  if (rel === 'same') score = oneWord ? 0.3 : orgDiff ? 0.35 : orgSame ? 0.85 - 0.15 * disagree : disagree === 1 && emailsDisagree ? 0.45 : [0.7, 0.5, 0.35][disagree]!;
   else if (rel === 'similar') score = oneWord ? 0.2 : orgDiff ? 0.25 : orgSame ? 0.75 - 0.2 * disagree : [0.55, 0.3, 0.25][disagree]!;
   return { score, evidence, veto, nameOnly: true };
 }

@@ -147,7 +147,7 @@ async function create(deps: EndpointDeps, req: EndpointPutRequest, now: string):
 }
 
 function logAll(decision: Decision, now: string, item: StoredItem, logs: LogDraft[]): void {
-  for (const l of logs) logged(decision, { time: now, item, action: l.action, member: ENDPOINT_MEMBER, fields: l.fields, message: l.message, summary: l.summary });
+  for (const l of logs) logged(decision, { time: now, item, action: l.action, member: ENDPOINT_MEMBER, fields: l.fields, message: l.message, summary: l.summary, entry: l.entry });
 }
 
 /** A write through the endpoint is a one-item run (trigger `endpoint`) of the member `endpoint`. */

@@ -1,9 +1,10 @@
 import { PimError } from '../core/errors.js';
 import type { FieldDecision, FieldSource, LinkRecord, Store, StoredItem } from '../core/store.js';
-import { asUid, type Href } from '../core/types.js';
+import { asUid, type Href, type Uid } from '../core/types.js';
 import { mergeItem } from '../merge/merge-item.js';
 import type { ConflictPolicy } from '../merge/policy.js';
 import { FULL_CAPABILITIES } from '../model/capabilities.js';
+import { isGroupCard, withMembersRenamed } from '../model/group.js';
 import type { Item } from '../model/item.js';
 import { itemLabel, itemTime } from './item-info.js';
 import { withLock } from './run-lock.js';
@@ -41,6 +42,8 @@ export interface MergeDuplicatesResult {
   collection: string;
   survivor: { id: string; uid: string; name: string };
   merged: Array<{ id: string; uid: string; name: string }>;
+  /** Group cards (`KIND:group`) whose MEMBER named a merged item, now naming the survivor. */
+  groups: Array<{ id: string; uid: string; name: string }>;
   /** Every field the merge took from a redundant item or decided between values. */
   fields: FieldDecision[];
   conflicts: number;
@@ -161,9 +164,10 @@ async function merge(input: MergeDuplicatesInput, collection: string, ids: strin
 
   const name = itemLabel(acc);
   const describe = (i: StoredItem) => ({ id: i.id, uid: i.uid, name: itemLabel(i.item) });
+  const groups = await groupsNaming(store, collection, new Set(others.map((o) => o.uid)), survivor.uid, [survivor.id, ...others.map((o) => o.id)]);
   const result: MergeDuplicatesResult = {
     dryRun: input.dryRun, collection, survivor: { ...describe(survivor), name }, merged: others.map(describe),
-    fields, conflicts: conflicts.length, links: moved, item: acc,
+    groups: groups.map((g) => describe(g.stored)), fields, conflicts: conflicts.length, links: moved, item: acc,
   };
   if (input.dryRun) return result;
 
@@ -192,8 +196,33 @@ async function merge(input: MergeDuplicatesInput, collection: string, ids: strin
     logs: [{ time: now, uid: o.uid, itemId: o.id, action: 'deleted', connector: input.by, message: `merged into "${name}" (${survivor.uid})` }],
     changes: [{ action: 'deleted', uid: o.uid, member: input.by, label: itemLabel(o.item) }],
   }));
+  // Undo of the merge reverts these versions with the rest of its run (src/sync/undo.ts).
+  const groupDecisions = groups.map(({ stored, item }): Decision => ({
+    item: {
+      id: stored.id, collection, uid: stored.uid, item, meta: stored.meta, expectVersion: stored.version, identityKeys: identity.identityKeys(item),
+    },
+    logs: [{
+      time: now, uid: stored.uid, itemId: stored.id, action: 'updated', connector: input.by,
+      message: `group member${others.length > 1 ? 's' : ''} ${others.map((o) => o.uid).join(', ')} merged into "${name}" (${survivor.uid})`,
+    }],
+    changes: [{ action: 'updated', uid: stored.uid, member: input.by, label: itemLabel(item) }],
+  }));
   const { run, logIds } = await commitDecisionRun(store, {
-    collection, trigger: input.by, command: `merge ${ids.join(' ')}`, now: input.now, decisions: [survivorDecision, ...redundant],
+    collection, trigger: input.by, command: `merge ${ids.join(' ')}`, now: input.now, decisions: [survivorDecision, ...redundant, ...groupDecisions],
   });
   return { ...result, run: run.id, entry: logIds[0] };
+}
+
+/**
+ * Live group cards of the collection whose MEMBER names a merged item, each with the card
+ * that names the survivor instead (set semantics: it is not listed twice).
+ */
+async function groupsNaming(store: Store, collection: string, merged: ReadonlySet<string>, survivor: Uid, skip: string[]): Promise<Array<{ stored: StoredItem; item: Item }>> {
+  const found: Array<{ stored: StoredItem; item: Item }> = [];
+  for (const stored of await store.listItems(collection)) {
+    if (stored.deleted || stored.item.kind !== 'contact' || skip.includes(stored.id) || !isGroupCard(stored.item.card)) continue;
+    const card = withMembersRenamed(stored.item.card, merged, survivor);
+    if (card !== stored.item.card) found.push({ stored, item: { ...stored.item, card } });
+  }
+  return found;
 }

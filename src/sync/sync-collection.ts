@@ -37,7 +37,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   killPoint('sync.locked');
   const now = input.now().toISOString();
   const ws = new Workspace(store, collection, input.dryRun, input.run, now);
-  const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
+  const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0, skipped: [] };
   const quarantined = new Map<string, Set<Href>>();
   for (const q of await store.listQuarantine(collection)) {
     let s = quarantined.get(q.member);
@@ -158,6 +158,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     for (let i = 0; i < ids.length; i += page) {
       const p = await planMember(decide, m.name, m.source, unknown.get(m.name) ?? new Set(), ids.slice(i, i + page));
       await plan(p.refresh);
+      report.skipped.push(...p.skipped);
       killPoint('plan.done');
       if (input.dryRun) {
         report.writes.push(...p.tasks.map((t) => t.write));

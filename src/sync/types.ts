@@ -81,4 +81,9 @@ export interface CollectionReport {
   errors: ItemError[];
   /** Writes from an interrupted earlier run that this run redid. */
   recovered: number;
+  /**
+   * Items a member was not written because its format cannot hold them (a group card in a
+   * CSV or vCard 2.1 file: its members carry the group as labels). Not writes.
+   */
+  skipped: Array<Pick<PlannedWrite, 'member' | 'uid' | 'itemId' | 'label'>>;
 }

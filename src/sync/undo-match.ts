@@ -1,6 +1,7 @@
 import { PimError } from '../core/errors.js';
 import type { ItemWrite, LogEntry, NewLogEntry, RunRecord } from '../core/store.js';
 import { asHref } from '../core/types.js';
+import { itemFingerprint } from '../merge/fingerprint.js';
 import { newEntry } from './decide/merge-entry.js';
 import { itemLabel } from './item-info.js';
 import { withLock } from './run-lock.js';
@@ -14,10 +15,12 @@ const MATCHED = /^matched (.+) to an existing item$/;
  * Undo of one `matched` entry (SPEC §3 `undo`): the member's entry becomes an item of its
  * own again and the item it was matched to goes back to its fields before that run (merged
  * three-way with changes made since, as any undo). The member's link moves to the split
- * item, which is the entry as that member holds it (its link's base): exact for a member
- * that was not written since (a read-only export); a member the match's run wrote the merged
- * item to holds both sides' values, and so does its split item. The next sync writes the
- * split item to every other member, and the reverted item to that member as a new entry.
+ * item, which is the entry as it came when it was matched (kept in the `matched` entry;
+ * entries logged before that was kept fall back to what the member holds now, which after
+ * a write-back holds both sides' values). A member that holds more than its entry (the
+ * match's run wrote the merged item to it) is written the split item by the next sync; the
+ * next sync also writes the split item to every other member, and the reverted item to that
+ * member as a new entry.
  */
 export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<UndoResult> {
   const { store } = input;
@@ -29,11 +32,18 @@ export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<Undo
   return withLock(store, `sync:${collection}`, `collection ${collection}`, async () => {
     const current = (await store.getItem(found.id))!;
     const member = entry.connector;
-    const link = await store.getLink(collection, member, href);
+    let link = await store.getLink(collection, member, href);
+    if ((!link || link.itemId !== current.id) && entry.entry) {
+      // Writing the merged item back may have moved the entry (a single file names entries by UID): the member's one link to the item is it.
+      const mine = (await store.linksForItem(current.id)).filter((l) => l.member === member);
+      if (mine.length === 1) link = mine[0];
+    }
     if (!link || link.itemId !== current.id) {
       throw new PimError('invalid-data', `${member} no longer holds ${href} as "${itemLabel(current.item)}" (the entry was removed or re-linked since); nothing to split`);
     }
-    if (link.base.uid && link.base.uid === current.uid) {
+    // The entry as it came (kept with the match since it exists), else as the member holds it now.
+    const held = entry.entry ?? link.base;
+    if (held.uid && held.uid === current.uid) {
       throw new PimError('unsupported', `${member}'s ${href} carries the item's own UID ${current.uid}: one UID is one item. Give the entry a UID of its own at ${member} to split them`);
     }
     const sameRun = (await store.listLog({ run: entry.run, limit: 1_000_000 }))
@@ -44,7 +54,9 @@ export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<Undo
     }
     const now = input.now.toISOString();
     const d = undoItem({ run: entry.run, current, history: await store.history(current.id), keyOf: input.identity.keyOf, now });
-    const split = newEntry(link.base, collection, input.identity, `${member}\n${href}`).write!;
+    const split = newEntry(held, collection, input.identity, `${member}\n${href}`).write!;
+    // A member the match's run wrote the merged item to holds more than its entry: the next sync writes the split item there.
+    const holdsSplit = itemFingerprint(held, input.identity.keyOf) === itemFingerprint(link.base, input.identity.keyOf);
     const run: RunRecord = newRun(input.by, input.now, `undo --entry ${entry.id}`);
     const label = `entry #${entry.id} (matched) of run ${entry.run}`;
     const result: UndoResult = {
@@ -52,7 +64,7 @@ export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<Undo
         { collection, itemId: current.id, uid: current.uid, name: itemLabel(d.item ?? current.item), action: d.action, conflicts: d.conflicts, ...(d.note ? { note: d.note } : {}) },
         { collection, itemId: split.id, uid: split.uid, name: itemLabel(split.item), action: 'restored', conflicts: [], note: `${member}'s ${href} as an item of its own` },
       ],
-      links: [{ member, href, from: current.id }],
+      links: [{ member, href: link.href, from: current.id }],
     };
     if (input.dryRun) return result;
     const items: ItemWrite[] = [{ ...split, run: run.id }];
@@ -74,10 +86,10 @@ export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<Undo
     run.collections.push({
       name: collection, created: 1, updated: d.item ? 1 : 0, merged: 0, conflicts: d.conflicts.length > 0 ? 1 : 0, deleted: 0, restored: 0, writes: 0,
     });
-    // The member agrees with its split item (it is what it holds); it holds nothing of the reverted one.
+    // The member agrees with its split item when that is what it holds; it holds nothing of the reverted one.
     await store.commit({
       runs: [{ ...run, end: new Date().toISOString() }], items, log,
-      links: [{ ...link, itemId: split.id, agreedVersion: 1, updatedAt: now }],
+      links: [{ ...link, itemId: split.id, agreedVersion: holdsSplit ? 1 : 0, updatedAt: now }],
     });
     return { ...result, run: run.id };
   });

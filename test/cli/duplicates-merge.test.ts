@@ -5,9 +5,10 @@ import { Scenario } from './cli-harness.js';
 import { count, edit, read } from './files.js';
 
 /** A phone export, a Google CSV and a vdir each holding William Turner in their own way. */
-function turner(name: string, phoneOptions = ''): Scenario {
+function turner(name: string, phoneOptions = '', prepare?: (s: Scenario) => void): Scenario {
   const s = new Scenario(name);
   s.copy('scenarios/duplicates', 'data');
+  prepare?.(s);
   s.config(`
 defaultRegion: GB
 conflict: newest
@@ -127,7 +128,10 @@ test('undo of the merge entry splits the items again: after the next sync each m
     assert.equal(s.run(['sync']).code, 0);
     assert.notDeepEqual(snap(), before);
     const dry = s.run(['undo', '--entry', String(m.entry), '--dry-run', '--json']).json();
-    assert.deepEqual(dry.items.map((i: { action: string }) => i.action).sort(), ['restored', 'restored', 'reverted']);
+    // The two merged items come back, the survivor and the group "Friends" (Bill's label, renamed to the survivor by the merge) are reverted.
+    assert.deepEqual(dry.items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`).sort(), [
+      'restored Bill Turner', 'restored William Turner', 'reverted Friends', `reverted ${m.survivor.name}`,
+    ].sort());
     const u = s.run(['undo', '--entry', String(m.entry), '--json']);
     assert.equal(u.code, 0, u.stderr);
     assert.equal(u.json().undoes, m.run);
@@ -212,6 +216,59 @@ test('duplicates --dismiss remembers that items are no duplicates: they are not 
     assert.deepEqual(s.run(['duplicates', '--json']).json().groups, []);
     // Dismissing is no lock: the user may still merge them by hand.
     assert.equal(s.run(['merge', '--dry-run', g.items[0]!.id, g.items[1]!.id]).code, 0);
+  } finally {
+    s.cleanup();
+  }
+});
+
+const VDIR_TURNER = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
+const PHONE_TURNER = '5E1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B';
+
+test('merge rewrites group cards naming a merged copy to the kept UID (listed once); undo puts the members back', () => {
+  // Google's Bill and the phone's William are both in "Friends" (a label, a category); the vdir's William is not.
+  const s = turner('dupes-groups', '', (x) => edit(x.path('data', 'iphone-3.0.vcf'), 'BDAY:1979-03-02', 'BDAY:1979-03-02\r\nCATEGORIES:Friends'));
+  try {
+    const friends = () => {
+      assert.equal(s.run(['export', 'contacts', '--format', 'vcf4', '-o', s.path('all.vcf')]).code, 0);
+      const card = read(s.path('all.vcf')).split('END:VCARD').find((c) => /^FN:Friends\r?$/m.test(c));
+      assert.ok(card, 'a Friends group card');
+      assert.match(card, /^KIND:group\r?$/m);
+      return [...card.matchAll(/^MEMBER:urn:uuid:(.+?)\r?$/gm)].map((x) => x[1]!).sort();
+    };
+    const g = (s.run(['duplicates', '--json']).json().groups as Group[])[0]!;
+    const bill = g.items.find((i) => i.name === 'Bill Turner')!;
+    assert.deepEqual(friends(), [bill.uid, PHONE_TURNER].sort());
+    const groupFile = () => {
+      const dir = s.path('data', 'vdir');
+      const files = readdirSync(dir).map((f) => read(`${dir}/${f}`)).filter((t) => /^FN:Friends\r?$/m.test(t));
+      assert.equal(files.length, 1, 'the vdir holds the group card');
+      return files[0]!;
+    };
+    const fileBefore = groupFile();
+
+    // The vdir's William survives; both members of the group are merged into him.
+    const survivor = g.items.find((i) => i.uid === VDIR_TURNER)!;
+    const m = s.run(['merge', '--json', survivor.id, ...g.items.filter((i) => i !== survivor).map((i) => i.id)]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.deepEqual(m.json().groups.map((x: { name: string }) => x.name), ['Friends']);
+    assert.deepEqual(friends(), [VDIR_TURNER]);
+    const human = s.run(['merge', '--dry-run', survivor.id, ...g.items.filter((i) => i !== survivor).map((i) => i.id)]);
+    assert.equal(human.code, 1, 'the merged items are gone: nothing left to merge');
+
+    assert.equal(s.run(['sync']).code, 0);
+    const merged = groupFile();
+    assert.equal(count(merged, /MEMBER:urn:uuid:/g), 1, merged);
+    assert.match(merged, new RegExp(`MEMBER:urn:uuid:${VDIR_TURNER}\r?$`, 'm'));
+    const csv = read(s.path('data', 'google.csv'));
+    assert.match(csv.split(/\r?\n/).find((l) => /,Turner,/.test(l))!, /Friends/, 'the kept contact carries the label');
+
+    // Undo of the merge: the group names Bill and the phone's William again, at every member that holds it.
+    const u = s.run(['undo', '--entry', String(m.json().entry), '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.ok(u.json().items.some((i: { name: string; action: string }) => i.name === 'Friends' && i.action === 'reverted'), JSON.stringify(u.json().items));
+    assert.deepEqual(friends(), [bill.uid, PHONE_TURNER].sort());
+    assert.equal(s.run(['sync']).code, 0);
+    assert.equal(groupFile(), fileBefore);
   } finally {
     s.cleanup();
   }

@@ -151,3 +151,66 @@ collections:
     s.cleanup();
   }
 });
+
+test('a group card a format cannot hold is counted as skipped, not written: in the sync report and in export', () => {
+  const s = appleAndGoogle('groups-skipped');
+  try {
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const rep = r.json().collections[0];
+    assert.deepEqual(rep.skipped.map((x: { member: string; label: string }) => `${x.member} ${x.label}`), ['google Climbing']);
+    assert.deepEqual(rep.writes, []);
+    assert.match(s.run(['sync']).stdout, /; 1 skipped \(group cards/);
+
+    const exported = (format: string) => {
+      const e = s.run(['export', 'contacts', '--format', format, '-o', s.path(`out.${format}`), '--json']);
+      assert.equal(e.code, 0, e.stderr);
+      return e.json() as { items: number; skipped: number };
+    };
+    // Three contacts and the group "Climbing": a CSV and a vCard 2.1 file hold the group only as Anna's label.
+    for (const format of ['google-csv', 'outlook-csv', 'vcf21']) assert.deepEqual([format, exported(format).items, exported(format).skipped], [format, 3, 1]);
+    for (const format of ['vcf4', 'vcf']) assert.deepEqual([format, exported(format).items, exported(format).skipped], [format, 4, 0]);
+    assert.match(read(s.path('out.outlook-csv')), /"Climbing"/);
+    assert.doesNotMatch(read(s.path('out.vcf21')), /^FN:Climbing/m);
+    const human = s.run(['export', 'contacts', '--format', 'google-csv', '-o', s.path('out.csv')]);
+    assert.match(human.stdout, /wrote 3 items of contacts .*; 1 group card skipped/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a member whose format cannot hold a group\'s label (Outlook: no ";" in a category) is not read as leaving the group', () => {
+  const s = new Scenario('groups-mask');
+  try {
+    s.copy('scenarios/groups', 'data');
+    // The Apple group's name holds a ";", which Outlook's Categories use as their separator.
+    edit(s.path('data', 'vdir', GROUP_FILE), /^N:Climbing;;;;\r?$/m, 'N:Climbing\\; Bouldering;;;;');
+    edit(s.path('data', 'vdir', GROUP_FILE), /^FN:Climbing\r?$/m, 'FN:Climbing; Bouldering');
+    s.config(`
+connectors:
+  mac: { type: vdir, path: ./data/vdir }
+  outlook: { type: outlook-csv, path: ./outlook.csv }
+collections:
+  contacts: { kind: contacts, members: [mac, outlook] }
+`);
+    assert.equal(s.run(['sync']).code, 0);
+    // Anna's row cannot hold the label as one category: it reads back as "Climbing" and "Bouldering".
+    // Her row is edited in Outlook (another company); the store must not take that as leaving the group.
+    edit(s.path('outlook.csv'), /^,"Anna",,"Kowalski",,,/m, ',"Anna",,"Kowalski",,"Crag Co",');
+    const r = s.run(['sync', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json().collections[0].changes.map((c: { action: string; label: string; fields?: string[] }) => `${c.action} ${c.label} ${c.fields}`), ['updated Anna Kowalski org']);
+    const group = read(s.path('data', 'vdir', GROUP_FILE));
+    assert.match(group, new RegExp(`^X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:${ANNA}\\r?$`, 'm'));
+    const anna = read(s.path('data', 'vdir', `${ANNA}.vcf`));
+    assert.match(anna, /^ORG:Crag Co\r?$/m);
+    assert.match(anna, /^CATEGORIES:Climbing\\; Bouldering\r?$/m);
+    // No groups "Climbing" and "Bouldering" were made from the split label.
+    assert.equal(readdirSync(s.path('data', 'vdir')).length, 3);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 3);
+    const again = s.run(['sync', '--json']).json();
+    assert.deepEqual([again.collections[0].changes.length, again.collections[0].writes.length], [0, 0], JSON.stringify(again));
+  } finally {
+    s.cleanup();
+  }
+});

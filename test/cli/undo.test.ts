@@ -199,3 +199,55 @@ collections:
     s.cleanup();
   }
 });
+
+test('undo of a match with a writable member splits exactly: the member that was written the merged item gets its own entry back', () => {
+  const s = new Scenario('undo-match-writable');
+  try {
+    s.copy('scenarios/groups/vdir/0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf', 'mac/0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf');
+    s.config(`
+connectors:
+  mac: { type: vdir, path: ./mac }
+collections:
+  contacts: { kind: contacts, members: [mac] }
+`);
+    assert.equal(s.run(['sync']).code, 0);
+    const macFile = s.path('mac', '0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf');
+    const original = read(macFile);
+    // A writable phone export joins, bringing "the same" Anna.
+    s.config(`
+connectors:
+  mac: { type: vdir, path: ./mac }
+  phone: { type: vcard-file, path: ./phone.vcf }
+collections:
+  contacts: { kind: contacts, members: [mac, phone] }
+`);
+    s.write('phone.vcf', 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kowalska;Anna;;;\r\nFN:Anna Kowalska\r\nEMAIL;TYPE=INTERNET:anna.kowalski@example.org\r\nTEL;TYPE=WORK:+48 22 555 01 23\r\nNOTE:Met at the Kraków meetup\r\nUID:phone-anna-7\r\nEND:VCARD\r\n');
+    const m = s.run(['sync', '--json']);
+    assert.equal(m.code, 0, m.stderr);
+    assert.deepEqual(m.json().collections[0].changes.map((c: { action: string }) => c.action), ['matched', 'conflict']);
+    // The phone was written the merged Anna: it now holds the Mac's mobile too.
+    assert.match(read(s.path('phone.vcf')), /601.?234.?567/);
+    const entry = (s.run(['log', '--json', '--limit', '20']).json().entries as Array<{ id: number; action: string }>).find((e) => e.action === 'matched')!;
+
+    const u = s.run(['undo', '--entry', String(entry.id), '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.deepEqual(u.json().items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`), ['reverted Anna Kowalski', 'restored Anna Kowalska']);
+    assert.equal(s.run(['status', '--json']).json().collections[0].items, 2);
+    assert.equal(s.run(['sync']).code, 0);
+    // Each side back to its exact pre-match fields, at both members.
+    const emailAsOne = (t: string) => t.replace(/^EMAIL[^:]*/m, (l) => `EMAIL;${l.toLowerCase().match(/internet|home|pref/g)!.sort().join(',')}`);
+    assert.equal(emailAsOne(read(macFile)), emailAsOne(original));
+    const cards = read(s.path('phone.vcf')).split(/(?<=END:VCARD\r\n)/).filter((c) => c.trim());
+    assert.equal(cards.length, 2, cards.join('\n---\n'));
+    const phoneAnna = cards.find((c) => /UID:phone-anna-7/.test(c))!;
+    const macAnna = cards.find((c) => /UID:0F3A6C1E/.test(c))!;
+    const lines = (c: string) => c.split('\r\n').filter((l) => l && !/^(VERSION|PRODID|REV):/.test(l)).sort();
+    assert.deepEqual(lines(phoneAnna), ['BEGIN:VCARD', 'EMAIL;TYPE=INTERNET:anna.kowalski@example.org', 'END:VCARD', 'FN:Anna Kowalska', 'N:Kowalska;Anna;;;', 'NOTE:Met at the Kraków meetup', 'TEL;TYPE=WORK:+48 22 555 01 23', 'UID:phone-anna-7']);
+    assert.doesNotMatch(macAnna, /Kraków|555 01 23/);
+    for (const f of readdirSync(s.path('mac'))) if (f !== '0F3A6C1E-52B4-4D8A-9E61-6A1C2B7D9E10.vcf') assert.doesNotMatch(read(s.path('mac', f)), /601.?234.?567/, 'the split entry holds nothing of the Mac\'s Anna');
+    const again = s.run(['sync', '--json']).json();
+    assert.deepEqual([again.collections[0].changes.length, again.collections[0].writes.length], [0, 0], JSON.stringify(again));
+  } finally {
+    s.cleanup();
+  }
+});

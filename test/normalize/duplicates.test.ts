@@ -59,6 +59,19 @@ test('two people called Maria García with their own email and phone are not dup
   assert.equal(findDuplicates(items, { ...opts, dismissed: new Set([pairKey(groups[0]!.items[0]!.id, groups[0]!.items[1]!.id)]) }).length, 0);
 });
 
+test('a family sharing one email address is not one person; namesakes whose emails differ are not either', () => {
+  const items = inputs([
+    vcard(['UID:f1', 'FN:Jörg Schäfer', 'N:Schäfer;Jörg;;;', 'EMAIL:familie.schaefer@web.de', 'TEL;TYPE=CELL:+49 151 1111111']),
+    vcard(['UID:f2', 'FN:Anna Schäfer', 'N:Schäfer;Anna;;;', 'EMAIL:familie.schaefer@web.de']),
+    vcard(['UID:f3', 'FN:Schaefer, Joerg', 'TEL:(0151) 111 1111']),
+    // Two people called Greta Ricci: each with her own email, one also with a phone.
+    vcard(['UID:g1', 'FN:Greta Ricci', 'EMAIL:greta.ricci511@web.de', 'TEL:+49 157 9917018']),
+    vcard(['UID:g2', 'FN:Greta Ricci', 'ORG:Stadtwerke Bonn', 'EMAIL:greta.ricci243@gmail.com']),
+  ].join('\r\n'));
+  const groups = findDuplicates(items, opts);
+  assert.deepEqual(groups.map((g) => g.items.map((i) => i.uid).sort().join(',')), ['f1,f3']);
+});
+
 test('events: the same start and a similar summary', () => {
   const ics = (uid: string, summary: string, start: string) => ({
     id: uid, uid, item: {
@@ -100,18 +113,44 @@ function measure(persons: number, seed: number, threshold = 0.5): { precision: n
 }
 
 // Figures recorded in docs/merge-rules.md. The set is hard on purpose: about 6 % of the
-// people have a namesake, households share landlines, colleagues a switchboard.
-test('planted duplicates in a generated address book: precision and recall at the default threshold and at 0.55', (t) => {
-  for (const seed of [1, 2, 3]) {
+// people have a namesake, households share landlines or one family email, colleagues a
+// switchboard. The target of issue 14 (precision ≥ 0.95 at recall ≥ 0.9) holds on every seed.
+test('planted duplicates in a generated address book: precision and recall on five seeds, at the default threshold and at 0.55', (t) => {
+  for (const seed of [1, 2, 3, 4, 5]) {
     const m = measure(2000, seed);
     t.diagnostic(`seed ${seed}: ${m.cards} cards, ${m.planted} planted pairs, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, ${m.ms.toFixed(0)} ms`);
-    assert.ok(m.precision >= 0.93, `precision ${m.precision}`);
-    assert.ok(m.recall >= 0.92, `recall ${m.recall}`);
+    assert.ok(m.precision >= 0.95, `seed ${seed}: precision ${m.precision}`);
+    assert.ok(m.recall >= 0.9, `seed ${seed}: recall ${m.recall}`);
     const strict = measure(2000, seed, 0.55);
     t.diagnostic(`seed ${seed} at 0.55: precision ${strict.precision.toFixed(3)}, recall ${strict.recall.toFixed(3)}`);
-    assert.ok(strict.precision >= 0.97, `precision ${strict.precision}`);
-    assert.ok(strict.recall >= 0.8, `recall ${strict.recall}`);
+    assert.ok(strict.precision >= 0.97, `seed ${seed}: precision ${strict.precision}`);
+    assert.ok(strict.recall >= 0.8, `seed ${seed}: recall ${strict.recall}`);
   }
+});
+
+test('the planted book holds the hard negatives it claims: shared family emails, shared landlines, switchboards, other phone formats', () => {
+  const book = plantedBook(2000, 1);
+  const items = inputs(book.vcf);
+  const byValue = (prop: 'email' | 'tel') => {
+    const m = new Map<string, Set<string>>();
+    for (const { item } of items) {
+      if (item.kind !== 'contact') continue;
+      const n = item.card.props.find((p) => p.name === 'n')?.values[0];
+      const given = Array.isArray(n) ? String(n[1]) : '';
+      for (const p of item.card.props.filter((q) => q.name === prop)) {
+        const v = String(p.values[0]).toLowerCase().replace(/[^0-9a-z@.]/g, '');
+        let s = m.get(v);
+        if (!s) m.set(v, (s = new Set()));
+        s.add(given.toLowerCase());
+      }
+    }
+    return [...m.entries()].filter(([, givens]) => givens.size > 1).map(([v]) => v);
+  };
+  assert.ok(byValue('email').length >= 20, 'emails shared by people with other given names');
+  assert.ok(byValue('tel').length >= 5, 'landlines and switchboards shared by people with other given names');
+  assert.match(book.vcf, /TEL;TYPE=CELL:\(0\d{3}\) /);
+  assert.match(book.vcf, /TEL;TYPE=CELL:\+49 \(0\)/);
+  assert.match(book.vcf, /FN:[^\r,]+, [^\r]+\r\nN:;;;;/, '"Last, First" without N');
 });
 
 test('50,000 contacts (set PIMHUB_BENCH=1)', { skip: !process.env.PIMHUB_BENCH }, (t) => {

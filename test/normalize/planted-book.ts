@@ -4,8 +4,8 @@
  * for a seed. Truth is the set of UID pairs that are one person.
  *
  * Hard negatives: people who share a name by chance (each with their own email and phone),
- * households sharing a landline (same surname, other given name), colleagues sharing a
- * company switchboard number.
+ * households sharing a landline or one family email address (same surname, other given
+ * name), colleagues sharing a company switchboard number.
  */
 const GIVEN = [
   'William', 'Robert', 'Richard', 'James', 'Michael', 'Thomas', 'Elizabeth', 'Katherine', 'Margaret', 'Jennifer',
@@ -72,14 +72,30 @@ interface Person {
 const ascii = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss').replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l').replace(/[åÅ]/g, 'a');
 const translit = (s: string) => s.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue');
 
-function card(p: Person, fn: string, n: [string, string], extra: string[] = []): string {
-  const lines = ['BEGIN:VCARD', 'VERSION:3.0', `UID:${p.uid}`, `FN:${fn}`, `N:${n[0]};${n[1]};;;`];
+/** `n` undefined: N left empty, as exports that keep only a display name write it. */
+function card(p: Person, fn: string, n: [string, string] | undefined, extra: string[] = []): string {
+  const lines = ['BEGIN:VCARD', 'VERSION:3.0', `UID:${p.uid}`, `FN:${fn}`, n ? `N:${n[0]};${n[1]};;;` : 'N:;;;;'];
   if (p.org) lines.push(`ORG:${p.org}`);
   if (p.email) lines.push(`EMAIL;TYPE=INTERNET,HOME:${p.email}`);
   if (p.mobile) lines.push(`TEL;TYPE=CELL:${p.mobile}`);
   if (p.home) lines.push(`TEL;TYPE=HOME:${p.home}`);
   if (p.work) lines.push(`TEL;TYPE=WORK:${p.work}`);
   return [...lines, ...extra, 'END:VCARD'].join('\r\n');
+}
+
+/** The same German number as other devices and exports write it. */
+function reformat(e164: string, variant: number): string {
+  const digits = e164.replace(/[^0-9]/g, '').slice(2); // without the country code 49
+  const area = digits.slice(0, 3);
+  const rest = digits.slice(3);
+  switch (variant % 6) {
+    case 0: return `0${area} ${rest}`;
+    case 1: return `0${area}/${rest}`;
+    case 2: return `(0${area}) ${rest.slice(0, 3)} ${rest.slice(3)}`;
+    case 3: return `+49 (0)${area} ${rest}`;
+    case 4: return `0049${area}${rest}`;
+    default: return `+49-${area}-${rest}`;
+  }
 }
 
 export interface PlantedBook {
@@ -108,29 +124,37 @@ export function plantedBook(persons: number, seed = 42): PlantedBook {
     if (r() < 0.95) p.email = `${ascii(given).toLowerCase()}.${ascii(family).toLowerCase()}${Math.floor(r() * 1000)}@${pick(['gmail.com', 'web.de', 'posteo.de', 'outlook.com', 'example.org'])}`;
     if (r() < 0.9) p.mobile = `+49 15${digits(1)} ${digits(7)}`;
     if (p.org && r() < 0.2) p.work = switchboards.get(p.org);
-    cards.push(card(p, `${given} ${family}`, [family, given]));
+    const own = cards.push(card(p, `${given} ${family}`, [family, given])) - 1;
     // A household: another person with the same surname and landline.
     if (r() < 0.05) {
       const home = `+49 ${digits(3)} ${digits(6)}`;
       p.home = home;
-      cards[cards.length - 1] = card(p, `${given} ${family}`, [family, given]);
+      cards[own] = card(p, `${given} ${family}`, [family, given]);
       const other = pick(GIVEN.filter((g) => g[0] !== given[0]));
       cards.push(card({ uid: uid(), given: other, family, home, email: `${ascii(other).toLowerCase()}${digits(3)}@web.de` }, `${other} ${family}`, [family, other]));
+    }
+    // A family sharing one email address: each member's card carries it, with their own mobile.
+    if (r() < 0.04) {
+      const familyMail = `${pick(['familie.', 'fam.', 'the', ''])}${ascii(translit(family)).toLowerCase().replace(/ /g, '')}${pick(['', 's', digits(2)])}@${pick(['web.de', 'gmx.de', 'gmail.com'])}`;
+      p.email = familyMail;
+      cards[own] = card(p, `${given} ${family}`, [family, given]);
+      const other = pick(GIVEN.filter((g) => g[0] !== given[0]));
+      cards.push(card({ uid: uid(), given: other, family, email: familyMail, mobile: r() < 0.7 ? `+49 15${digits(1)} ${digits(7)}` : undefined }, `${other} ${family}`, [family, other]));
     }
     // Planted duplicates of this person, as another account or device holds them.
     const copies = r() < 0.15 ? (r() < 0.2 ? 2 : 1) : 0;
     const ids = [p.uid];
     for (let c = 0; c < copies; c++) {
       const d: Person = { uid: uid(), given, family };
-      const national = p.mobile ? p.mobile.replace(/^\+49 /, '0') : undefined;
+      const national = p.mobile ? reformat(p.mobile, Math.floor(r() * 6)) : undefined;
       const v = Math.floor(r() * 9);
       let fn = `${given} ${family}`;
-      let n: [string, string] = [family, given];
+      let n: [string, string] | undefined = [family, given];
       switch (v) {
-        case 0: fn = `${family}, ${given}`; d.email = p.email; d.mobile = national; break;
+        case 0: fn = `${family}, ${given}`; if (r() < 0.5) n = undefined; d.email = p.email; d.mobile = national; break;
         case 1: fn = `${ascii(translit(given))} ${ascii(translit(family))}`; n = [ascii(translit(family)), ascii(translit(given))]; d.mobile = p.mobile ?? `+49 17${digits(8)}`; d.email = `${digits(6)}@gmx.net`; if (!p.mobile) d.email = p.email; break;
-        case 2: { const nick = NICK[given] ?? given; fn = `${nick} ${family}`; n = [family, nick]; d.email = p.email ?? `${digits(5)}@example.com`; if (!p.email) d.mobile = p.mobile; break; }
-        case 3: fn = `${given[0]}. ${family}`; n = [family, `${given[0]}.`]; d.mobile = p.mobile; if (!p.mobile) d.email = p.email; break;
+        case 2: { const nick = NICK[given] ?? given; fn = `${nick} ${family}`; n = [family, nick]; d.email = p.email ?? `${digits(5)}@example.com`; if (!p.email) d.mobile = national; break; }
+        case 3: fn = `${given[0]}. ${family}`; n = [family, `${given[0]}.`]; d.mobile = national; if (!p.mobile) d.email = p.email; break;
         case 4: fn = fn.toUpperCase(); n = [family.toUpperCase(), given.toUpperCase()]; d.email = p.email; d.mobile = p.mobile; break;
         case 5: d.org = p.org; break; // a business card: name and organisation only
         case 6: { const k = 1 + Math.floor(r() * (family.length - 2)); const typo = family.slice(0, k) + family.slice(k + 1); fn = `${given} ${typo}`; n = [typo, given]; d.email = p.email; d.mobile = p.email ? undefined : p.mobile; break; }

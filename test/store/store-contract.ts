@@ -293,8 +293,13 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.ok(id1 < logIds[0] && logIds[0] < logIds[1]);
       const [id4] = await s.appendLog([{ ...logEntry('u1', 'resolved', '2024-01-04T00:00:00.000Z'), resolves: logIds[1] }]);
       assert.equal((await s.getLogEntry(id4))?.resolves, logIds[1]);
+      // A `matched` entry keeps the member's entry as it came (undo splits it off exactly).
+      const matched: NewLogEntry = { ...logEntry('u9', 'matched', '2023-12-31T00:00:00.000Z', 'e'), entry: contact('u9', 'Anna Kowalska') };
+      const [id5] = await s.appendLog([matched]);
+      assert.deepEqual(await s.getLogEntry(id5), { ...matched, id: id5 });
+      assert.deepEqual((await s.listLog({ collection: 'e' }))[0]?.entry, matched.entry);
       assert.equal(await s.getLogEntry(9999), undefined);
-      assert.deepEqual((await s.listLog()).map((e) => e.id), [id4, logIds[1], logIds[0], id1]);
+      assert.deepEqual((await s.listLog()).map((e) => e.id), [id5, id4, logIds[1], logIds[0], id1]);
       assert.deepEqual((await s.listLog({ collection: 'd' })).map((e) => e.id), [logIds[1]]);
       assert.deepEqual((await s.listLog({ uid: asUid('u1') })).map((e) => e.id), [id4, logIds[1], id1]);
       assert.deepEqual((await s.listLog({ since: '2024-01-03T00:00:00.000Z' })).map((e) => e.id), [id4, logIds[1]]);
@@ -305,7 +310,7 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       const page = await s.listLog();
       assert.equal(page.length, 100);
       assert.equal(page[0].uid, 'x119');
-      assert.equal((await s.listLog({ limit: 500 })).length, 124);
+      assert.equal((await s.listLog({ limit: 500 })).length, 125);
     });
 
     it('runs: recorded by commit, replaced by id, listed newest first; history and log name their run', async (s) => {

@@ -14,6 +14,7 @@ import { createIdentity } from '../../src/normalize/item-identity.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { endpointPut } from '../../src/sync/endpoint-write.js';
 import { FULL_CAPABILITIES } from '../../src/model/capabilities.js';
+import { categoriesOf, groupName, isGroupCard, memberUids } from '../../src/model/group.js';
 import { prop } from '../../src/model/property.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
 import type { CollectionReport, MemberInput } from '../../src/sync/types.js';
@@ -29,7 +30,11 @@ import { asHref } from '../../src/core/types.js';
  * connectors and the SQLite store. After every sync it checks: no edit is lost (each is the
  * final value or a conflict's logged value), no duplicates, no item lost without a delete,
  * no conflict between forms of one phone number; at the end, with everything repaired, two
- * syncs make every member agree and a third plans nothing.
+ * syncs make every member agree and a third plans nothing. Group edits (a label added or
+ * removed at any member — CATEGORIES in a vCard, a Google CSV label — or a member added to or
+ * removed from an Apple group card in a vdir, the group made when missing) are checked after
+ * convergence: each person is in each group as the edits said, in the store's contact and
+ * group card, every member's labels and each vdir's group card.
  *
  * PIMHUB_MODEL_RUNS sets the number of cases (default 12, seeded); PIMHUB_MODEL_SEED the seed;
  * PIMHUB_MODEL_PATH replays one failing case (the `path` fast-check prints).
@@ -54,6 +59,14 @@ interface Model {
   renames: number;
   uids: number;
   checks: number;
+  /** `group|person` → whether the person should be in the group, after the membership edits made so far. */
+  groups: Map<string, boolean>;
+  /** Membership edits since the last check: a pair edited both ways then has no one expected outcome. */
+  groupEdits: Map<string, boolean>;
+  /** Pairs with no one expected outcome (edited both ways at once, or the person deleted, cut off or garbled). */
+  groupUnsure: Set<string>;
+  /** Pairs whose membership converge() checked. */
+  groupsChecked: number;
 }
 
 interface Real {
@@ -141,6 +154,20 @@ function recordEdit(m: Model, i: number, field: Field, member: MemberName | 'e',
   m.edits.get(key)!.set(member, value);
 }
 
+const GROUPS = ['Climbing', 'Family ♥'] as const;
+
+function recordMembership(m: Model, group: string, i: number, add: boolean): void {
+  const key = `${group}|${i}`;
+  if (m.groupEdits.has(key) && m.groupEdits.get(key) !== add) m.groupUnsure.add(key);
+  m.groupEdits.set(key, add);
+  m.groups.set(key, add);
+}
+
+/** A person's memberships stop having one expected outcome (deleted, cut off, a garbled file put back). */
+function membershipUnsure(m: Model, i: number): void {
+  for (const g of GROUPS) if (m.groups.has(`${g}|${i}`)) m.groupUnsure.add(`${g}|${i}`);
+}
+
 const readable = (m: Model, member: MemberName, i: number) =>
   m.present[member].has(i) && !m.broken[member].has(i) && !m.garbled.has(member) && !(member === 'g' && m.broken.g.size > 0);
 
@@ -192,6 +219,7 @@ async function check(m: Model, r: Real): Promise<void> {
   }
   m.edits.clear();
   m.emails.clear();
+  m.groupEdits.clear();
   for (const [i, where] of m.deletes) {
     for (const member of where) if (r.world.has(member, i)) where.delete(member);
     if (where.size === 0 || !items.some((it) => holds(it, i))) m.deletes.delete(i);
@@ -284,6 +312,7 @@ class Delete implements Cmd {
   async run(s: Model, r: Real) {
     r.world.remove(this.m, this.i);
     s.present[this.m].delete(this.i);
+    membershipUnsure(s, this.i);
     if (!s.deletes.has(this.i)) s.deletes.set(this.i, new Set());
     s.deletes.get(this.i)!.add(this.m);
     r.trace.push(this.toString());
@@ -297,6 +326,7 @@ class Corrupt implements Cmd {
   async run(s: Model, r: Real) {
     r.world.corrupt(this.m, this.i, this.keepUid);
     s.broken[this.m].add(this.i);
+    membershipUnsure(s, this.i);
     forgetEdits(s, this.i, this.m);
     r.trace.push(this.toString());
   }
@@ -320,6 +350,7 @@ class Garble implements Cmd {
   async run(s: Model, r: Real) {
     r.world.garble(this.m);
     s.garbled.add(this.m);
+    for (const i of s.present[this.m]) membershipUnsure(s, i);
     for (const i of s.present[this.m]) forgetEdits(s, i, this.m);
     r.trace.push(this.toString());
   }
@@ -353,6 +384,30 @@ class EndpointEdit implements Cmd {
     r.trace.push(this.toString());
   }
   toString() { return `PUT ${this.i} through the endpoint: org = ${this.value}`; }
+}
+
+/** A person put in a group or taken out as a label: CATEGORIES in a vdir or the phone's .vcf, a Google CSV label. */
+class Label implements Cmd {
+  constructor(readonly m: MemberName, readonly i: number, readonly group: string, readonly add: boolean) {}
+  check(s: Readonly<Model>) { return readable(s, this.m, this.i); }
+  async run(s: Model, r: Real) {
+    r.world.setLabel(this.m, this.i, this.group, this.add);
+    recordMembership(s, this.group, this.i, this.add);
+    r.trace.push(this.toString());
+  }
+  toString() { return `${this.add ? 'label' : 'unlabel'} ${this.i} "${this.group}" at ${this.m}`; }
+}
+
+/** A person added to or removed from a group card in a vdir, Apple's way (the group made when missing). */
+class GroupMember implements Cmd {
+  constructor(readonly m: 'a' | 'b', readonly i: number, readonly group: string, readonly add: boolean) {}
+  check(s: Readonly<Model>) { return readable(s, this.m, this.i); }
+  async run(s: Model, r: Real) {
+    r.world.setGroupMember(this.m, this.i, this.group, this.add, `group-${++s.uids}`);
+    recordMembership(s, this.group, this.i, this.add);
+    r.trace.push(this.toString());
+  }
+  toString() { return `${this.add ? 'add' : 'remove'} ${this.i} ${this.add ? 'to' : 'from'} the group card "${this.group}" at ${this.m}`; }
 }
 
 class Sync implements Cmd {
@@ -423,7 +478,37 @@ const commands = [
   fc.integer({ min: 0, max: 4 }).map((n) => new CrashedSync(n)),
   fc.tuple(member, fc.constantFrom<Fault['op']>('list', 'get', 'write'), fc.integer({ min: 0, max: 2 })).map(([m, op, after]) => new FaultySync({ member: m, op, after })),
   fc.tuple(person, word).map(([i, v]) => new EndpointEdit(i, v)),
+  // Group edits twice as often as one other kind: most cases then check a few memberships.
+  ...[0, 1].map(() => fc.tuple(member, person, fc.constantFrom(...GROUPS), fc.boolean()).map(([m, i, g, add]) => new Label(m, i, g, add))),
+  ...[0, 1].map(() => fc.tuple(fc.constantFrom<'a' | 'b'>('a', 'b'), person, fc.constantFrom(...GROUPS), fc.boolean()).map(([m, i, g, add]) => new GroupMember(m, i, g, add))),
 ];
+
+/**
+ * After convergence, each person is in each group as the membership edits said, in both
+ * forms: the store's contact (CATEGORIES) and group card (MEMBER), every member's labels,
+ * and each vdir's group card.
+ */
+async function checkGroups(s: Model, r: Real): Promise<number> {
+  const stored = await liveItems(r.store);
+  let checked = 0;
+  for (const [key, expected] of s.groups) {
+    if (s.groupUnsure.has(key)) continue;
+    const [group, n] = key.split('|') as [string, string];
+    const i = Number(n);
+    const contact = stored.find((it) => holds(it, i));
+    if (!contact) continue;
+    const where = `person ${i} ${expected ? 'in' : 'not in'} "${group}"`;
+    const card = stored.find((it) => isGroupCard(it.card) && groupName(it.card) === group);
+    assert.equal(categoriesOf(contact.card).includes(group), expected, `${where}: the store's contact has CATEGORIES ${categoriesOf(contact.card).join(', ')}\n${r.trace.join('\n')}`);
+    assert.equal(!!card && memberUids(card.card).includes(contact.uid), expected, `${where}: the store's group card names ${card ? memberUids(card.card).join(', ') : '(no card)'}\n${r.trace.join('\n')}`);
+    for (const m of MEMBERS) {
+      assert.equal(r.world.labels(m, i).includes(group), expected, `${where}: ${m}'s labels are ${r.world.labels(m, i).join(', ')}\n${r.trace.join('\n')}`);
+      if (m === 'a' || m === 'b') assert.equal(r.world.groupMembers(m, group).includes(i), expected, `${where}: ${m}'s group card names ${r.world.groupMembers(m, group).join(', ')}\n${r.trace.join('\n')}`);
+    }
+    checked += 1;
+  }
+  return checked;
+}
 
 /** Everything repaired, two syncs: every member holds every live item once, as the store has it; a third sync does nothing. */
 async function converge(s: Model, r: Real): Promise<void> {
@@ -442,6 +527,7 @@ async function converge(s: Model, r: Real): Promise<void> {
   }
   const third = await sync(r);
   assert.deepEqual({ changes: third.changes, writes: third.writes, errors: third.errors }, { changes: [], writes: [], errors: [] }, r.trace.join('\n'));
+  s.groupsChecked += await checkGroups(s, r);
 }
 
 test('engine model: random edits, corruptions, renames and crashes over two vdirs, a .vcf and a Google CSV', { timeout: 600_000 }, async () => {
@@ -449,6 +535,7 @@ test('engine model: random edits, corruptions, renames and crashes over two vdir
   const seed = Number(process.env.PIMHUB_MODEL_SEED ?? 20261201);
   let cases = 0;
   let syncs = 0;
+  let memberships = 0;
   await fc.assert(
     fc.asyncProperty(fc.commands(commands, { maxCommands: 30 }), async (cmds) => {
       const world = new World(mkdtempSync(join(tmpdir(), 'pimhub-model-')));
@@ -458,6 +545,7 @@ test('engine model: random edits, corruptions, renames and crashes over two vdir
         present: { a: new Set(), b: new Set(), p: new Set(), g: new Set() },
         broken: { a: new Set(), b: new Set(), p: new Set(), g: new Set() },
         garbled: new Set(), edits: new Map(), emails: new Map(), deletes: new Map(), live: new Set(), renames: 0, uids: 0, checks: 0,
+        groups: new Map(), groupEdits: new Map(), groupUnsure: new Set(), groupsChecked: 0,
       };
       const real: Real = { world, store, lastLogId: 0, trace: [] };
       try {
@@ -474,6 +562,7 @@ test('engine model: random edits, corruptions, renames and crashes over two vdir
         }
         cases += 1;
         syncs += model.checks;
+        memberships += model.groupsChecked;
       } finally {
         await store.close();
         world.cleanup();
@@ -481,5 +570,5 @@ test('engine model: random edits, corruptions, renames and crashes over two vdir
     }),
     { numRuns, seed, endOnFailure: true, ...(process.env.PIMHUB_MODEL_PATH ? { path: process.env.PIMHUB_MODEL_PATH } : {}) },
   );
-  process.stdout.write(`# engine model: ${cases} cases, ${syncs} checked syncs (seed ${seed})\n`);
+  process.stdout.write(`# engine model: ${cases} cases, ${syncs} checked syncs, ${memberships} group memberships checked (seed ${seed})\n`);
 });

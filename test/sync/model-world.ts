@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync
 import { join } from 'node:path';
 import { decodeGoogleCsv, encodeGoogleCsv } from '../../src/codecs/csv/google-csv.js';
 import { decodeVCards, encodeVCards } from '../../src/codecs/vcard/index.js';
+import { categoriesOf, groupName, isGroupCard, memberUids, newGroupCard, withMember } from '../../src/model/group.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { findProp, prop, type Property } from '../../src/model/property.js';
 import { asUid, NO_UID } from '../../src/core/types.js';
@@ -70,6 +71,55 @@ export class World {
 
   addEmail(m: MemberName, i: number, email: string): void {
     this.change(m, i, (props) => [...props, prop('email', 'text', [email], { type: 'work' })]);
+  }
+
+  /** Puts the person in a group or takes them out as a label: CATEGORIES in a vCard, a Google CSV label. */
+  setLabel(m: MemberName, i: number, group: string, add: boolean): void {
+    this.change(m, i, (props) => {
+      const rest = props.filter((p) => p.name !== 'categories');
+      const cats = props.filter((p) => p.name === 'categories').flatMap((p) => p.values.map(String)).filter((c) => c !== group);
+      if (add) cats.push(group);
+      return cats.length ? [...rest, prop('categories', 'text', cats)] : rest;
+    });
+  }
+
+  /** The labels of the person's entry at a member (CATEGORIES). */
+  labels(m: MemberName, i: number): string[] {
+    const item = this.read(m, i);
+    return item ? categoriesOf(item.card) : [];
+  }
+
+  /**
+   * Adds or removes the person as a member of a group card in a vdir, as Apple Contacts does
+   * (X-ADDRESSBOOKSERVER-MEMBER naming the UID of the person's card in that vdir); a group
+   * of that name that is not there yet is made.
+   */
+  setGroupMember(m: 'a' | 'b', i: number, group: string, add: boolean, newUid: string): void {
+    const uid = this.read(m, i)?.uid;
+    if (!uid) throw new Error(`person ${i} has no readable card with a UID at ${m}`);
+    const found = this.groupCard(m, group);
+    const card = found?.item.card ?? newGroupCard(newUid, group, []);
+    const item: ContactItem = { kind: 'contact', uid: found?.item.uid ?? asUid(newUid), card: withMember(card, uid, add) };
+    writeFileSync(found?.file ?? join(this.dir, m, `${newUid}.vcf`), encodeVCards([item], '3.0'));
+  }
+
+  /** The group card of that name in a vdir, with its file. */
+  groupCard(m: 'a' | 'b', group: string): { file: string; item: ContactItem } | undefined {
+    const dir = join(this.dir, m);
+    for (const n of readdirSync(dir).filter((x) => x.endsWith('.vcf'))) {
+      const r = decodeVCards(readFileSync(join(dir, n)));
+      const item = r.items[0];
+      if (item && isGroupCard(item.card) && groupName(item.card) === group) return { file: join(dir, n), item };
+    }
+    return undefined;
+  }
+
+  /** The persons a vdir's group card names (by the UIDs of their cards there). */
+  groupMembers(m: 'a' | 'b', group: string): number[] {
+    const card = this.groupCard(m, group)?.item.card;
+    if (!card) return [];
+    const uids = memberUids(card);
+    return [...Array(PERSONS).keys()].filter((i) => { const u = this.read(m, i)?.uid; return !!u && uids.includes(u); });
   }
 
   rename(m: MemberName, i: number, n: number): void {

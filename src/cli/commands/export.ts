@@ -33,15 +33,16 @@ export async function exportCommand(collection: string, opts: { config?: string;
     // Group cards a format has no place for are in it as their members' labels (CATEGORIES).
     const held = (caps: FormatCapabilities) => contacts.filter((c) => holdsItem(caps, c));
     let text: string;
+    let written = contacts;
     switch (format) {
       case 'vcf': text = encodeVCards(contacts, '3.0'); break;
       case 'vcf4': text = encodeVCards(contacts, '4.0'); break;
-      case 'vcf21': text = encodeVCards(held(VCARD_CAPABILITIES['2.1']), '2.1', { android: true }); break;
+      case 'vcf21': text = encodeVCards((written = held(VCARD_CAPABILITIES['2.1'])), '2.1', { android: true }); break;
       // RFC 7095 §3: several cards are a JSON array of jCards.
       case 'jcard': text = `${JSON.stringify(contacts.map(encodeJCard))}\n`; break;
       case 'xcard': text = `${encodeXCards(contacts)}\n`; break;
-      case 'google-csv': text = encodeGoogleCsv(held(GOOGLE_CSV_CAPABILITIES)); break;
-      case 'outlook-csv': text = encodeOutlookCsv(held(OUTLOOK_CSV_CAPABILITIES)); break;
+      case 'google-csv': text = encodeGoogleCsv((written = held(GOOGLE_CSV_CAPABILITIES))); break;
+      case 'outlook-csv': text = encodeOutlookCsv((written = held(OUTLOOK_CSV_CAPABILITIES))); break;
       case 'ics': text = encodeICalendar(events, { calendarProps: [{ name: 'x-wr-calname', params: {}, type: 'text', values: [col.displayName ?? col.name] }] }); break;
       default: return assertNever(format, 'export format');
     }
@@ -49,9 +50,13 @@ export async function exportCommand(collection: string, opts: { config?: string;
     const tmp = `${path}.pimhub-tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, path);
-    const count = col.kind === 'calendar' ? events.length : contacts.length;
-    if (out.json) out.result({ collection, format, file: path, items: count });
-    else out.line(`wrote ${count} item${count === 1 ? '' : 's'} of ${collection} to ${path} (${format})`);
+    const count = col.kind === 'calendar' ? events.length : written.length;
+    // Group cards left out are no written items: they are in the file only as their members' labels.
+    const skipped = col.kind === 'calendar' ? 0 : contacts.length - written.length;
+    if (out.json) out.result({ collection, format, file: path, items: count, skipped });
+    else {
+      out.line(`wrote ${count} item${count === 1 ? '' : 's'} of ${collection} to ${path} (${format})${skipped ? `; ${skipped} group card${skipped === 1 ? '' : 's'} skipped: ${format} has no place for them, their members carry them as labels` : ''}`);
+    }
     return 0;
   } finally {
     await app.close();

@@ -27,6 +27,7 @@ export async function mergeCommand(refs: string[], opts: { config?: string; json
       out.line(`  ${f.conflict ? '!' : '+'} ${f.field}  ${values}`);
     }
     for (const l of r.links) out.line(`  ${l.member} keeps its copy ${l.href}, now holding the merged item`);
+    for (const g of r.groups) out.line(`  group "${g.name}" (${g.uid}) names "${r.survivor.name}" instead of the merged items`);
     if (r.dryRun) out.line('nothing was changed (--dry-run)');
     else out.line(`logged as #${r.entry} (run ${r.run}); \`pimhub sync\` writes the result to every member and removes the redundant copies; \`pimhub undo --entry ${r.entry}\` splits them again`);
     return 0;

@@ -92,7 +92,7 @@ function printHuman(out: Output, r: SyncOutcome, dryRun: boolean): void {
   for (const rep of r.reports) {
     const count = (a: string) => rep.changes.filter((c) => c.action === a).length;
     const verb = dryRun ? 'would' : '';
-    out.line(`${rep.name}: ${dryRun ? '(dry run) ' : ''}store ${['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].map((a) => `${count(a)} ${a}`).join(', ')}; ${rep.writes.length} write${rep.writes.length === 1 ? '' : 's'} to members${rep.quarantined ? `; ${rep.quarantined} quarantined` : ''}`);
+    out.line(`${rep.name}: ${dryRun ? '(dry run) ' : ''}store ${['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].map((a) => `${count(a)} ${a}`).join(', ')}; ${rep.writes.length} write${rep.writes.length === 1 ? '' : 's'} to members${rep.quarantined ? `; ${rep.quarantined} quarantined` : ''}${rep.skipped.length ? `; ${rep.skipped.length} skipped (group cards a member's format holds only as labels)` : ''}`);
     if (dryRun) {
       for (const c of rep.changes) out.line(`  store: ${c.action.padEnd(8)} ${c.label} (${c.uid}) from ${c.member}${c.fields ? ` — ${c.fields.join(', ')}` : ''}`);
       for (const w of rep.writes) out.line(`  ${w.member}: ${verb} ${w.op} ${w.label}${w.href ? ` (${w.href})` : ''}`);

@@ -54,8 +54,8 @@ export function applyChange(stmt: StatementCache, change: StoreChange, now: stri
 }
 
 export function insertLog(stmt: StatementCache, e: Parameters<typeof logToRow>[0]): number {
-  const info = stmt(`INSERT INTO log (run, time, collection, uid, item_id, action, connector, fields, message, resolves)
-                     VALUES (@run, @time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves)`).run(logToRow(e));
+  const info = stmt(`INSERT INTO log (run, time, collection, uid, item_id, action, connector, fields, message, resolves, entry)
+                     VALUES (@run, @time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves, @entry)`).run(logToRow(e));
   return Number(info.lastInsertRowid);
 }
 

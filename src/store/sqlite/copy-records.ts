@@ -85,8 +85,8 @@ export function importRecords(stmt: StatementCache, r: Partial<StoreRecords>): v
           VALUES (@id, @collection, @member, @item_id, @op, @href, @etag, @version, @created_at)`).run({ id: o.id, ...outboxToRow(o) });
   }
   for (const e of r.log ?? []) {
-    stmt(`INSERT INTO log (id, run, time, collection, uid, item_id, action, connector, fields, message, resolves)
-          VALUES (@id, @run, @time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves)`).run({ id: e.id, ...logToRow(e) });
+    stmt(`INSERT INTO log (id, run, time, collection, uid, item_id, action, connector, fields, message, resolves, entry)
+          VALUES (@id, @run, @time, @collection, @uid, @item_id, @action, @connector, @fields, @message, @resolves, @entry)`).run({ id: e.id, ...logToRow(e) });
   }
   for (const run of r.runs ?? []) {
     stmt(`INSERT OR REPLACE INTO runs (id, start, "end", trigger, command, collections)

@@ -179,6 +179,10 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 5: a `matched` entry keeps the member's entry as it came (exact split on undo).
+  (db) => {
+    db.exec('ALTER TABLE log ADD COLUMN entry TEXT;');
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

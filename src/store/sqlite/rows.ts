@@ -76,6 +76,8 @@ export interface LogRow {
   fields: string | null;
   message: string | null;
   resolves: number | null;
+  /** JSON of LogEntry.entry; absent in Mongo documents written before it existed. */
+  entry?: string | null;
 }
 
 export interface QuarantineRow {
@@ -216,6 +218,7 @@ export function logFromRow(r: LogRow): LogEntry {
   if (r.fields !== null) e.fields = JSON.parse(r.fields);
   opt(e, 'message', r.message);
   opt(e, 'resolves', r.resolves);
+  if (r.entry) e.entry = JSON.parse(r.entry);
   return e;
 }
 
@@ -231,6 +234,7 @@ export function logToRow(e: Omit<LogEntry, 'id'>): Omit<LogRow, 'id'> {
     fields: e.fields === undefined ? null : JSON.stringify(e.fields),
     message: e.message ?? null,
     resolves: e.resolves ?? null,
+    entry: e.entry === undefined ? null : JSON.stringify(e.entry),
   };
 }
 

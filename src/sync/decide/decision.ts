@@ -36,11 +36,14 @@ export function afterWrite(write: Omit<ItemWrite, 'run'>, time: string): StoredI
 /** The log entry and the report line of one action on one item. */
 export function logged(
   d: Decision,
-  e: { time: string; item: { uid: Uid; id: string; item: Item }; action: LogAction; member: string; fields?: FieldDecision[]; message?: string; summary?: StoreChangeSummary['action'] },
+  e: {
+    time: string; item: { uid: Uid; id: string; item: Item }; action: LogAction; member: string; fields?: FieldDecision[]; message?: string;
+    summary?: StoreChangeSummary['action']; entry?: Item;
+  },
 ): void {
   (d.logs ??= []).push({
     time: e.time, uid: e.item.uid, itemId: e.item.id, action: e.action, connector: e.member,
-    ...(e.fields && e.fields.length ? { fields: e.fields } : {}), ...(e.message ? { message: e.message } : {}),
+    ...(e.fields && e.fields.length ? { fields: e.fields } : {}), ...(e.message ? { message: e.message } : {}), ...(e.entry ? { entry: e.entry } : {}),
   });
   const counted = e.summary ?? (e.action as StoreChangeSummary['action']);
   if (['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].includes(counted)) {

@@ -42,6 +42,8 @@ export interface LogDraft {
   message?: string;
   /** How the run report counts it when the action alone does not say (a restore is logged `updated`). */
   summary?: 'restored';
+  /** For `matched`: the member's entry as it came (LogEntry.entry). */
+  entry?: Item;
 }
 
 export interface EntryDecision {
@@ -78,7 +80,8 @@ export function mergeEntry(i: MergeEntryInput): EntryDecision {
     : undefined;
   const logs: LogDraft[] = [];
   if (i.matched || restored) {
-    if (i.matched) logs.push({ action: 'matched', fields: r.decisions, message: `matched ${i.where} to an existing item` });
+    // The entry as it came is kept when the match changed the item: undo splits it off exactly.
+    if (i.matched) logs.push({ action: 'matched', fields: r.decisions, message: `matched ${i.where} to an existing item`, ...(write ? { entry: i.incoming } : {}) });
     else logs.push({ action: 'updated', fields: r.decisions, message: `restored: edited at ${i.member} after it was deleted elsewhere`, summary: 'restored' });
     // Conflicts decided on the way are listed with the others (log --conflicts, review page, resolve).
     const conflicts = r.decisions.filter((d) => d.conflict);

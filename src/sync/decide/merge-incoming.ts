@@ -55,7 +55,7 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
   const result = m.write ? afterWrite(m.write, d.now) : stored!;
   if (m.write) out.item = m.write;
   out.links = [memberLink(d, member, source, f, result)];
-  for (const l of m.logs) logged(out, { time: d.now, item: result, action: l.action, member, fields: l.fields, message: l.message, summary: l.summary });
+  for (const l of m.logs) logged(out, { time: d.now, item: result, action: l.action, member, fields: l.fields, message: l.message, summary: l.summary, entry: l.entry });
   return out;
 }
 

@@ -22,7 +22,7 @@ export async function commitDecisions(
   o: { collection: string; run: string; now: string; decisions: Decision[]; extra?: (report: CollectionReport) => StoreChange },
 ): Promise<CommittedDecisions> {
   const ws = new Workspace(store, o.collection, false, o.run, o.now, Number.MAX_SAFE_INTEGER);
-  const report: CollectionReport = { name: o.collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0 };
+  const report: CollectionReport = { name: o.collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0, skipped: [] };
   for (const d of o.decisions) await stage(ws, report, d);
   try {
     const done = await ws.flush(o.extra?.(report) ?? {});

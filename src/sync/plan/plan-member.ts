@@ -1,6 +1,6 @@
 import { isWritable, type Source } from '../../core/connector.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
-import type { Href } from '../../core/types.js';
+import type { Href, Uid } from '../../core/types.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
 import { holdsItem } from '../../model/capabilities.js';
 import type { DecideContext } from '../decide/context.js';
@@ -20,6 +20,8 @@ export interface MemberPlan {
   tasks: WriteTask[];
   /** Links brought up to date without a write (the member already holds the new version). */
   refresh: Decision;
+  /** Items its format cannot hold (CollectionReport.skipped). */
+  skipped: Array<{ member: string; uid: Uid; itemId: string; label: string }>;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface MemberPlan {
  * known, so it is neither overwritten nor deleted until it can be read again.
  */
 export async function planMember(d: DecideContext, member: string, source: Source, unknown: ReadonlySet<Href>, ids: readonly string[]): Promise<MemberPlan> {
-  const plan: MemberPlan = { member, tasks: [], refresh: { links: [] } };
+  const plan: MemberPlan = { member, tasks: [], refresh: { links: [] }, skipped: [] };
   if (!isWritable(source)) return plan;
   const keyOf = d.identity.keyOf;
   for (const id of ids) {
@@ -46,6 +48,7 @@ export async function planMember(d: DecideContext, member: string, source: Sourc
     } else if (!link) {
       // A card the format has no place for (a group in a CSV) is held there in another form, or not at all.
       if (holdsItem(source.capabilities, item.item)) plan.tasks.push({ write: { ...base, op: 'create' }, item });
+      else plan.skipped.push(base);
     } else if (link.agreedVersion < item.version) {
       if (itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(link.base, keyOf, source.capabilities)) {
         plan.refresh.links!.push({ ...link, agreedVersion: item.version, updatedAt: d.now });
