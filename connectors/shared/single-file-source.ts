@@ -169,6 +169,8 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     if (now.signature !== this.snapshot.signature) {
       throw new PimError('precondition-failed', `${path} changed since it was read; it will be read again on the next run`, { where: path });
     }
+    const blocker = this.rewriteBlocker();
+    if (blocker) throw blocker;
     const ordered = [...entries.values()].sort((a, b) => a.seq - b.seq);
     const items: T[] = [];
     const raws: string[] = [];
@@ -178,17 +180,22 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     }
     const encoded = this.encode(file, items);
     const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
-    if (text === undefined) {
-      const broken = ordered.find((e) => e.kind === 'broken');
-      const line = broken?.kind === 'broken' ? broken.problem.line : 0;
-      throw new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
-    }
+    if (text === undefined) throw new PimError('invalid-data', `${path}: entries that cannot be read could not be kept; the file is not rewritten`, { where: path });
     const bytes = new TextEncoder().encode(text);
     killPoint('single-file.encoded');
     await writeFileAtomic(path, bytes);
     killPoint('single-file.written');
     this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
     this.dirty = false;
+  }
+
+  rewriteBlocker(): PimError | undefined {
+    const { file, entries } = this.load();
+    const broken = [...entries.values()].flatMap((e) => (e.kind === 'broken' ? [e] : [])).sort((a, b) => a.seq - b.seq);
+    if (broken.length === 0 || file.appendRaw?.(file.encode([]), broken.map((e) => e.problem.raw)) !== undefined) return undefined;
+    const { path } = this.opts;
+    const line = broken[0]!.problem.line;
+    return new PimError('invalid-data', `${path} has entries that cannot be read (line ${line}); fix or remove them before pimhub rewrites the file`, { where: path, line });
   }
 
   /** The entry if its etag matches; undefined if gone; precondition-failed if changed. */

@@ -1,3 +1,4 @@
+import type { PimError } from './errors.js';
 import type { FormatCapabilities } from '../model/capabilities.js';
 import type { Item } from '../model/item.js';
 import type { CollectionKind, Etag, Href } from './types.js';
@@ -77,6 +78,12 @@ export interface WritableSource extends Source {
 export interface FlushableSource extends WritableSource {
   /** Writes buffered changes atomically; precondition-failed if the file changed since it was read. */
   flush(): Promise<void>;
+  /**
+   * Why a flush would refuse whatever was written (entries that cannot be read and that the
+   * format cannot keep verbatim, e.g. a broken CSV row), or undefined. The engine asks before
+   * planning writes, so a dry run plans exactly what the run then does.
+   */
+  rewriteBlocker(): PimError | undefined;
 }
 
 /** Changes since a token: a delta, or `null` when the token is no longer valid (list everything). */
