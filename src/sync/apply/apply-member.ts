@@ -38,7 +38,7 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
   };
   // Writes to one member overlap a little: file syncs and network round trips dominate.
   const queue = [...tasks];
-  const workers = Array.from({ length: Math.min(buffered ? 1 : WRITE_CONCURRENCY, queue.length) }, async () => {
+  const workers = Array.from({ length: Math.min(buffered ? 1 : source.writeConcurrency ?? WRITE_CONCURRENCY, queue.length) }, async () => {
     for (let t = queue.shift(); t; t = queue.shift()) await one(t);
   });
   await Promise.all(workers);
