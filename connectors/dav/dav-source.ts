@@ -11,7 +11,7 @@ import type { DavCollection } from './discovery.js';
 import { safeUrl } from './http.js';
 import { fileNameFor } from '../shared/file-names.js';
 import type { ItemFormat } from './item-format.js';
-import { inPool } from './pool.js';
+import { inPool } from '../shared/pool.js';
 import { NS } from '../../src/xml/dav-xml.js';
 import { propOf, type DavEntry } from './multistatus.js';
 import type { DavRequests } from './requests.js';

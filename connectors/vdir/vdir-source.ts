@@ -38,6 +38,8 @@ export class VdirSource implements WritableSource {
   readonly id: string;
   readonly kind: CollectionKind;
   readonly capabilities: FormatCapabilities;
+  /** Many writes at once: their fsyncs are shared in rounds (atomic-file.ts), so a large round costs little more than a small one. */
+  readonly writeConcurrency = 64;
 
   constructor(private readonly o: VdirSourceOptions) {
     this.id = o.id;

@@ -72,6 +72,11 @@ export interface WritableSource extends Source {
   update(href: Href, etag: Etag, item: Item): Promise<WriteResult>;
   /** Deleting an entry that is already gone is success. */
   delete(href: Href, etag: Etag): Promise<void>;
+  /**
+   * How many writes the engine may run side by side (default 8). A source whose writes
+   * share their durability work (the group fsyncs of file writes) gains from more.
+   */
+  readonly writeConcurrency?: number;
 }
 
 /** Sources that buffer writes (single-file connectors rewrite the file once per run). */

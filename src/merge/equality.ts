@@ -29,6 +29,9 @@ export function samePrefAside(a: readonly Property[] | undefined, b: readonly Pr
 export function sameProps(a: readonly Property[] | undefined, b: readonly Property[] | undefined, cmp: Comparison): boolean {
   if (!a || a.length === 0) return !b || b.length === 0;
   if (!b) return false;
+  // Most fields of most merges are the same on every side, in the same form: properties
+  // equal as data mean the same, and comparing data costs a fraction of their meaning texts.
+  if (a === b || sameForm(a, b)) return true;
   return propsKey(a, cmp) === propsKey(b, cmp);
 }
 
@@ -51,4 +54,40 @@ function displayProp(p: Property): string {
   const type = p.params.type;
   const tags = [...(type === undefined ? [] : Array.isArray(type) ? type : [type]), ...(p.params.pref !== undefined ? [`pref=${String(p.params.pref)}`] : [])];
   return tags.length > 0 ? `${value} (${tags.join(',')})` : value;
+}
+
+/**
+ * Whether two property lists are the same data, in the same order. A cheap test that
+ * implies equal meaning (never the reverse): a plain walk over the JSON-like shapes of
+ * src/model/property.ts, several times faster than util.isDeepStrictEqual here.
+ */
+function sameForm(a: readonly Property[], b: readonly Property[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.name !== y.name || x.group !== y.group || x.type !== y.type || !sameData(x.params, y.params) || !sameData(x.values, y.values)) return false;
+  }
+  return true;
+}
+
+function sameData(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i += 1) if (!sameData(x[i], y[i])) return false;
+    return true;
+  }
+  if (Array.isArray(y)) return false;
+  const xo = x as Record<string, unknown>;
+  const yo = y as Record<string, unknown>;
+  let n = 0;
+  for (const k in xo) {
+    if (!Object.hasOwn(yo, k) || !sameData(xo[k], yo[k])) return false;
+    n += 1;
+  }
+  for (const k in yo) if (Object.hasOwn(yo, k)) n -= 1;
+  return n === 0;
 }

@@ -36,9 +36,10 @@ export async function applyMember(ctx: RunContext, member: string, source: Writa
     ctx.input.progress?.({ collection: ctx.input.collection, phase: 'write', member, done, total: tasks.length });
     await ctx.heartbeat();
   };
-  // Writes to one member overlap a little: file syncs and network round trips dominate.
+  // Writes to one member overlap: file syncs and network round trips dominate. A source may
+  // allow more than the default (a vdir shares its fsyncs among the writes in flight).
   const queue = [...tasks];
-  const workers = Array.from({ length: Math.min(buffered ? 1 : WRITE_CONCURRENCY, queue.length) }, async () => {
+  const workers = Array.from({ length: Math.min(buffered ? 1 : source.writeConcurrency ?? WRITE_CONCURRENCY, queue.length) }, async () => {
     for (let t = queue.shift(); t; t = queue.shift()) await one(t);
   });
   await Promise.all(workers);
