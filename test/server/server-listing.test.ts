@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
+import type { StoredItem } from '../../src/core/store.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { ENDPOINT_MEMBER } from '../../src/sync/endpoint-write.js';
 import { hrefsOf, propfindBody, TestServer, textOf, vcard } from './server-harness.js';
 
@@ -82,6 +84,31 @@ describe('streamed listings', () => {
     assert.ok(put.status === 204 || put.status === 201, String(put.status));
     const next = await t.req('REPORT', COL, { headers: { depth: '1' }, body: body(token) });
     assert.deepEqual(hrefsOf(next.text), [`${COL}contacts-3.vcf`]);
+  });
+
+  test('a listing whose store fails half-way is cut off (the client sees it broken, never whole), and the server goes on', async () => {
+    /** A store whose reads of items fail from the second page on, as a disk or a database connection might. */
+    class FailingStore extends MemoryStore {
+      pages = 0;
+      override async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+        if (++this.pages > 1) throw new Error('disk I/O error (injected)');
+        return super.getItems(ids);
+      }
+    }
+    const store = new FailingStore();
+    const failing = await TestServer.start(undefined, store);
+    try {
+      await seedMany(failing, 'contacts', N, 'short');
+      const r = await fetch(`${failing.base}${COL}`, { method: 'PROPFIND', headers: { depth: '1', authorization: `Basic ${Buffer.from('alice:correct horse').toString('base64')}` }, body: propfindBody('<d:getetag/><cr:address-data/>') });
+      assert.equal(r.status, 207, 'the answer had begun');
+      await assert.rejects(r.text(), 'the body is cut off, not ended as if whole');
+      assert.ok(store.pages >= 2);
+      assert.ok(failing.logs.some((l) => /PROPFIND failed: disk I\/O error \(injected\)/.test(l)), failing.logs.join('\n'));
+      const get = await failing.req('GET', `${COL}contacts-1.vcf`);
+      assert.equal(get.status, 200);
+    } finally {
+      await failing.stop();
+    }
   });
 
   test(`a client that leaves a listing of ${BIG} cards half-way: the listing stops, nothing of it is recorded as served, the server goes on`, async () => {
