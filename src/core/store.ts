@@ -51,6 +51,12 @@ export interface StoredItem {
   updatedAt: string;
 }
 
+/**
+ * What a listing of a collection needs of an item without reading the item itself: its
+ * name (uid, id), its ETag (id, version), getlastmodified and whether it is a tombstone.
+ */
+export type ItemHead = Pick<StoredItem, 'id' | 'uid' | 'version' | 'seq' | 'deleted' | 'updatedAt'>;
+
 export interface LinkRecord {
   collection: string;
   member: string;
@@ -325,6 +331,14 @@ export interface Store {
   /** Live items, or all including tombstones. */
   listItems(collection: string, opts?: { includeDeleted?: boolean }): Promise<StoredItem[]>;
   countItems(collection: string): Promise<number>;
+  /**
+   * The heads of every item of a collection (tombstones too), in id order: a collection of
+   * thousands is listed without reading (and parsing) every item; `getItems` then reads the
+   * items a page at a time when their data is needed.
+   */
+  listItemHeads(collection: string): Promise<ItemHead[]>;
+  /** The items with these ids that exist, in the order of `ids` (ids not found are left out). */
+  getItems(ids: readonly string[]): Promise<StoredItem[]>;
   /** Ids of live items sharing any of the keys. */
   findByIdentity(collection: string, keys: readonly string[]): Promise<string[]>;
   /** Items (including tombstones) changed after `seq`, for sync-collection; and the current seq. */
@@ -335,6 +349,8 @@ export interface Store {
 
   getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined>;
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
+  /** The href and item of each of a member's links, by href (`linksForMember` without bases and texts). */
+  linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>>;
   linksForItem(itemId: string): Promise<LinkRecord[]>;
   /**
    * What a member must be written: live items it has no link to, items whose version is

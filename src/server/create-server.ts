@@ -114,6 +114,9 @@ export function createServer(opts: ServerOptions): Express {
       if (isPimError(e, 'busy')) return sendError(res, new DavError(503, 'the store is busy; try again', undefined, { 'Retry-After': '5' }));
       log(`pimhub serve: ${req.method} failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendError(res, new DavError(500, 'internal error'));
+      // A streamed answer (src/server/multistatus-stream.ts) broken off half-way: the client
+      // must see it cut, not wait for its end or take it for whole.
+      else res.destroy();
     }
   });
   // Errors of the routes above the DAV handler (the review page).

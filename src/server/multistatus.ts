@@ -10,7 +10,7 @@ import { propertyDef, PROPERTIES } from './properties.js';
 import { cardVersionFor, render, renderJCard, wantsJCard, type CardVersion, type PropSelection } from './render.js';
 import { shapedCalendarData } from './expand.js';
 import type { Served } from './served.js';
-import type { Resource } from './resources.js';
+import { storedItemOf, type ListedResource } from './resources.js';
 import { child, children, dav, davText, escapeXml, is, keyOf, NS, qname, qnameOfKey, ROOT_NS_DECL, XML_HEAD, type QName, type XmlNode } from '../xml/dav-xml.js';
 
 export type PropRequest =
@@ -35,11 +35,24 @@ export function propstat(found: string[], status: keyof typeof STATUS): string {
 export const hrefResponse = (href: string, inner: string) => dav('response', davText('href', href) + inner);
 export const statusResponse = (href: string, status: string) => dav('response', davText('href', href) + davText('status', status));
 
-function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined {
-  if (res.type !== 'object') return undefined;
-  const wantsCard = is(el, NS.carddav, 'address-data') && res.col.kind === 'contacts';
-  const wantsCal = is(el, NS.caldav, 'calendar-data') && res.col.kind === 'calendar';
+const isDataProp = (q: QName) => is(q, NS.carddav, 'address-data') || is(q, NS.caldav, 'calendar-data');
+
+/** The request asks for object data (address-data, calendar-data). */
+export const wantsData = (req: PropRequest): boolean => req.kind === 'prop' && req.props.some(isDataProp);
+
+/** Answering the request needs the objects' items, not only their heads (src/server/listing.ts). */
+export function needsItems(req: PropRequest): boolean {
+  if (req.kind === 'propname') return false;
+  const asked = req.kind === 'prop' ? req.props : [...PROPERTIES.filter((d) => d.allprop), ...req.include];
+  return asked.some((q) => isDataProp(q) || propertyDef(q)?.needsItem === true);
+}
+
+function dataOf(r: ListedResource, el: XmlNode, served: Served): string | undefined {
+  if (r.type !== 'object') return undefined;
+  const wantsCard = is(el, NS.carddav, 'address-data') && r.col.kind === 'contacts';
+  const wantsCal = is(el, NS.caldav, 'calendar-data') && r.col.kind === 'calendar';
   if (!wantsCard && !wantsCal) return undefined;
+  const res = { ...r, item: storedItemOf(r) };
   const asked = el.attrs.version === '4.0' || el.attrs.version === '3.0' ? (el.attrs.version as CardVersion) : undefined;
   const template = served.template(res.col, res.name, res.item);
   const version = cardVersionFor(asked, template);
@@ -62,13 +75,13 @@ function dataOf(res: Resource, el: XmlNode, served: Served): string | undefined 
  * resource's dead properties (RFC 4918 §4; inner XML by `{ns}name`): returned when asked
  * for, by allprop and by propname, after the live ones.
  */
-export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, served: Served, dead: Record<string, string> = {}): string {
-  const defs = PROPERTIES.filter((p) => p.on.includes(res.type));
-  const deadNames = Object.keys(dead).map(qnameOfKey);
-  if (req.kind === 'propname') return hrefResponse(res.href, propstat([...defs, ...deadNames].map((d) => qname(d)), 200));
+export function propResponse(res: ListedResource, req: PropRequest, ctx: DavContext, served: Served, dead: Record<string, string> = {}): string {
+  const defs = () => PROPERTIES.filter((p) => p.on.includes(res.type));
+  const deadNames = () => Object.keys(dead).map(qnameOfKey);
+  if (req.kind === 'propname') return hrefResponse(res.href, propstat([...defs(), ...deadNames()].map((d) => qname(d)), 200));
   const found: string[] = [];
   const missing: string[] = [];
-  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs.filter((d) => d.allprop), ...deadNames, ...req.include];
+  const wanted: QName[] = req.kind === 'prop' ? req.props : [...defs().filter((d) => d.allprop), ...deadNames(), ...req.include];
   const seen = new Set<string>();
   for (const q of wanted) {
     if (seen.has(keyOf(q))) continue;
@@ -82,7 +95,11 @@ export function propResponse(res: Resource, req: PropRequest, ctx: DavContext, s
   return hrefResponse(res.href, propstat(found, 200) + propstat(missing, 404));
 }
 
+/** The opening of a multistatus body, up to its first `response`. */
+export const MULTISTATUS_OPEN = `${XML_HEAD}<D:multistatus ${ROOT_NS_DECL}>`;
+export const MULTISTATUS_CLOSE = '</D:multistatus>';
+
 export function sendMultistatus(res: Response, responses: string[], extra = ''): void {
-  const body = `${XML_HEAD}<D:multistatus ${ROOT_NS_DECL}>${responses.join('')}${extra}</D:multistatus>`;
+  const body = `${MULTISTATUS_OPEN}${responses.join('')}${extra}${MULTISTATUS_CLOSE}`;
   res.status(207).type('application/xml; charset=utf-8').send(body);
 }

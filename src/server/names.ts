@@ -5,14 +5,14 @@
  * `ID.vcf` when another item of the collection already answers to that UID or when the UID
  * cannot be a path segment (NUL, lone surrogates: no href can carry them).
  */
-import type { CollectionRecord, LinkRecord, Store, StoredItem } from '../core/store.js';
+import type { CollectionRecord, ItemHead, Store, StoredItem } from '../core/store.js';
 import { asHref, asUid, type Href } from '../core/types.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';
 import { isServableName } from './paths.js';
 
-export interface Entry {
+export interface Entry<I extends ItemHead = StoredItem> {
   name: Href;
-  item: StoredItem;
+  item: I;
 }
 
 export const extensionOf = (col: CollectionRecord): string => (col.kind === 'contacts' ? '.vcf' : '.ics');
@@ -20,20 +20,32 @@ export const extensionOf = (col: CollectionRecord): string => (col.kind === 'con
 /** Every entry of a collection (live items; tombstones too with `includeDeleted`, for sync-collection). */
 export async function listEntries(store: Store, col: CollectionRecord, includeDeleted = false): Promise<Entry[]> {
   const items = await store.listItems(col.name, { includeDeleted: true });
-  const links = await store.linksForMember(col.name, ENDPOINT_MEMBER);
+  const links = await store.linkHrefs(col.name, ENDPOINT_MEMBER);
   return entriesOf(col, items, links).filter((e) => includeDeleted || !e.item.deleted);
 }
 
-export function entriesOf(col: CollectionRecord, items: StoredItem[], links: LinkRecord[]): Entry[] {
+/**
+ * Every live entry of a collection with only its item's head (a PROPFIND Depth 1 or a full
+ * sync-collection of thousands of objects reads the items a page at a time, if at all).
+ */
+export async function listHeadEntries(store: Store, col: CollectionRecord): Promise<Array<Entry<ItemHead>>> {
+  const heads = await store.listItemHeads(col.name);
+  const links = await store.linkHrefs(col.name, ENDPOINT_MEMBER);
+  return entriesOf(col, heads, links).filter((e) => !e.item.deleted);
+}
+
+export function entriesOf<I extends ItemHead>(col: CollectionRecord, items: I[], links: Array<{ href: Href; itemId: string }>): Array<Entry<I>> {
   const byId = new Map(items.map((i) => [i.id, i] as const));
-  const linked = new Map<string, LinkRecord[]>();
+  const linked = new Map<string, Array<{ href: Href; itemId: string }>>();
   for (const l of links) {
     if (!byId.has(l.itemId)) continue;
-    linked.set(l.itemId, [...(linked.get(l.itemId) ?? []), l]);
+    const ls = linked.get(l.itemId);
+    if (ls) ls.push(l);
+    else linked.set(l.itemId, [l]);
   }
-  const out: Entry[] = [];
+  const out: Array<Entry<I>> = [];
   // The store's getItemByUid answer for each UID: live before deleted, then the newest.
-  const uidOwner = new Map<string, StoredItem>();
+  const uidOwner = new Map<string, I>();
   for (const i of items) {
     const o = uidOwner.get(i.uid);
     if (!o || Number(i.deleted) - Number(o.deleted) < 0 || (i.deleted === o.deleted && i.seq > o.seq)) uidOwner.set(i.uid, i);
@@ -49,7 +61,7 @@ export function entriesOf(col: CollectionRecord, items: StoredItem[], links: Lin
 /** Whether an item that owns its UID is served as `UID.ext` (else as `ID.ext`). */
 const uidNamed = (col: CollectionRecord, uid: string): boolean => uid !== '' && isServableName(`${uid}${extensionOf(col)}`);
 
-function defaultName(col: CollectionRecord, item: StoredItem, ownsUid: boolean): Href {
+function defaultName(col: CollectionRecord, item: ItemHead, ownsUid: boolean): Href {
   return asHref(ownsUid && uidNamed(col, item.uid) ? `${item.uid}${extensionOf(col)}` : `${item.id}${extensionOf(col)}`);
 }
 

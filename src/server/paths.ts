@@ -71,8 +71,12 @@ function decodeSegment(s: string): string {
   return d;
 }
 
+/** Characters RFC 3986 §2.3 leaves unencoded anywhere (encodeURIComponent keeps them too). */
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
 /** True when `name` can be served as one path segment: its href passes the server's own checks. */
 export function isServableName(name: string): boolean {
+  if (UNRESERVED.test(name)) return name !== '.' && name !== '..';
   try {
     return decodeSegment(encodeSegment(name)) === name;
   } catch {
@@ -83,6 +87,8 @@ export function isServableName(name: string): boolean {
 
 /** Percent-encodes one segment, keeping what RFC 3986 allows in a path segment (`@`, `+`, `:` …). */
 export function encodeSegment(s: string): string {
+  // Most names (UIDs, `UID.vcf`) need no encoding: a listing of thousands encodes each one.
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/%(2B|40|3A|24|26|2C|3B|3D)/g, (m) => decodeURIComponent(m));
 }
 

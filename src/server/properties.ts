@@ -10,7 +10,7 @@ import type { DavContext } from './context.js';
 import { contentTypeOf, render } from './render.js';
 import { homeHref, principalHref } from './paths.js';
 import { syncToken } from './sync-token.js';
-import type { Resource, ResourceType } from './resources.js';
+import { storedItemOf, type ListedResource, type ResourceType } from './resources.js';
 import { dav, davText, escapeXml, NS, qname, type QName } from '../xml/dav-xml.js';
 import { assertNever } from '../core/errors.js';
 
@@ -18,15 +18,17 @@ export interface PropDef extends QName {
   rfc: string;
   allprop: boolean;
   on: readonly ResourceType[];
-  get(res: Resource, ctx: DavContext): string | undefined;
+  /** The value needs the object's item, not only its head (a listing then reads the items). */
+  needsItem?: true;
+  get(res: ListedResource, ctx: DavContext): string | undefined;
 }
 
 const ALL: readonly ResourceType[] = ['root', 'principal', 'home', 'collection', 'object'];
 const COL: readonly ResourceType[] = ['collection'];
 const OBJ: readonly ResourceType[] = ['object'];
 const href = (h: string) => davText('href', h);
-const col = (r: Resource) => (r.type === 'collection' || r.type === 'object' ? r.col : undefined);
-const isKind = (r: Resource, k: 'contacts' | 'calendar') => r.type === 'collection' && r.col.kind === k;
+const col = (r: ListedResource) => (r.type === 'collection' || r.type === 'object' ? r.col : undefined);
+const isKind = (r: ListedResource, k: 'contacts' | 'calendar') => r.type === 'collection' && r.col.kind === k;
 const cr = (name: string, inner = '') => qname({ ns: NS.carddav, name }, inner);
 const cal = (name: string, inner = '') => qname({ ns: NS.caldav, name }, inner);
 
@@ -46,8 +48,8 @@ export const PROPERTIES: PropDef[] = [
     r.type === 'collection' ? escapeXml(r.col.displayName ?? r.col.name) : r.type === 'principal' || r.type === 'home' ? escapeXml(r.user) : undefined },
   { ns: NS.dav, name: 'getetag', rfc: 'RFC 4918 §15.6', allprop: true, on: OBJ, get: (r) => (r.type === 'object' ? escapeXml(endpointEtag(r.item)) : undefined) },
   { ns: NS.dav, name: 'getcontenttype', rfc: 'RFC 4918 §15.5', allprop: true, on: OBJ, get: (r) => (r.type === 'object' ? contentTypeOf(r.col) : undefined) },
-  { ns: NS.dav, name: 'getcontentlength', rfc: 'RFC 4918 §15.4', allprop: true, on: OBJ, get: (r) =>
-    (r.type === 'object' ? String(Buffer.byteLength(render(r.item))) : undefined) },
+  { ns: NS.dav, name: 'getcontentlength', rfc: 'RFC 4918 §15.4', allprop: true, on: OBJ, needsItem: true, get: (r) =>
+    (r.type === 'object' ? String(Buffer.byteLength(render(storedItemOf(r)))) : undefined) },
   { ns: NS.dav, name: 'getlastmodified', rfc: 'RFC 4918 §15.7', allprop: true, on: OBJ, get: (r) =>
     (r.type === 'object' ? new Date(r.item.updatedAt).toUTCString() : undefined) },
   { ns: NS.dav, name: 'current-user-principal', rfc: 'RFC 5397 §3', allprop: false, on: ALL, get: (_r, ctx) => href(principalHref(ctx.user)) },

@@ -3,7 +3,7 @@
  * principal or home is 403; a collection the user does not own is 404 (its existence is
  * not revealed); an object that does not exist (or is a tombstone) is 404.
  */
-import type { CollectionRecord, StoredItem } from '../core/store.js';
+import type { CollectionRecord, ItemHead, StoredItem } from '../core/store.js';
 import type { Href } from '../core/types.js';
 import type { DavContext } from './context.js';
 import { DavError, forbidden, notFound } from './dav-error.js';
@@ -16,7 +16,22 @@ export type Resource =
   | { type: 'principal'; href: string; user: string }
   | { type: 'home'; href: string; user: string }
   | { type: 'collection'; href: string; user: string; col: CollectionRecord; seq: number }
-  | { type: 'object'; href: string; user: string; col: CollectionRecord; name: Href; item: StoredItem };
+  | ObjectResource;
+
+/** An object of a collection, with its stored item (or, in a listing, only the item's head). */
+export interface ObjectResource<I extends ItemHead = StoredItem> { type: 'object'; href: string; user: string; col: CollectionRecord; name: Href; item: I }
+
+/**
+ * A resource as a listing (PROPFIND Depth 1, sync-collection) serves it: an object may carry
+ * only its item's head when no property asked for needs the item (src/server/listing.ts).
+ */
+export type ListedResource = Resource | ObjectResource<ItemHead>;
+
+/** The stored item of a listed object: a listing reads it when a property asked for needs it. */
+export function storedItemOf(r: ObjectResource<ItemHead>): StoredItem {
+  if (!('item' in r.item)) throw new Error(`${r.href}: the listing read only the head of this item, but a property asked for needs the item`);
+  return r.item as StoredItem;
+}
 
 export type ResourceType = Resource['type'];
 
@@ -38,7 +53,7 @@ export async function collectionResource(ctx: DavContext, col: CollectionRecord)
   return { type: 'collection', href: collectionHref(ctx.user, col.name), user: ctx.user, col, seq: await ctx.store.currentSeq(col.name) };
 }
 
-export function objectResource(ctx: DavContext, col: CollectionRecord, name: Href, item: StoredItem): Resource & { type: 'object' } {
+export function objectResource<I extends ItemHead>(ctx: DavContext, col: CollectionRecord, name: Href, item: I): ObjectResource<I> {
   return { type: 'object', href: objectHref(ctx.user, col.name, name), user: ctx.user, col, name, item };
 }
 

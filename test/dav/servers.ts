@@ -20,6 +20,8 @@ export interface DavServer {
   password?: string;
   /** Makes a new, empty address book or calendar; returns its URL. */
   newCollection(kind: 'contacts' | 'calendar', name: string): Promise<string>;
+  /** The folder the server keeps its data in (a load test fills a big collection there directly). */
+  dataDir: string;
   /** A raw request with the server's credentials (to change things behind pimhub's back). */
   request(method: string, url: string, body?: string, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -105,6 +107,7 @@ async function launch(profile: ServerProfile, args: (dir: string, port: number) 
   return {
     profile,
     url,
+    dataDir: dir,
     ...creds,
     request,
     async newCollection(kind, name) {

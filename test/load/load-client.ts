@@ -16,7 +16,16 @@ export interface LoadTarget {
   /** Object hrefs (paths) in the collection; the first `clients × ownPerClient` are written. */
   hrefs: string[];
 }
-export interface LoadOptions { clients: number; durationMs: number; ownPerClient: number; seed: number }
+export interface LoadOptions {
+  clients: number;
+  durationMs: number;
+  ownPerClient: number;
+  seed: number;
+  /** Share of each operation (summing to 1); MIX by default. */
+  mix?: ReadonlyArray<readonly [Op, number]>;
+  /** The first client's number: clients of two loads run at once write different cards. */
+  firstClient?: number;
+}
 export interface OpStats { count: number; errors: number; p50: number; p99: number; max: number }
 export interface LoadResult {
   seconds: number;
@@ -29,7 +38,7 @@ export interface LoadResult {
   lastWrite: Map<string, string>;
 }
 
-const MIX: Array<[Op, number]> = [['propfind', 0.05], ['multiget', 0.25], ['sync', 0.1], ['get', 0.35], ['put', 0.25]];
+export const MIX: ReadonlyArray<readonly [Op, number]> = [['propfind', 0.05], ['multiget', 0.25], ['sync', 0.1], ['get', 0.35], ['put', 0.25]];
 
 interface Res { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -43,6 +52,7 @@ export async function runLoad(t: LoadTarget, o: LoadOptions): Promise<LoadResult
   const started = Date.now();
   const end = started + o.durationMs;
 
+  const mix = o.mix ?? MIX;
   const client = async (c: number) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     let rnd = (o.seed + c * 7919) >>> 0 || 1;
@@ -68,7 +78,7 @@ export async function runLoad(t: LoadTarget, o: LoadOptions): Promise<LoadResult
     let n = 0;
     while (Date.now() < end) {
       let r = random();
-      const op = MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? 'get';
+      const op = mix.find(([, w]) => (r -= w) < 0)?.[0] ?? mix[mix.length - 1]![0];
       const t0 = performance.now();
       let ok = false;
       try {
@@ -125,7 +135,7 @@ export async function runLoad(t: LoadTarget, o: LoadOptions): Promise<LoadResult
     }
     agent.destroy();
   };
-  await Promise.all(Array.from({ length: o.clients }, (_, c) => client(c)));
+  await Promise.all(Array.from({ length: o.clients }, (_, c) => client((o.firstClient ?? 0) + c)));
   const seconds = (Date.now() - started) / 1000;
   const stats = (xs: number[], e: number): OpStats => {
     const s = [...xs].sort((a, b) => a - b);

@@ -1,13 +1,6 @@
-import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { rng } from '../../bench/generate.js';
-import { Scenario } from '../cli/cli-harness.js';
-import { freshName } from '../dav/dav-setup.js';
-import { runCli } from '../dav/run-cli.js';
-import { forEachServer, type DavServer } from '../dav/servers.js';
-import { CrashWorld } from './crash-world.js';
+import { forEachServer } from '../dav/servers.js';
+import { sqliteCrashStore } from './crash-store.js';
+import { crashSuite } from './crash-suite.js';
 
 /**
  * The crash suite (issue 13, point 1): `pimhub sync` over a .vcf, a Google CSV, a vdir and a
@@ -49,65 +42,9 @@ const LATER_PASSES = [
 
 forEachServer((profile) => {
   if (profile.name !== 'radicale') return;
-  describe(`crash suite: pimhub sync over a .vcf, a CSV, a vdir and ${profile.name}, ${ITEMS} contacts`, () => {
-    let server: DavServer;
-    const sc = new Scenario('crash-points');
-    let world: CrashWorld;
-    const figures = { kills: 0, survived: 0, randomKilled: 0, randomFinished: 0, reruns: 0, leftoverTemps: 0, ms: 0 };
-    const started = Date.now();
-
-    const sync = async (env: Record<string, string> = {}) => runCli(sc, ['sync', '--json'], { ...world.env, ...env }, 600_000);
-    const rerun = async (label: string) => {
-      const r = await sync();
-      figures.reruns += 1;
-      assert.equal(r.code, 0, `${label}: the rerun succeeds: ${r.stdout.slice(0, 2000)} ${r.stderr.slice(0, 2000)}`);
-      await world.assertConverged(label);
-    };
-
-    before(async () => {
-      server = await profile.start();
-      world = new CrashWorld(sc, server, ITEMS);
-      await world.setup(freshName('crash'));
-      // A first full sync brings every member to every contact.
-      await rerun('the first sync');
-    });
-    after(async () => {
-      await server?.stop();
-      console.log(`crash-points: ${JSON.stringify({ items: ITEMS, ...figures, ms: Date.now() - started })}`);
-      sc.cleanup();
-    });
-
-    for (const point of LONG ? [...POINTS, ...LATER_PASSES] : ALL ? POINTS : SHORT) {
-      test(`killed at ${point}, then rerun`, { timeout: 600_000 }, async () => {
-        await world.edit(point);
-        const child = sc.start(['sync', '--json'], { ...world.env, PIMHUB_KILL_AT: point });
-        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-        assert.equal(signal, 'SIGKILL', `the run reaches ${point} and dies there (it exited ${code})`);
-        figures.kills += 1;
-        await world.assertWhole(`killed at ${point}`);
-        await rerun(`after ${point}`);
-        figures.survived += 1;
-      });
-    }
-
-    test(`${RANDOM_KILLS} kills at seeded random times`, { timeout: 1_800_000 }, async () => {
-      const random = rng(SEED);
-      for (let k = 0; k < RANDOM_KILLS; k++) {
-        await world.edit(`random-${k}`);
-        const ms = 300 + Math.floor(random() * 3000);
-        const child = sc.start(['sync', '--json'], world.env);
-        const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-        clearTimeout(timer);
-        if (signal === 'SIGKILL') figures.randomKilled += 1;
-        else {
-          assert.equal(code, 0, `random run ${k} finished before its kill at ${ms} ms`);
-          figures.randomFinished += 1;
-        }
-        await world.assertWhole(`random kill ${k} after ${ms} ms`);
-        await rerun(`after random kill ${k} (${ms} ms)`);
-      }
-      figures.leftoverTemps = [...readdirSync(sc.dir), ...readdirSync(sc.path('cards'))].filter((f) => f.endsWith('.tmp')).length;
-    });
+  crashSuite({
+    storeName: 'SQLite', profile, items: ITEMS, randomKills: RANDOM_KILLS, seed: SEED,
+    points: LONG ? [...POINTS, ...LATER_PASSES] : ALL ? POINTS : SHORT,
+    store: async (sc) => sqliteCrashStore(sc.path('pimhub.db')),
   });
 });

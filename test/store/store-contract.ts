@@ -188,6 +188,26 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual((await s.linksForItem('i1')).map((l) => l.member), ['m2']);
     });
 
+    it('listItemHeads, getItems, linkHrefs: a collection listed without its items, then read a page at a time', async (s) => {
+      await s.commit({ items: [write('i2', 'Bob'), write('i1', 'Ann'), write('i3', 'Cy'), { ...write('o1', 'O'), collection: 'other' }] });
+      await s.commit({ items: [write('i3', 'Cy', 1, { deleted: true }), write('i2', 'Bob 2', 1)] });
+      const full = new Map((await s.listItems('c', { includeDeleted: true })).map((i) => [i.id, i] as const));
+      const heads = await s.listItemHeads('c');
+      assert.deepEqual(heads.map((h) => h.id), ['i1', 'i2', 'i3']);
+      for (const h of heads) {
+        const i = full.get(h.id)!;
+        assert.deepEqual(h, { id: i.id, uid: i.uid, version: i.version, seq: i.seq, deleted: i.deleted, updatedAt: i.updatedAt });
+      }
+      assert.equal(heads.find((h) => h.id === 'i3')!.deleted, true);
+      assert.equal(heads.find((h) => h.id === 'i2')!.version, 2);
+      assert.deepEqual(await s.listItemHeads('empty'), []);
+      assert.deepEqual(await s.getItems(['i3', 'nope', 'i1']), [full.get('i3'), full.get('i1')]);
+      assert.deepEqual(await s.getItems([]), []);
+      await s.commit({ links: [link('i2', 'b.vcf', 2), link('i1', 'a.vcf', 1), link('i1', 'x.vcf', 1, 'm2'), link('o1', 'o.vcf', 1, 'm1', 'other')] });
+      assert.deepEqual(await s.linkHrefs('c', 'm1'), [{ href: 'a.vcf', itemId: 'i1' }, { href: 'b.vcf', itemId: 'i2' }]);
+      assert.deepEqual(await s.linkHrefs('c', 'm3'), []);
+    });
+
     it('links keep the raw text a member holds, byte for byte, and drop it when replaced without', async (s) => {
       await s.commit({ items: [write('i1', 'Ann')] });
       const raw = 'BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.URL;VALUE=URI:http://a.example/ä\r\n X\r\nEND:VCARD\r\n';

@@ -1,13 +1,15 @@
-import { listEntries } from '../names.js';
-import { collectionResource, objectResource, resolveResource, userCollections, type Resource } from '../resources.js';
-import { propRequestOf, propResponse, sendMultistatus } from '../multistatus.js';
+import { listHeadEntries } from '../names.js';
+import { collectionResource, resolveResource, userCollections, type Resource } from '../resources.js';
+import { propRequestOf, propResponse, sendMultistatus, wantsData, type PropRequest } from '../multistatus.js';
+import { MultistatusStream } from '../multistatus-stream.js';
+import { streamObjects } from '../listing.js';
 import { Served } from '../served.js';
 import { badRequest } from '../dav-error.js';
 import { is, NS } from '../../xml/dav-xml.js';
 import { depthOf, xmlBody, type DavHandler } from './request.js';
 import { homeHref, principalHref } from '../paths.js';
 import type { DavContext } from '../context.js';
-import { mapYielding } from '../yield-map.js';
+import type { Response } from 'express';
 import { assertNever } from '../../core/errors.js';
 
 /**
@@ -19,15 +21,30 @@ export const propfind: DavHandler = async (r, res, ctx) => {
   if (body && !is(body, NS.dav, 'propfind')) throw badRequest('expected a DAV:propfind body');
   const req = propRequestOf(body);
   const target = await resolveResource(ctx, r.path);
-  const resources = [target, ...(depthOf(r) === '1' ? await members(ctx, target) : [])];
-  const served = new Served();
-  if (target.type === 'collection' && resources.length > 1) await served.prepare(ctx, target.col);
+  const depth1 = depthOf(r) === '1';
+  if (target.type === 'collection' && depth1) return listCollection(target, req, res, ctx);
+  const resources = [target, ...(depth1 ? await members(ctx, target) : [])];
   const dead = await deadPropertiesOf(ctx, resources);
-  const responses = await mapYielding(resources, (x, i) => propResponse(x, req, ctx, served, dead[i]));
+  const served = new Served();
+  const responses = resources.map((x, i) => propResponse(x, req, ctx, served, dead[i]));
   await served.record(ctx);
   sendMultistatus(res, responses);
 };
 
+/** A collection and its objects, streamed (src/server/listing.ts). */
+async function listCollection(target: Resource & { type: 'collection' }, req: PropRequest, res: Response, ctx: DavContext): Promise<void> {
+  const entries = await listHeadEntries(ctx.store, target.col);
+  const dead = await ctx.store.deadProperties(target.col.name);
+  const served = new Served();
+  if (wantsData(req)) await served.prepare(ctx, target.col);
+  const out = new MultistatusStream(res);
+  out.begin();
+  if (!(await out.write(propResponse(target, req, ctx, served, dead['']))) || !(await streamObjects(out, ctx, target.col, entries, req, served, (name) => dead[name]))) return;
+  await served.record(ctx);
+  out.end();
+}
+
+/** The members of a resource other than a collection (a collection's are streamed). */
 async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
   switch (target.type) {
     case 'root':
@@ -35,7 +52,6 @@ async function members(ctx: DavContext, target: Resource): Promise<Resource[]> {
     case 'home':
       return Promise.all((await userCollections(ctx)).map((c) => collectionResource(ctx, c)));
     case 'collection':
-      return (await listEntries(ctx.store, target.col)).map((e) => objectResource(ctx, target.col, e.name, e.item));
     case 'principal':
     case 'object':
       return [];

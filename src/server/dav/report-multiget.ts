@@ -1,5 +1,5 @@
 import type { DavContext } from '../context.js';
-import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, statusResponse, wantsData } from '../multistatus.js';
 import { Served } from '../served.js';
 import { resolveName } from '../names.js';
 import { nameInCollection } from '../paths.js';
@@ -11,7 +11,7 @@ import type { Response } from 'express';
 export async function multiget(body: XmlNode, target: Resource & { type: 'collection' }, res: Response, ctx: DavContext): Promise<void> {
   const req = propRequestOf(body);
   const served = new Served();
-  await served.prepare(ctx, target.col);
+  const data = wantsData(req);
   const responses: string[] = [];
   for (const h of children(body, NS.dav, 'href')) {
     const href = h.text.trim();
@@ -21,6 +21,8 @@ export async function multiget(body: XmlNode, target: Resource & { type: 'collec
       responses.push(statusResponse(href, 'HTTP/1.1 404 Not Found'));
       continue;
     }
+    // The texts held for the named objects only, not for the whole collection.
+    if (data) await served.prepareOne(ctx, target.col, name);
     responses.push(propResponse({ ...objectResource(ctx, target.col, name, item), href }, req, ctx, served));
   }
   await served.record(ctx);

@@ -1,33 +1,38 @@
 import type { Response } from 'express';
 import type { DavContext } from '../context.js';
 import { DavError } from '../dav-error.js';
-import { propRequestOf, propResponse, sendMultistatus, statusResponse } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, statusResponse, wantsData } from '../multistatus.js';
+import { MultistatusStream } from '../multistatus-stream.js';
+import { streamObjects } from '../listing.js';
 import { Served } from '../served.js';
-import { listEntries, namesOf } from '../names.js';
+import { listHeadEntries, namesOf } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../../xml/dav-xml.js';
 import { objectHref } from '../paths.js';
 import { sequenceOf, syncToken } from '../sync-token.js';
-import { mapYielding } from '../yield-map.js';
 
 /**
- * sync-collection (RFC 6578 §3.2). An empty token lists every object; a token lists what
- * changed since (tombstones as 404). An unknown token is 403 with DAV:valid-sync-token, as
- * RFC 6578 §3.2 requires; Thunderbird, however, only falls back to a full fetch on 400 and
- * fails its sync on any other status, so it gets 400 with the same body.
+ * sync-collection (RFC 6578 §3.2). An empty token lists every object (streamed, as a
+ * PROPFIND Depth 1); a token lists what changed since (tombstones as 404). An unknown token
+ * is 403 with DAV:valid-sync-token, as RFC 6578 §3.2 requires; Thunderbird, however, only
+ * falls back to a full fetch on 400 and fails its sync on any other status, so it gets 400
+ * with the same body.
  */
 export async function syncCollection(body: XmlNode, target: Resource & { type: 'collection' }, res: Response, ctx: DavContext): Promise<void> {
   const req = propRequestOf(body);
   const token = child(body, NS.dav, 'sync-token')?.text.trim() ?? '';
   const served = new Served();
-  const responses: string[] = [];
   const col = target.col;
-  await served.prepare(ctx, col);
   if (token === '') {
-    const now = { ...target, seq: await ctx.store.currentSeq(col.name) };
-    responses.push(...await mapYielding(await listEntries(ctx.store, col), (e) => propResponse(objectResource(ctx, col, e.name, e.item), req, ctx, served)));
+    // The token is read before the listing: whatever changes while it is sent comes again next time.
+    const seq = await ctx.store.currentSeq(col.name);
+    const entries = await listHeadEntries(ctx.store, col);
+    if (wantsData(req)) await served.prepare(ctx, col);
+    const out = new MultistatusStream(res);
+    out.begin();
+    if (!(await streamObjects(out, ctx, col, entries, req, served))) return;
     await served.record(ctx);
-    sendMultistatus(res, responses, davText('sync-token', syncToken(col, now.seq)));
+    out.end(davText('sync-token', syncToken(col, seq)));
     return;
   }
   const since = await sequenceOf(token, col, target.seq, () => ctx.store.listCollections());
@@ -35,7 +40,9 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
     const status = /thunderbird/i.test(ctx.userAgent) ? 400 : 403;
     throw new DavError(status, 'the sync token is not valid for this collection; sync again without a token', { ns: NS.dav, name: 'valid-sync-token' });
   }
+  if (wantsData(req)) await served.prepare(ctx, col);
   const changes = await ctx.store.changesSince(col.name, since);
+  const responses: string[] = [];
   for (const item of changes.items) {
     for (const name of await namesOf(ctx.store, col, item)) {
       if (item.deleted) responses.push(statusResponse(objectHref(ctx.user, col.name, name), 'HTTP/1.1 404 Not Found'));

@@ -1,7 +1,7 @@
 import { PimError, assertNever } from '../../core/errors.js';
 import type {
   CollectionRecord, DismissedPair, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
+  ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
 
@@ -109,6 +109,19 @@ export class MemoryStore implements Store {
       .map(clone);
   }
 
+  async listItemHeads(collection: string): Promise<ItemHead[]> {
+    return this.itemsOf(collection)
+      .sort((a, b) => byStr(a.id, b.id))
+      .map((i) => ({ id: i.id, uid: i.uid, version: i.version, seq: i.seq, deleted: i.deleted, updatedAt: i.updatedAt }));
+  }
+
+  async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+    return ids.flatMap((id) => {
+      const i = this.items.get(id);
+      return i ? [clone(i)] : [];
+    });
+  }
+
   async countItems(collection: string): Promise<number> {
     return this.itemsOf(collection).filter((i) => !i.deleted).length;
   }
@@ -146,6 +159,13 @@ export class MemoryStore implements Store {
       .filter((l) => l.collection === collection && l.member === member)
       .sort((a, b) => byStr(a.href, b.href))
       .map(clone);
+  }
+
+  async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
+    return [...this.links.values()]
+      .filter((l) => l.collection === collection && l.member === member)
+      .sort((a, b) => byStr(a.href, b.href))
+      .map((l) => ({ href: l.href, itemId: l.itemId }));
   }
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {

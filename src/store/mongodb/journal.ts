@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { killPoint } from '../../core/kill-point.js';
 import { applyOps } from './apply.js';
 import type { Op } from './plan.js';
 import { C } from './schema.js';
@@ -32,7 +33,9 @@ export async function commitThroughJournal(db: Db, ops: readonly Op[]): Promise<
   for (let p = 0; p < parts; p++) {
     await journal.insertOne({ _id: `${commit}:${String(p).padStart(6, '0')}`, commit, part: p, parts, ops: ops.slice(p * OPS_PER_PART, (p + 1) * OPS_PER_PART) });
   }
+  killPoint('mongodb.journal-written');
   await applyOps(db, ops);
+  killPoint('mongodb.applied');
   await journal.deleteMany({ commit });
 }
 

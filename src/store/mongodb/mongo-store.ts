@@ -3,7 +3,7 @@ import { PimError, isPimError } from '../../core/errors.js';
 import type {
   DismissedPair,
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
+  ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
 import {
@@ -142,6 +142,21 @@ export class MongoStore implements Store {
     return (await this.find<ItemDoc>(C.items, filter, { uid: 1, _id: 1 })).map(itemFromRow);
   }
 
+  async listItemHeads(collection: string): Promise<ItemHead[]> {
+    const rows = await this.op('list item heads', (db) => db.collection<ItemDoc>(C.items)
+      .find({ collection }, { projection: { _id: 1, uid: 1, version: 1, seq: 1, deleted: 1, updated_at: 1 } }).sort({ _id: 1 }).toArray());
+    return rows.map((r) => ({ id: r._id, uid: r.uid, version: r.version, seq: r.seq, deleted: r.deleted === 1, updatedAt: r.updated_at }));
+  }
+
+  async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+    const byId = new Map<string, StoredItem>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      for (const r of await this.op('read items', (db) => db.collection<ItemDoc>(C.items).find({ _id: { $in: chunk } }).toArray())) byId.set(r._id, itemFromRow(r));
+    }
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async countItems(collection: string): Promise<number> {
     return this.op('count items', (db) => db.collection(C.items).countDocuments({ collection, deleted: 0 }));
   }
@@ -182,6 +197,12 @@ export class MongoStore implements Store {
 
   async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
     return (await this.find<LinkRow>(C.links, { collection, member }, { href: 1 })).map(linkFromRow);
+  }
+
+  async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
+    const rows = await this.op('list link hrefs', (db) => db.collection<LinkRow>(C.links)
+      .find({ collection, member }, { projection: { _id: 0, href: 1, item_id: 1 } }).sort({ href: 1 }).toArray());
+    return rows.map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {

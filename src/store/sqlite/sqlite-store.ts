@@ -5,7 +5,7 @@ import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
   DismissedPair,
   CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
-  QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
+  ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Etag, Href } from '../../core/types.js';
 import type { Item } from '../../model/item.js';
@@ -152,6 +152,21 @@ export class SqliteStore implements Store {
     return this.all<ItemRow>(`SELECT * FROM items WHERE collection = ?${live} ORDER BY uid, id`, collection).map(itemFromRow);
   }
 
+  async listItemHeads(collection: string): Promise<ItemHead[]> {
+    return this.all<Pick<ItemRow, 'id' | 'uid' | 'version' | 'seq' | 'deleted' | 'updated_at'>>(
+      'SELECT id, uid, version, seq, deleted, updated_at FROM items WHERE collection = ? ORDER BY id', collection,
+    ).map((r) => ({ id: r.id, uid: r.uid, version: r.version, seq: r.seq, deleted: r.deleted === 1, updatedAt: r.updated_at }));
+  }
+
+  async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+    const byId = new Map<string, StoredItem>();
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK);
+      for (const r of this.all<ItemRow>(`SELECT * FROM items WHERE id IN (${chunk.map(() => '?').join(',')})`, ...chunk)) byId.set(r.id, itemFromRow(r));
+    }
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async countItems(collection: string): Promise<number> {
     return this.guard(() => (this.stmt('SELECT count(*) AS n FROM items WHERE collection = ? AND deleted = 0').get(collection) as { n: number }).n);
   }
@@ -197,6 +212,11 @@ export class SqliteStore implements Store {
 
   async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
     return this.all<LinkRow>('SELECT * FROM links WHERE collection = ? AND member = ? ORDER BY href', collection, member).map(linkFromRow);
+  }
+
+  async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
+    return this.all<{ href: Href; item_id: string }>('SELECT href, item_id FROM links WHERE collection = ? AND member = ? ORDER BY href', collection, member)
+      .map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
