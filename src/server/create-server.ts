@@ -106,6 +106,14 @@ export function createServer(opts: ServerOptions): Express {
       // COPY and MOVE name the collections they changed.
       for (const collection of (res.locals.written as string[] | undefined) ?? []) opts.onWrite?.({ source: 'dav', method: req.method, user, collection });
     } catch (e) {
+      if (res.headersSent) {
+        // A streamed answer (src/server/multistatus-stream.ts) broken off half-way, whatever
+        // the error (also a busy store when the listing is recorded as served): the client
+        // must see it cut, not wait for its end or take it for whole.
+        log(`pimhub serve: ${req.method} failed: ${e instanceof Error ? e.message : String(e)}`);
+        res.destroy();
+        return;
+      }
       if (e instanceof DavError) {
         req.resume();
         return sendError(res, e);
@@ -113,14 +121,16 @@ export function createServer(opts: ServerOptions): Express {
       if (isPimError(e, 'precondition-failed')) return sendError(res, new DavError(412, 'the resource changed meanwhile'));
       if (isPimError(e, 'busy')) return sendError(res, new DavError(503, 'the store is busy; try again', undefined, { 'Retry-After': '5' }));
       log(`pimhub serve: ${req.method} failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (!res.headersSent) sendError(res, new DavError(500, 'internal error'));
-      // A streamed answer (src/server/multistatus-stream.ts) broken off half-way: the client
-      // must see it cut, not wait for its end or take it for whole.
-      else res.destroy();
+      sendError(res, new DavError(500, 'internal error'));
     }
   });
   // Errors of the routes above the DAV handler (the review page).
   app.use((e: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      log(`pimhub serve: ${req.method} ${req.path} failed: ${e instanceof Error ? e.message : String(e)}`);
+      res.destroy();
+      return;
+    }
     if (e instanceof DavError) return sendError(res, e);
     if (isPimError(e, 'busy')) return sendError(res, new DavError(503, 'the store is busy; try again', undefined, { 'Retry-After': '5' }));
     log(`pimhub serve: ${req.method} ${req.path} failed: ${e instanceof Error ? e.message : String(e)}`);

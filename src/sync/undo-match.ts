@@ -33,8 +33,10 @@ export async function undoMatch(input: UndoInput, entry: LogEntry): Promise<Undo
     const current = (await store.getItem(found.id))!;
     const member = entry.connector;
     let link = await store.getLink(collection, member, href);
-    if ((!link || link.itemId !== current.id) && entry.entry) {
-      // Writing the merged item back may have moved the entry (a single file names entries by UID): the member's one link to the item is it.
+    if (!link && entry.entry) {
+      // Writing the merged item back may have moved the entry (a single file names entries by
+      // UID): the member's one link to the item is it. An href now linked to another item is
+      // not moved but re-linked, and is not split from.
       const mine = (await store.linksForItem(current.id)).filter((l) => l.member === member);
       if (mine.length === 1) link = mine[0];
     }

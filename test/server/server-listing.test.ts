@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
-import type { StoredItem } from '../../src/core/store.js';
+import type { StoreChange, StoredItem } from '../../src/core/store.js';
+import { PimError } from '../../src/core/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { ENDPOINT_MEMBER } from '../../src/sync/endpoint-write.js';
 import { hrefsOf, propfindBody, TestServer, textOf, vcard } from './server-harness.js';
@@ -108,6 +109,32 @@ describe('streamed listings', () => {
       assert.equal(get.status, 200);
     } finally {
       await failing.stop();
+    }
+  });
+
+  test('a listing whose "served" record finds the store busy is cut off, not left hanging; the server goes on', { timeout: 60_000 }, async () => {
+    /** A store another process holds locked once the data is in: the commit that records the listing as served fails. */
+    class BusyStore extends MemoryStore {
+      busy = false;
+      override async commit(change: StoreChange): Promise<{ logIds: number[]; outboxIds: number[] }> {
+        if (this.busy) throw new PimError('busy', 'database is locked (injected)');
+        return super.commit(change);
+      }
+    }
+    const store = new BusyStore();
+    const locked = await TestServer.start(undefined, store);
+    try {
+      await seedMany(locked, 'contacts', N, 'short');
+      store.busy = true;
+      const r = await fetch(`${locked.base}${COL}`, { method: 'PROPFIND', headers: { depth: '1', authorization: `Basic ${Buffer.from('alice:correct horse').toString('base64')}` }, body: propfindBody('<d:getetag/><cr:address-data/>') });
+      assert.equal(r.status, 207, 'the answer had begun');
+      await assert.rejects(r.text(), 'the body is cut off, neither ended as if whole nor left open');
+      assert.ok(locked.logs.some((l) => /PROPFIND failed: database is locked \(injected\)/.test(l)), locked.logs.join('\n'));
+      store.busy = false;
+      const get = await locked.req('GET', `${COL}contacts-1.vcf`);
+      assert.equal(get.status, 200);
+    } finally {
+      await locked.stop();
     }
   });
 
