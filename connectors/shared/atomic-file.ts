@@ -72,6 +72,16 @@ async function writeTemp(path: string, data: string | Uint8Array, mode?: number)
 /** fsyncs run side by side within one round: enough to keep libuv's pool busy. */
 const FSYNCS_AT_ONCE = 8;
 
+/** Drops an idle folder's round, so a long-running daemon does not keep one per folder ever written. */
+function forget<T>(rounds: Map<string, GroupCommit<T>>, dir: string, round: GroupCommit<T>): void {
+  if (rounds.get(dir) === round) rounds.delete(dir);
+}
+
+/** Folders with a round of fsyncs running or waiting (for tests: idle folders are dropped). */
+export function foldersSyncing(): number {
+  return fileSyncs.size + folderSyncs.size;
+}
+
 /** Per folder: the round of file fsyncs (temp files) to join. */
 const fileSyncs = new Map<string, GroupCommit<fs.FileHandle>>();
 
@@ -79,8 +89,11 @@ const fileSyncs = new Map<string, GroupCommit<fs.FileHandle>>();
 function syncFile(dir: string, fh: fs.FileHandle): Promise<void> {
   let g = fileSyncs.get(dir);
   if (!g) {
-    g = new GroupCommit((handles) => inPool(handles, FSYNCS_AT_ONCE, (h) => h.sync().then(() => undefined, (e: unknown) => e)));
-    fileSyncs.set(dir, g);
+    const mine: GroupCommit<fs.FileHandle> = new GroupCommit(
+      (handles) => inPool(handles, FSYNCS_AT_ONCE, (h) => h.sync().then(() => undefined, (e: unknown) => e)),
+      () => forget(fileSyncs, dir, mine),
+    );
+    fileSyncs.set(dir, (g = mine));
   }
   return g.add(fh);
 }
@@ -108,11 +121,11 @@ const folderSyncs = new Map<string, GroupCommit<void>>();
 function syncDir(dir: string): Promise<void> {
   let g = folderSyncs.get(dir);
   if (!g) {
-    g = new GroupCommit(async (callers) => {
+    const mine: GroupCommit<void> = new GroupCommit(async (callers) => {
       await fsyncDir(dir);
       return callers.map(() => undefined);
-    });
-    folderSyncs.set(dir, g);
+    }, () => forget(folderSyncs, dir, mine));
+    folderSyncs.set(dir, (g = mine));
   }
   return g.add();
 }

@@ -10,8 +10,15 @@ export class GroupCommit<T> {
   private running: Promise<void> = Promise.resolve();
   private scheduled = false;
 
-  /** `commit` gives, per item in order, its error or undefined. */
-  constructor(private readonly commit: (items: T[]) => Promise<unknown[]>) {}
+  /**
+   * `commit` gives, per item in order, its error or undefined. `onIdle` runs when a commit
+   * ends with nothing waiting, so an owner keeping one GroupCommit per key (a folder) can
+   * drop it instead of holding one per key ever used.
+   */
+  constructor(
+    private readonly commit: (items: T[]) => Promise<unknown[]>,
+    private readonly onIdle?: () => void,
+  ) {}
 
   add(item: T): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
@@ -30,5 +37,6 @@ export class GroupCommit<T> {
     this.scheduled = false;
     const errors = await this.commit(group.map((g) => g.item)).catch((e: unknown) => group.map(() => e ?? new Error('commit failed')));
     group.forEach((g, i) => g.settle(errors[i]));
+    if (!this.scheduled) this.onIdle?.();
   }
 }

@@ -56,3 +56,27 @@ test('group-commit: an item\'s error reaches its own caller only; a thrown commi
   fail = false;
   await h.add(3);
 });
+
+test('group-commit: onIdle runs once the last commit ended with nothing waiting, not between rounds', async () => {
+  const releases: Array<() => void> = [];
+  let idle = 0;
+  const g = new GroupCommit<number>(async (items) => {
+    await new Promise<void>((r) => releases.push(r));
+    return items.map(() => undefined);
+  }, () => { idle += 1; });
+  const first = g.add(1);
+  await tick();
+  const second = g.add(2);
+  releases.shift()!();
+  await first;
+  assert.equal(idle, 0, 'a round is waiting: not idle');
+  await tick();
+  releases.shift()!();
+  await second;
+  assert.equal(idle, 1);
+  const third = g.add(3);
+  await tick();
+  releases.shift()!();
+  await third;
+  assert.equal(idle, 2, 'the group works again after going idle');
+});

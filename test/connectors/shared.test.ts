@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createFileExclusive, isTempName, writeFileAtomic } from '../../connectors/shared/atomic-file.js';
+import { createFileExclusive, foldersSyncing, isTempName, writeFileAtomic } from '../../connectors/shared/atomic-file.js';
 import { fsError } from '../../connectors/shared/fs-errors.js';
 import { resolveConfigPath } from '../../connectors/shared/paths.js';
 import { readOnly } from '../../connectors/shared/read-only.js';
@@ -42,6 +42,7 @@ test('atomic-file: writes side by side in two folders (sharing folder syncs) all
     }
   }
   assert.deepEqual((await fs.readdir(join(dir, 'x'))).sort(), [...names].sort(), 'no temp file left');
+  assert.equal(foldersSyncing(), 0, 'an idle folder keeps no round of fsyncs in memory');
   await assert.rejects(createFileExclusive(join(dir, 'x', names[0]!), 'again'), (e: unknown) => isPimError(e, 'precondition-failed'));
 }));
 
