@@ -215,3 +215,28 @@ test('the delete guard counts a one-item collection too; --allow-mass-delete let
     s.cleanup();
   }
 });
+
+test('a plain vCard 3.0 file keeps a geo: URI with parameters as written (not 0;0), and what it reads back is not an edit', () => {
+  const s = new Scenario('geo-30');
+  try {
+    mkdirSync(s.path('a'));
+    s.write('a/g1.vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:g1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nGEO:geo:52.5,13.4;u=20\r\nEND:VCARD\r\n');
+    s.config('connectors:\n  a: { type: vdir, path: ./a }\n  f: { type: vcard-file, path: ./f.vcf, version: "3.0" }\ncollections:\n  contacts: { kind: contacts, members: [a, f] }\n');
+    const first = s.run(['sync', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(first.json().collections[0].errors, []);
+    assert.match(read(s.path('f.vcf')), /^GEO:geo:52\.5,13\.4;u=20\r$/m);
+    const again = s.run(['sync', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    const c = again.json().collections[0];
+    assert.deepEqual([c.changes, c.writes, c.errors], [[], [], []], 'what the 3.0 file reads back is not an edit');
+    assert.match(read(s.path('a', 'g1.vcf')), /GEO:geo:52\.5,13\.4;u=20/);
+    // The file holds GEO: an edit there reaches the vdir.
+    edit(s.path('f.vcf'), 'GEO:geo:52.5,13.4;u=20', 'GEO:geo:48.1,11.6;u=35');
+    const edited = s.run(['sync', '--json']);
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(read(s.path('a', 'g1.vcf')), /GEO:geo:48\.1,11\.6;u=35/);
+  } finally {
+    s.cleanup();
+  }
+});

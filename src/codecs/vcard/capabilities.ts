@@ -13,7 +13,7 @@ import { projectCard } from './project.js';
 export const VCARD_CAPABILITIES: Record<VCardVersion, FormatCapabilities> = {
   // 2.1 has no KIND and no MEMBER: a group card would be read back as a person.
   '2.1': { format: 'vcard-2.1', holds: VCARD_HOLDS['2.1'], project: (c) => projectCard(c, '2.1', false), holdsCard: (c) => !isGroupCard(c) },
-  '3.0': { format: 'vcard-3.0', holds: VCARD_HOLDS['3.0'] },
+  '3.0': { format: 'vcard-3.0', holds: VCARD_HOLDS['3.0'], project: (c) => projectCard(c, '3.0', false) },
   '4.0': { format: 'vcard-4.0', holds: VCARD_HOLDS['4.0'] },
 };
 

@@ -122,6 +122,8 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
   } else if (name === 'geo' && p.value !== 'text') {
     const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*[;,]\s*([+-]?\d+(?:\.\d+)?)\s*$/.exec(text);
     if (m) { ptype = 'uri'; values = [`geo:${m[1]},${m[2]}`]; }
+    // ical.js reads anything but two numbers as 0;0: keep the text (a geo: URI with parameters, or words).
+    else if (ptype === 'float') { ptype = /^geo:/i.test(text) ? 'uri' : 'unknown'; values = [text]; }
   } else if (DATE_PROPS.has(name) && DATE_FAMILY.has(ptype)) {
     const v = String(values[0] ?? '');
     if (DATE_LIKE.test(v)) ptype = dateShape(v);

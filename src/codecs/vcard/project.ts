@@ -15,7 +15,7 @@ import {
   BINARY_PROPS, DATE_FAMILY, DATE_LIKE, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured, isTextType,
 } from './design.js';
 import { normalizeDataUri } from './decode-property.js';
-import { DATA_URI, GEO_URI } from './encode-property.js';
+import { DATA_URI } from './encode-property.js';
 import { VCARD_ANDROID_HOLDS, VCARD_HOLDS } from './holds.js';
 import { mediaTypeOf, typeParamOf } from './media-type.js';
 
@@ -56,15 +56,11 @@ function readParam(version: VCardVersion, v: string): string | undefined {
 
 /**
  * Values 2.1 and 3.0 write but do not read back as written (ical.js's vCard 3 parser): a
- * time without a date (`T10:00` comes back `T10::00`), and a geo: URI with more than a
- * latitude and a longitude (it comes back as `0;0`). The format does not hold them: what
+ * time without a date (`T10:00` comes back `T10::00`). The format does not hold it: what
  * the store has is kept, and what such a member sends back is never taken for an edit.
  */
 function heldValue(p: Property, version: VCardVersion): boolean {
-  if (version === '4.0') return true;
-  if (p.type === 'time') return false;
-  const first = p.values[0];
-  return !(p.name === 'geo' && p.type === 'uri' && (typeof first !== 'string' || !GEO_URI.test(first)));
+  return version === '4.0' || p.type !== 'time';
 }
 
 /** One property as the version stores it; null when it does not hold it, undefined when its line would not read back. */
