@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { PimError } from '../core/errors.js';
 
 /**
@@ -36,65 +36,54 @@ export class XmlError extends PimError {
 /** Deepest element nesting accepted: a calendar-query filter, the deepest DAV body, needs about 10. */
 export const MAX_XML_DEPTH = 64;
 
-// htmlEntities is what makes the parser decode character references (`&#13;`, servers escape
-// the CR of a vCard's CRLF so); named entities beyond XML's five never reach it (parseXml refuses them).
-const parser = new XMLParser({
-  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
-  trimValues: false, ignoreDeclaration: true, ignorePiTags: true, processEntities: true, htmlEntities: true,
-});
-
-/** Parses a request body. Throws XmlError for DTDs, entity declarations and malformed XML. */
+/**
+ * Parses a request body or a server's answer. Throws XmlError for DTDs, entity declarations,
+ * undeclared entities or prefixes, nesting deeper than MAX_XML_DEPTH and any text that is not
+ * well-formed XML (a truncated answer above all: it must never read as fewer entries).
+ * One pass of saxes (a checking, namespace-aware SAX parser) builds the tree.
+ */
 export function parseXml(text: string): XmlNode {
   // A DOCTYPE is the only way to declare entities: refusing it refuses XXE and entity bombs.
+  // (saxes would not expand them either, but the refusal names the reason.)
   if (/<!(?!--|\[CDATA\[)/.test(text)) throw new XmlError('DTDs and entity declarations are not accepted');
-  // XML 1.0 §4.1 (well-formedness): without a DTD only the five predefined entities exist.
-  const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/.exec(text);
-  if (entity) throw new XmlError(`undeclared entity reference at line ${lineAt(text, entity.index)}`, lineAt(text, entity.index));
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new XmlError(`malformed XML at line ${valid.err.line}`, valid.err.line);
-  let raw: RawNode[];
+  const parser = new SaxesParser({ xmlns: true });
+  let root: XmlNode | undefined;
+  // The open elements, innermost last; their text is gathered in parts and joined once closed.
+  const open: XmlNode[] = [];
+  const parts: string[][] = [];
+  parser.on('opentag', (tag) => {
+    if (open.length >= MAX_XML_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_XML_DEPTH}`, parser.line);
+    const attrs: Record<string, string> = {};
+    for (const name in tag.attributes) {
+      const a = tag.attributes[name]!;
+      if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attrs[a.local] = a.value;
+    }
+    const node: XmlNode = { ns: tag.uri, name: tag.local, attrs, children: [], text: '' };
+    if (open.length > 0) open[open.length - 1]!.children.push(node);
+    else root = node;
+    open.push(node);
+    parts.push([]);
+  });
+  const addText = (t: string) => {
+    // Text outside the root (white space around it) belongs to no element.
+    if (open.length > 0) parts[parts.length - 1]!.push(t);
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const t = parts.pop()!;
+    open.pop()!.text = t.length === 1 ? t[0]! : t.join('');
+  });
   try {
-    raw = parser.parse(text) as RawNode[];
+    parser.write(text).close();
   } catch (e) {
-    // The parser's own limits (nesting above all) are refusals of the body, not server faults.
-    throw new XmlError(e instanceof Error ? e.message : String(e));
+    if (e instanceof XmlError) throw e;
+    // saxes's messages start with `line:column: `.
+    const message = e instanceof Error ? e.message : String(e);
+    throw new XmlError(`malformed XML at line ${parser.line}: ${message.replace(/^\d+:\d+: /, '')}`, parser.line);
   }
-  const root = toNodes(raw, {}, 1).find(() => true);
   if (!root) throw new XmlError('empty XML document');
   return root;
-}
-
-type RawNode = Record<string, unknown>;
-
-const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
-
-function toNodes(raw: RawNode[], scope: Record<string, string>, depth: number): XmlNode[] {
-  const out: XmlNode[] = [];
-  if (depth > MAX_XML_DEPTH && raw.some((r) => Object.keys(r).some((k) => k !== ':@' && k !== '#text' && k !== '#comment'))) {
-    throw new XmlError(`elements nested deeper than ${MAX_XML_DEPTH}`);
-  }
-  for (const r of raw) {
-    const tag = Object.keys(r).find((k) => k !== ':@');
-    if (!tag || tag === '#text' || tag === '#comment') continue;
-    const attrsRaw = (r[':@'] ?? {}) as Record<string, string>;
-    const ns = { ...scope };
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrsRaw)) {
-      if (k === 'xmlns') ns[''] = v;
-      else if (k.startsWith('xmlns:')) {
-        // Namespaces in XML 1.0 §3: a prefix cannot be bound to the empty name.
-        if (String(v) === '') throw new XmlError(`prefix ${k.slice(6)} bound to an empty namespace`);
-        ns[k.slice(6)] = v;
-      }
-      else attrs[k.includes(':') ? k.slice(k.indexOf(':') + 1) : k] = String(v);
-    }
-    const [prefix, local] = tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : ['', tag];
-    if (prefix && ns[prefix] === undefined) throw new XmlError(`undeclared namespace prefix ${prefix}`);
-    const kids = (r[tag] ?? []) as RawNode[];
-    const text = kids.map((k) => (typeof k['#text'] === 'string' ? k['#text'] : '')).join('');
-    out.push({ ns: ns[prefix] ?? '', name: local, attrs, children: toNodes(kids, ns, depth + 1), text });
-  }
-  return out;
 }
 
 export const is = (n: QName | undefined, ns: string, name: string): boolean => !!n && n.ns === ns && n.name === name;

@@ -3,9 +3,11 @@
  * (one char per byte, latin1) until each value's charset is known, because vCard 2.1
  * lets every property name its own CHARSET and QUOTED-PRINTABLE hides bytes behind `=XX`.
  */
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
-const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, as Buffer#toString does.
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The charset used for a card that is not valid UTF-8 and names no CHARSET. */
 export const FALLBACK_CHARSET = 'windows-1252';
@@ -26,12 +28,20 @@ export function bytesOf(bstr: string): Buffer {
 }
 
 export function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    UTF8_FATAL.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(bytes);
+}
+
+const NON_ASCII_BYTE = /[^\x00-\x7f]/;
+/** Charsets in which every ASCII byte is its own character. */
+const ASCII_COMPATIBLE = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii', FALLBACK_CHARSET, 'iso-8859-1', 'latin1']);
+
+/**
+ * A byte string (one char per byte) as text in a charset. Most values are plain ASCII,
+ * which in the usual charsets is its own text: those skip the round trip through bytes.
+ */
+export function decodeByteString(bstr: string, charset: string): string {
+  if (!NON_ASCII_BYTE.test(bstr) && ASCII_COMPATIBLE.has(charset.toLowerCase())) return bstr;
+  return decodeBytes(bytesOf(bstr), charset);
 }
 
 /** Whether iconv-lite knows a charset name (`ISO-8859-1`, `Shift_JIS`, `windows-1252`…). */
@@ -47,8 +57,12 @@ export function knownCharset(name: string): boolean {
 export function decodeBytes(bytes: Uint8Array, charset: string): string {
   const cs = charset.toLowerCase().replace(/_/g, '-');
   if (cs === 'utf-8' || cs === 'utf8') {
-    if (isValidUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return iconv.decode(Buffer.from(bytes), FALLBACK_CHARSET);
+    // One pass: the fatal decoder both checks and decodes.
+    try {
+      return UTF8_FATAL.decode(bytes);
+    } catch {
+      return iconv.decode(Buffer.from(bytes), FALLBACK_CHARSET);
+    }
   }
   if (cs === 'us-ascii' || cs === 'ascii') return decodeBytes(bytes, 'utf-8');
   if (!knownCharset(charset)) return decodeBytes(bytes, 'utf-8');

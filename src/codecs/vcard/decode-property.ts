@@ -9,10 +9,10 @@ import type { ParamValue, Property, PropValue } from '../../model/property.js';
 import { prop } from '../../model/property.js';
 import { caretDecode } from '../content-line/params.js';
 import { splitEscaped, unescapeText } from '../content-line/escape.js';
-import { bytesOf, decodeBytes, isValidUtf8, normalizeBase64 } from './bytes.js';
+import { bytesOf, decodeByteString, decodeBytes, isValidUtf8, normalizeBase64 } from './bytes.js';
 import type { ContentLine } from './content-line.js';
 import {
-  BINARY_PROPS, DATE_FAMILY, DATE_LIKE, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured,
+  BINARY_PROPS, DATE_FAMILY, DATE_LIKE, DATE_PROPS, type DesignSet, type VCardVersion, dateShape, designFor, isMultiValued, isStructured, propDesign,
 } from './design.js';
 import { mediaTypeOf } from './media-type.js';
 import { qpDecode } from './quoted-printable.js';
@@ -38,7 +38,7 @@ interface Params {
 function collectParams(line: ContentLine, ctx: DecodeContext): Params {
   const out: Params = { params: {}, types: [] };
   const text = (v: string): string => {
-    const t = decodeBytes(bytesOf(v), ctx.defaultCharset);
+    const t = decodeByteString(v, ctx.defaultCharset);
     return ctx.version === '2.1' ? t : caretDecode(t);
   };
   for (const p of line.params) {
@@ -94,25 +94,33 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
   }
 
   const qp = p.encoding === 'QUOTED-PRINTABLE';
-  const bytes = qp ? qpDecode(line.value) : bytesOf(line.value);
-  let charset = p.charset ?? ctx.defaultCharset;
+  let text: string;
+  if (qp) text = decodeBytes(qpDecode(line.value), p.charset ?? ctx.defaultCharset);
   // Raw 8-bit text that is valid UTF-8 in a UTF-8 card was written (or handed to us) as
   // UTF-8 whatever its CHARSET says; only quoted-printable bytes are trusted to match it.
-  if (!qp && p.charset !== undefined && ctx.defaultCharset === 'utf-8' && isValidUtf8(bytes)) charset = 'utf-8';
-  let text = decodeBytes(bytes, charset);
+  else if (p.charset !== undefined && ctx.defaultCharset === 'utf-8' && isValidUtf8(bytesOf(line.value))) text = decodeByteString(line.value, 'utf-8');
+  else text = decodeByteString(line.value, p.charset ?? ctx.defaultCharset);
 
   let type = p.value;
   if (type === undefined) {
     if (name === 'tel') type = 'text';
     else if (BINARY_PROPS.has(name) && ctx.version !== '4.0') type = URI_LIKE.test(text.trim()) ? 'uri' : 'text';
   }
-  const effective = type ?? designFor(ctx.version, name).property[name]?.defaultType ?? 'unknown';
+  const effective = type ?? propDesign(ctx.version, name)?.defaultType ?? 'unknown';
   if (ctx.version === '2.1' || qp) text = escape21As30(text, effective === 'text' ? kindOf(ctx.version, name) : 'raw', ctx.version === '2.1');
 
-  const icalLine = `${line.name}${type ? `;VALUE=${type}` : ''}:${text}`;
-  const jcard = ICAL.parse.property(icalLine, designFor(ctx.version, name)) as unknown[];
-  let ptype = String(jcard[2]);
-  let values = jcard.slice(3) as PropValue[];
+  const design = designFor(ctx.version, name);
+  let ptype: string;
+  let values: PropValue[];
+  if (effective === 'text' && !hasDetectType(design, name)) {
+    // Text is split and unescaped below whatever ical.js makes of it: only other types need its parser.
+    ptype = 'text';
+    values = [];
+  } else {
+    const jcard = ICAL.parse.property(`${line.name}${type ? `;VALUE=${type}` : ''}:${text}`, design) as unknown[];
+    ptype = String(jcard[2]);
+    values = jcard.slice(3) as PropValue[];
+  }
 
   if (ptype === 'text' && isStructured(ctx.version, name)) {
     values = [parseStructured(text, isMultiValuedComponent(ctx.version, name))];
@@ -136,6 +144,11 @@ export function decodeProperty(line: ContentLine, ctx: DecodeContext): Property 
     values = values.map(normalizeDataUri);
   }
   return prop(name, ptype, values, withTypes(p.params, p.types), line.group);
+}
+
+/** ical.js infers some properties' type from the value (BDAY, REV in 3.0), even over a VALUE parameter. */
+function hasDetectType(design: DesignSet, name: string): boolean {
+  return Object.hasOwn(design.property, name) && 'detectType' in design.property[name]!;
 }
 
 function isMultiValuedComponent(version: VCardVersion, name: string): boolean {

@@ -62,7 +62,9 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
 /** The member now holds `f.item`; it agrees with the store if that equals the canonical item as far as it can hold. */
 function memberLink(d: DecideContext, member: string, source: Source, f: FetchedItem, item: StoredItem): LinkRecord {
   const keyOf = d.identity.keyOf;
-  const agrees = itemFingerprint(f.item, keyOf, source.capabilities) === itemFingerprint(item.item, keyOf, source.capabilities);
+  // A new entry stored as it came is the same object: no need to fingerprint it twice.
+  const agrees = f.item === item.item
+    || itemFingerprint(f.item, keyOf, source.capabilities) === itemFingerprint(item.item, keyOf, source.capabilities);
   // A read-only member is never written, so its agreed version records the version it last
   // reported at: a later change elsewhere then keeps its deletion from propagating.
   return {
