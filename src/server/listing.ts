@@ -2,6 +2,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CollectionRecord, ItemHead, StoredItem } from '../core/store.js';
 import type { DavContext } from './context.js';
 import type { Entry } from './names.js';
+import { fragmentKey, type Listing } from './listing-cache.js';
+import { keyOf } from '../xml/dav-xml.js';
 import { needsItems, propResponse, type PropRequest } from './multistatus.js';
 import type { MultistatusStream } from './multistatus-stream.js';
 import { objectResource } from './resources.js';
@@ -24,10 +26,15 @@ const PAGE = 250;
  * client went away before the end.
  */
 export async function streamObjects(
-  out: MultistatusStream, ctx: DavContext, col: CollectionRecord, entries: Array<Entry<ItemHead>>, req: PropRequest, served: Served,
+  out: MultistatusStream, ctx: DavContext, col: CollectionRecord, listing: Listing, req: PropRequest, served: Served,
   deadOf: (name: string) => Record<string, string> | undefined = () => undefined,
 ): Promise<boolean> {
+  const { entries } = listing;
   const withItems = needsItems(req);
+  // Heads-only answers are kept per object (listing-cache.ts); one with dead properties is rendered each time.
+  const kind = withItems ? undefined : requestKind(req, ctx.user);
+  const before = kind === undefined ? new Map<string, string>() : listing.rendered(kind);
+  const rendered = new Map<string, string>();
   for (let start = 0; start < entries.length; start += PAGE) {
     if (start > 0) await yieldToLoop();
     const page = entries.slice(start, start + PAGE);
@@ -36,11 +43,26 @@ export async function streamObjects(
     for (const e of page) {
       const item: ItemHead | undefined = items ? items.get(e.item.id) : e.item;
       if (!item || item.deleted) continue;
-      xml += propResponse(objectResource(ctx, col, e.name, item), req, ctx, served, deadOf(e.name));
+      const dead = deadOf(e.name);
+      if (kind === undefined || dead !== undefined) {
+        xml += propResponse(objectResource(ctx, col, e.name, item), req, ctx, served, dead);
+        continue;
+      }
+      const key = fragmentKey(e);
+      const fragment = before.get(key) ?? propResponse(objectResource(ctx, col, e.name, item), req, ctx, served);
+      rendered.set(key, fragment);
+      xml += fragment;
     }
     if (!(await out.write(xml))) return false;
   }
+  if (kind !== undefined) listing.keep(kind, rendered);
   return true;
+}
+
+/** What a heads-only `response` depends on besides the object: the properties asked for and the user (hrefs, owner). */
+function requestKind(req: PropRequest, user: string): string {
+  const props = req.kind === 'prop' ? req.props : req.kind === 'allprop' ? req.include : [];
+  return [user, req.kind, ...props.map((q) => keyOf(q))].join('\n');
 }
 
 async function itemsById(ctx: DavContext, page: Array<Entry<ItemHead>>): Promise<Map<string, StoredItem>> {

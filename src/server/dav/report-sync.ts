@@ -5,7 +5,7 @@ import { propRequestOf, propResponse, sendMultistatus, statusResponse, wantsData
 import { MultistatusStream } from '../multistatus-stream.js';
 import { streamObjects } from '../listing.js';
 import { Served } from '../served.js';
-import { listHeadEntries, namesOf } from '../names.js';
+import { namesOf } from '../names.js';
 import { objectResource, type Resource } from '../resources.js';
 import { child, davText, NS, type XmlNode } from '../../xml/dav-xml.js';
 import { objectHref } from '../paths.js';
@@ -24,15 +24,14 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   const served = new Served();
   const col = target.col;
   if (token === '') {
-    // The token is read before the listing: whatever changes while it is sent comes again next time.
-    const seq = await ctx.store.currentSeq(col.name);
-    const entries = await listHeadEntries(ctx.store, col);
+    // The token is the listing's seq: whatever changes while it is sent comes again next time.
+    const listing = await ctx.listings.list(ctx.store, col);
     if (wantsData(req)) await served.prepare(ctx, col);
     const out = new MultistatusStream(res);
     out.begin();
-    if (!(await streamObjects(out, ctx, col, entries, req, served))) return;
+    if (!(await streamObjects(out, ctx, col, listing, req, served))) return;
     await served.record(ctx);
-    out.end(davText('sync-token', syncToken(col, seq)));
+    out.end(davText('sync-token', syncToken(col, listing.seq)));
     return;
   }
   const since = await sequenceOf(token, col, target.seq, () => ctx.store.listCollections());
