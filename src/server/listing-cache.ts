@@ -156,10 +156,11 @@ class CollectionListing {
   async patch(store: Store, changed: StoredItem[], seq: number): Promise<void> {
     const touched = new Set<string>();
     for (const item of changed) {
+      // The items of its old UID too (rename takes in those of its new one).
       const old = this.heads.get(item.id);
-      if (old) for (const id of this.byUid.get(old.uid) ?? []) touched.add(id);
+      if (old && old.uid !== item.uid) for (const id of this.byUid.get(old.uid) ?? []) touched.add(id);
       this.setHead({ id: item.id, uid: item.uid, version: item.version, seq: item.seq, deleted: item.deleted, updatedAt: item.updatedAt });
-      for (const id of this.byUid.get(item.uid) ?? []) touched.add(id);
+      touched.add(item.id);
       const hrefs = (await store.linksForItem(item.id)).filter((l) => l.member === ENDPOINT_MEMBER && l.collection === this.col.name).map((l) => l.href);
       // An href names one item: a link moved to this item no longer names the one it left.
       for (const href of hrefs) {
