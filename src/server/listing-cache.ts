@@ -17,7 +17,7 @@ import type { Href } from '../core/types.js';
 import { ENDPOINT_MEMBER } from '../sync/endpoint-write.js';
 import { entriesOf, type Entry } from './names.js';
 
-/** Bytes of listings kept over all collections (an estimate: about 0.5 KB per object and rendering). */
+/** Bytes of listings kept over all collections (an estimate: 400 bytes per object plus its renderings). */
 export const LISTING_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** Renderings of one kind of request (its properties, its user) kept per collection. */
@@ -29,18 +29,21 @@ const HEAD_BYTES = 400;
 /** A collection's listing at one seq: its live objects' names and heads. */
 export interface Listing {
   seq: number;
+  /** Each live object once; an object unchanged since the last listing is the same `Entry` object. */
   entries: Array<Entry<ItemHead>>;
   /**
-   * The `response` fragments rendered for requests of this kind (`kind`: the properties
-   * asked for and the user), by object name, item id and item seq: an object changed since
-   * misses and is rendered again. Pass the map the listing filled to `keep` when it ends.
+   * The `response`s rendered for requests of this kind (`kind`: the properties asked for and
+   * the user), UTF-8, by entry: an object written since is a new entry and misses.
    */
-  rendered(kind: string): Map<string, string>;
-  keep(kind: string, fragments: Map<string, string>): void;
+  rendered(kind: string): Rendered;
 }
 
-/** The key of an object's fragment: a new seq of the item (any write) makes a new key. */
-export const fragmentKey = (e: Entry<ItemHead>): string => `${e.name}\n${e.item.id}\n${e.item.seq}`;
+/** The kept `response`s of one kind of request. */
+export interface Rendered {
+  get(e: Entry<ItemHead>): Buffer | undefined;
+  /** Keeps a rendering, unless the entry was replaced meanwhile (its item written during the listing). */
+  set(e: Entry<ItemHead>, response: Buffer): void;
+}
 
 export class ListingCache {
   private readonly byCollection = new Map<string, CollectionListing>();
@@ -104,10 +107,11 @@ class CollectionListing {
   /** Endpoint link href → the item it names. */
   private readonly hrefOwner = new Map<Href, string>();
   private readonly byUid = new Map<string, Set<string>>();
-  /** Item id → the names a live item is served under. */
-  private readonly names = new Map<string, Href[]>();
+  /** Item id → the entries (names) a live item is served under. */
+  private readonly named = new Map<string, Array<Entry<ItemHead>>>();
   private entries: Array<Entry<ItemHead>> | undefined;
-  private readonly renderings = new Map<string, { fragments: Map<string, string>; bytes: number }>();
+  /** Per kind of request, the rendered `response` of each current entry (dropped with the entry). */
+  private readonly renderings = new Map<string, { byEntry: Map<Entry<ItemHead>, Buffer>; bytes: number }>();
 
   constructor(private readonly col: CollectionRecord, public seq: number, heads: ItemHead[], links: Array<{ href: Href; itemId: string }>) {
     for (const h of heads) this.setHead(h);
@@ -131,20 +135,29 @@ class CollectionListing {
   }
 
   view(): Listing {
-    this.entries ??= [...this.names].flatMap(([id, names]) => names.map((name) => ({ name, item: this.heads.get(id)! })));
+    this.entries ??= [...this.named.values()].flat();
+    return { seq: this.seq, entries: this.entries, rendered: (kind) => this.rendering(kind) };
+  }
+
+  private rendering(kind: string): Rendered {
+    let r = this.renderings.get(kind);
+    if (r) {
+      this.renderings.delete(kind);
+    } else {
+      r = { byEntry: new Map(), bytes: 0 };
+      for (const k of this.renderings.keys()) {
+        if (this.renderings.size < RENDERINGS_PER_COLLECTION) break;
+        this.renderings.delete(k);
+      }
+    }
+    this.renderings.set(kind, r);
+    const kept = r;
     return {
-      seq: this.seq,
-      entries: this.entries,
-      rendered: (kind) => this.renderings.get(kind)?.fragments ?? new Map(),
-      keep: (kind, fragments) => {
-        let bytes = 0;
-        for (const [k, v] of fragments) bytes += 2 * (k.length + v.length);
-        this.renderings.delete(kind);
-        this.renderings.set(kind, { fragments, bytes });
-        for (const k of this.renderings.keys()) {
-          if (this.renderings.size <= RENDERINGS_PER_COLLECTION) break;
-          this.renderings.delete(k);
-        }
+      get: (e) => kept.byEntry.get(e),
+      set: (e, response) => {
+        if (!this.named.get(e.item.id)?.includes(e) || kept.byEntry.has(e)) return;
+        kept.byEntry.set(e, response);
+        kept.bytes += response.length;
       },
     };
   }
@@ -202,12 +215,20 @@ class CollectionListing {
     }
     const heads = [...group.values()];
     const links = heads.flatMap((h) => (this.links.get(h.id) ?? []).map((href) => ({ href, itemId: h.id })));
-    for (const h of heads) this.names.delete(h.id);
+    for (const h of heads) {
+      for (const e of this.named.get(h.id) ?? []) {
+        for (const r of this.renderings.values()) {
+          const b = r.byEntry.get(e);
+          if (b && r.byEntry.delete(e)) r.bytes -= b.length;
+        }
+      }
+      this.named.delete(h.id);
+    }
     for (const e of entriesOf(this.col, heads, links)) {
       if (e.item.deleted) continue;
-      const ns = this.names.get(e.item.id);
-      if (ns) ns.push(e.name);
-      else this.names.set(e.item.id, [e.name]);
+      const es = this.named.get(e.item.id);
+      if (es) es.push(e);
+      else this.named.set(e.item.id, [e]);
     }
   }
 }

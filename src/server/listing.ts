@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CollectionRecord, ItemHead, StoredItem } from '../core/store.js';
 import type { DavContext } from './context.js';
 import type { Entry } from './names.js';
-import { fragmentKey, type Listing } from './listing-cache.js';
+import type { Listing } from './listing-cache.js';
 import { keyOf } from '../xml/dav-xml.js';
 import { needsItems, propResponse, type PropRequest } from './multistatus.js';
 import type { MultistatusStream } from './multistatus-stream.js';
@@ -32,30 +32,33 @@ export async function streamObjects(
   const { entries } = listing;
   const withItems = needsItems(req);
   // Heads-only answers are kept per object (listing-cache.ts); one with dead properties is rendered each time.
-  const kind = withItems ? undefined : requestKind(req, ctx.user);
-  const before = kind === undefined ? new Map<string, string>() : listing.rendered(kind);
-  const rendered = new Map<string, string>();
+  const kept = withItems ? undefined : listing.rendered(requestKind(req, ctx.user));
   for (let start = 0; start < entries.length; start += PAGE) {
     if (start > 0) await yieldToLoop();
     const page = entries.slice(start, start + PAGE);
     const items = withItems ? await itemsById(ctx, page) : undefined;
+    const parts: Buffer[] = [];
     let xml = '';
     for (const e of page) {
       const item: ItemHead | undefined = items ? items.get(e.item.id) : e.item;
       if (!item || item.deleted) continue;
       const dead = deadOf(e.name);
-      if (kind === undefined || dead !== undefined) {
+      if (!kept || dead !== undefined) {
         xml += propResponse(objectResource(ctx, col, e.name, item), req, ctx, served, dead);
         continue;
       }
-      const key = fragmentKey(e);
-      const fragment = before.get(key) ?? propResponse(objectResource(ctx, col, e.name, item), req, ctx, served);
-      rendered.set(key, fragment);
-      xml += fragment;
+      let fragment = kept.get(e);
+      if (!fragment) {
+        fragment = Buffer.from(propResponse(objectResource(ctx, col, e.name, item), req, ctx, served));
+        kept.set(e, fragment);
+      }
+      if (xml !== '') parts.push(Buffer.from(xml));
+      xml = '';
+      parts.push(fragment);
     }
-    if (!(await out.write(xml))) return false;
+    if (xml !== '') parts.push(Buffer.from(xml));
+    if (!(await out.write(Buffer.concat(parts)))) return false;
   }
-  if (kind !== undefined) listing.keep(kind, rendered);
   return true;
 }
 
