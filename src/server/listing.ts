@@ -4,7 +4,7 @@ import type { DavContext } from './context.js';
 import type { Entry } from './names.js';
 import type { Listing } from './listing-cache.js';
 import { keyOf } from '../xml/dav-xml.js';
-import { needsItems, propResponse, type PropRequest } from './multistatus.js';
+import { needsItems, propResponse, wantsData, type PropRequest } from './multistatus.js';
 import type { MultistatusStream } from './multistatus-stream.js';
 import { objectResource } from './resources.js';
 import type { Served } from './served.js';
@@ -21,7 +21,8 @@ const PAGE = 250;
  * sync-collection without token), a page at a time: a listing of 10,000 objects neither holds
  * its answer in memory nor keeps the server from answering GETs and PUTs meanwhile. Only the
  * items' heads are read unless a property asked for needs the items (address-data,
- * getcontentlength). An item changed after the heads were read is answered as it is now; one
+ * getcontentlength); the texts clients hold (the form address-data is served in) are read
+ * per page too. An item changed after the heads were read is answered as it is now; one
  * deleted since is left out (a client's next sync-collection reports it). False when the
  * client went away before the end.
  */
@@ -31,12 +32,14 @@ export async function streamObjects(
 ): Promise<boolean> {
   const { entries } = listing;
   const withItems = needsItems(req);
+  const withData = wantsData(req);
   // Heads-only answers are kept per object (listing-cache.ts); one with dead properties is rendered each time.
   const kept = withItems ? undefined : listing.rendered(requestKind(req, ctx.user));
   for (let start = 0; start < entries.length; start += PAGE) {
     if (start > 0) await yieldToLoop();
     const page = entries.slice(start, start + PAGE);
     const items = withItems ? await itemsById(ctx, page) : undefined;
+    if (withData) await served.preparePage(ctx, col, page.map((e) => e.name));
     const parts: Buffer[] = [];
     let xml = '';
     for (const e of page) {

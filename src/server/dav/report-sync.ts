@@ -1,4 +1,6 @@
 import type { Response } from 'express';
+import type { StoredItem } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
 import type { DavContext } from '../context.js';
 import { DavError } from '../dav-error.js';
 import { propRequestOf, propResponse, sendMultistatus, statusResponse, wantsData } from '../multistatus.js';
@@ -26,7 +28,6 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
   if (token === '') {
     // The token is the listing's seq: whatever changes while it is sent comes again next time.
     const listing = await ctx.listings.list(ctx.store, col);
-    if (wantsData(req)) await served.prepare(ctx, col);
     const out = new MultistatusStream(res);
     out.begin();
     if (!(await streamObjects(out, ctx, col, listing, req, served))) return;
@@ -39,11 +40,13 @@ export async function syncCollection(body: XmlNode, target: Resource & { type: '
     const status = /thunderbird/i.test(ctx.userAgent) ? 400 : 403;
     throw new DavError(status, 'the sync token is not valid for this collection; sync again without a token', { ns: NS.dav, name: 'valid-sync-token' });
   }
-  if (wantsData(req)) await served.prepare(ctx, col);
   const changes = await ctx.store.changesSince(col.name, since);
+  const named: Array<{ item: StoredItem; names: Href[] }> = [];
+  for (const item of changes.items) named.push({ item, names: await namesOf(ctx.store, col, item) });
+  if (wantsData(req)) await served.preparePage(ctx, col, named.flatMap((n) => (n.item.deleted ? [] : n.names)));
   const responses: string[] = [];
-  for (const item of changes.items) {
-    for (const name of await namesOf(ctx.store, col, item)) {
+  for (const { item, names } of named) {
+    for (const name of names) {
       if (item.deleted) responses.push(statusResponse(objectHref(ctx.user, col.name, name), 'HTTP/1.1 404 Not Found'));
       else responses.push(propResponse(objectResource(ctx, col, name, item), req, ctx, served));
     }
