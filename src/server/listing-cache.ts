@@ -75,8 +75,14 @@ export class ListingCache {
     let listing: CollectionListing;
     if (cached && cached.seq === seq) listing = cached;
     else if (cached && seq > cached.seq && seq - cached.seq <= Math.max(256, cached.size / 8)) {
-      const changes = await store.changesSince(col.name, cached.seq);
-      await cached.patch(store, changes.items, changes.seq);
+      try {
+        const changes = await store.changesSince(col.name, cached.seq);
+        await cached.patch(store, changes.items, changes.seq);
+      } catch (e) {
+        // Half patched (the store failed between reads): read it whole next time.
+        this.byCollection.delete(key);
+        throw e;
+      }
       listing = cached;
     } else {
       // Read the seq first: an item written meanwhile comes in the heads and again as a change.
