@@ -81,3 +81,26 @@ test('listing cache: past its byte cap the least recently listed collection is d
   await cache.list(store, col('b'));
   assert.equal(calls.get('listItemHeads'), 4, 'b was dropped');
 });
+
+test('listing cache: a patch the store fails is not half kept; the next listing reads the collection whole', async () => {
+  const mem = await seeded(['a'], 20);
+  const { store, calls } = counting(mem);
+  let failing = false;
+  const flaky = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'changesSince' && failing) return async () => { throw new Error('store busy'); };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  const cache = new ListingCache();
+  await cache.list(flaky, col('a'));
+  const cur = (await mem.getItem('a-3'))!;
+  await mem.commit({ items: [{ id: cur.id, collection: 'a', uid: cur.uid, item: contact(cur.uid, 'gone'), meta: cur.meta, expectVersion: cur.version, deleted: true }] });
+  failing = true;
+  await assert.rejects(cache.list(flaky, col('a')), /store busy/);
+  failing = false;
+  const after = await cache.list(flaky, col('a'));
+  assert.equal(calls.get('listItemHeads'), 2, 'read whole again');
+  assert.equal(after.entries.length, 19);
+  assert.ok(!after.entries.some((e) => e.item.id === 'a-3'));
+});
