@@ -351,6 +351,12 @@ export interface Store {
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
   /** The href and item of each of a member's links, by href (`linksForMember` without bases and texts). */
   linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>>;
+  /**
+   * The text a member holds at each of these hrefs (`LinkRecord.raw`), with the item it
+   * names; hrefs without a link or without a text are left out. A listing with data reads a
+   * page's at a time instead of every link of the collection.
+   */
+  linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>>;
   linksForItem(itemId: string): Promise<LinkRecord[]>;
   /**
    * What a member must be written: live items it has no link to, items whose version is

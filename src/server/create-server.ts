@@ -7,6 +7,7 @@ import { Authenticator, type LogLevel } from './auth.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { readBody } from './body.js';
 import type { DavContext, WriteEvent } from './context.js';
+import { ListingCache } from './listing-cache.js';
 import { DavError, sendError } from './dav-error.js';
 import { copy } from './dav/copy.js';
 import { del } from './dav/delete.js';
@@ -65,6 +66,7 @@ export function createServer(opts: ServerOptions): Express {
   const deps = { store: opts.store, identity: opts.identity, policy: opts.config.conflict, now };
   const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const auth = new Authenticator(opts.config.server.users, opts.env, new LoginThrottle(opts.loginLimits), log);
+  const listings = new ListingCache();
 
   // For load balancers, systemd and monitoring: no authentication, nothing private.
   app.get('/healthz', async (_req: Request, res: Response) => {
@@ -98,7 +100,7 @@ export function createServer(opts: ServerOptions): Express {
       }
       const body = WITH_BODY.has(req.method) ? await readBody(req, opts.config.server.maxBodyBytes) : Buffer.alloc(0);
       const r: DavRequest = { method: req.method, path, body, raw: req, header: (n) => headerOf(req, n) };
-      const ctx: DavContext = { store: opts.store, config: opts.config, identity: opts.identity, deps, user, now, userAgent: req.headers['user-agent'] ?? '' };
+      const ctx: DavContext = { store: opts.store, config: opts.config, identity: opts.identity, deps, user, now, listings, userAgent: req.headers['user-agent'] ?? '' };
       await handler(r, res, ctx);
       if ((req.method === 'PUT' || req.method === 'DELETE') && path.type === 'object' && res.statusCode < 300) {
         opts.onWrite?.({ source: 'dav', method: req.method, user, collection: path.collection });

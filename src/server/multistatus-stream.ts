@@ -16,9 +16,9 @@ export class MultistatusStream {
   }
 
   /** Writes a part of the body; false when the client has gone (stop making the rest). */
-  async write(xml: string): Promise<boolean> {
+  async write(xml: string | Buffer): Promise<boolean> {
     if (this.gone()) return false;
-    if (xml !== '' && !this.res.write(xml)) {
+    if (xml.length > 0 && !this.res.write(xml)) {
       await new Promise<void>((done) => {
         const settle = () => {
           this.res.off('drain', settle);

@@ -24,16 +24,6 @@ export async function listEntries(store: Store, col: CollectionRecord, includeDe
   return entriesOf(col, items, links).filter((e) => includeDeleted || !e.item.deleted);
 }
 
-/**
- * Every live entry of a collection with only its item's head (a PROPFIND Depth 1 or a full
- * sync-collection of thousands of objects reads the items a page at a time, if at all).
- */
-export async function listHeadEntries(store: Store, col: CollectionRecord): Promise<Array<Entry<ItemHead>>> {
-  const heads = await store.listItemHeads(col.name);
-  const links = await store.linkHrefs(col.name, ENDPOINT_MEMBER);
-  return entriesOf(col, heads, links).filter((e) => !e.item.deleted);
-}
-
 export function entriesOf<I extends ItemHead>(col: CollectionRecord, items: I[], links: Array<{ href: Href; itemId: string }>): Array<Entry<I>> {
   const byId = new Map(items.map((i) => [i.id, i] as const));
   const linked = new Map<string, Array<{ href: Href; itemId: string }>>();

@@ -62,8 +62,10 @@ describe('streamed listings', () => {
     assert.ok(!hrefs.includes(`${COL}contacts-7.vcf`));
     assert.deepEqual(hrefsOf(heads.text).slice(1).sort(), [...hrefs].sort());
     const etagsOfHeads = new Map(responsesOf(heads.text).slice(1).map((r) => [hrefsOf(`<D:response>${r}`)[0]!, textOf(r, 'getetag')]));
-    // Every 50th object against its GET (the first and last pages included).
-    for (let i = 0; i < objects.length; i += 50) {
+    // Every 50th object against its GET (the first and last pages included), and the one a
+    // client PUT, served in the client's own form (its text read with the listing's page).
+    const chosen = hrefs.indexOf(`${COL}chosen%20name.vcf`);
+    for (const i of [chosen, ...Array.from({ length: Math.ceil(objects.length / 50) }, (_, k) => k * 50)]) {
       const r = objects[i]!;
       const get = await t.req('GET', hrefs[i]!);
       assert.equal(get.status, 200);

@@ -81,6 +81,40 @@ test('sqlite: a failing migration leaves the version unchanged', () => {
   db.close();
 });
 
+test('sqlite: migration 6 upgrades a version-5 file: its listings come from the covering indexes', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'old.db');
+    const old = new Database(path);
+    migrate(old, migrations.slice(0, 5));
+    assert.equal(old.pragma('user_version', { simple: true }), 5);
+    const item = old.prepare(`INSERT INTO items (id, collection, uid, version, seq, deleted, data, meta, updated_at) VALUES (?, 'c', ?, ?, ?, ?, '{}', '{}', '2024-01-01T00:00:00.000Z')`);
+    item.run('i2', 'uid-b', 3, 7, 0);
+    item.run('i1', 'uid-a', 1, 2, 1);
+    old.prepare(`INSERT INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at) VALUES ('c', 'endpoint', ?, ?, '"e"', '{}', 1, '2024-01-01T00:00:00.000Z')`).run('b.vcf', 'i2');
+    old.close();
+
+    const store = openSqliteStore(path);
+    await store.init();
+    assert.equal(store.schemaVersion(), 6);
+    assert.deepEqual(await store.listItemHeads('c'), [
+      { id: 'i1', uid: 'uid-a', version: 1, seq: 2, deleted: true, updatedAt: '2024-01-01T00:00:00.000Z' },
+      { id: 'i2', uid: 'uid-b', version: 3, seq: 7, deleted: false, updatedAt: '2024-01-01T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(await store.linkHrefs('c', 'endpoint'), [{ href: 'b.vcf', itemId: 'i2' }]);
+    await store.close();
+
+    // The listing queries of sqlite-store.ts, as they are: neither visits the table rows nor sorts.
+    const db = new Database(path, { readonly: true });
+    const plan = (sql: string, ...args: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    assert.match(plan('SELECT id, uid, version, seq, deleted, updated_at FROM items WHERE collection = ? ORDER BY id', 'c'), /^SEARCH items USING COVERING INDEX items_collection_heads \(collection=\?\)$/);
+    assert.match(plan('SELECT href, item_id FROM links WHERE collection = ? AND member = ? ORDER BY href', 'c', 'endpoint'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
+    db.close();
+  } finally {
+    t.remove();
+  }
+});
+
 test('sqlite: two instances on one file see each other\'s commits and locks', async () => {
   const t = tempDir();
   try {

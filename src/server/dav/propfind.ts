@@ -1,6 +1,5 @@
-import { listHeadEntries } from '../names.js';
 import { collectionResource, resolveResource, userCollections, type Resource } from '../resources.js';
-import { propRequestOf, propResponse, sendMultistatus, wantsData, type PropRequest } from '../multistatus.js';
+import { propRequestOf, propResponse, sendMultistatus, type PropRequest } from '../multistatus.js';
 import { MultistatusStream } from '../multistatus-stream.js';
 import { streamObjects } from '../listing.js';
 import { Served } from '../served.js';
@@ -33,13 +32,12 @@ export const propfind: DavHandler = async (r, res, ctx) => {
 
 /** A collection and its objects, streamed (src/server/listing.ts). */
 async function listCollection(target: Resource & { type: 'collection' }, req: PropRequest, res: Response, ctx: DavContext): Promise<void> {
-  const entries = await listHeadEntries(ctx.store, target.col);
+  const listing = await ctx.listings.list(ctx.store, target.col);
   const dead = await ctx.store.deadProperties(target.col.name);
   const served = new Served();
-  if (wantsData(req)) await served.prepare(ctx, target.col);
   const out = new MultistatusStream(res);
   out.begin();
-  if (!(await out.write(propResponse(target, req, ctx, served, dead['']))) || !(await streamObjects(out, ctx, target.col, entries, req, served, (name) => dead[name]))) return;
+  if (!(await out.write(propResponse(target, req, ctx, served, dead['']))) || !(await streamObjects(out, ctx, target.col, listing, req, served, (name) => dead[name]))) return;
   await served.record(ctx);
   out.end();
 }

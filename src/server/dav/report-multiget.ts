@@ -1,3 +1,5 @@
+import type { StoredItem } from '../../core/store.js';
+import type { Href } from '../../core/types.js';
 import type { DavContext } from '../context.js';
 import { propRequestOf, propResponse, sendMultistatus, statusResponse, wantsData } from '../multistatus.js';
 import { Served } from '../served.js';
@@ -12,19 +14,18 @@ export async function multiget(body: XmlNode, target: Resource & { type: 'collec
   const req = propRequestOf(body);
   const served = new Served();
   const data = wantsData(req);
-  const responses: string[] = [];
+  const found: Array<{ href: string; name: Href; item: StoredItem } | { href: string }> = [];
   for (const h of children(body, NS.dav, 'href')) {
     const href = h.text.trim();
     const name = nameInCollection(href, ctx.user, target.col.name);
     const item = name === undefined ? undefined : await resolveName(ctx.store, target.col, name);
-    if (!item || item.deleted || name === undefined) {
-      responses.push(statusResponse(href, 'HTTP/1.1 404 Not Found'));
-      continue;
-    }
-    // The texts held for the named objects only, not for the whole collection.
-    if (data) await served.prepareOne(ctx, target.col, name);
-    responses.push(propResponse({ ...objectResource(ctx, target.col, name, item), href }, req, ctx, served));
+    found.push(!item || item.deleted || name === undefined ? { href } : { href, name, item });
   }
+  // The texts held for the named objects only (one read per member), not for the whole collection.
+  if (data) await served.preparePage(ctx, target.col, found.flatMap((f) => ('name' in f ? [f.name] : [])));
+  const responses = found.map((f) => ('name' in f
+    ? propResponse({ ...objectResource(ctx, target.col, f.name, f.item), href: f.href }, req, ctx, served)
+    : statusResponse(f.href, 'HTTP/1.1 404 Not Found')));
   await served.record(ctx);
   sendMultistatus(res, responses);
 }

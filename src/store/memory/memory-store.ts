@@ -168,6 +168,13 @@ export class MemoryStore implements Store {
       .map((l) => ({ href: l.href, itemId: l.itemId }));
   }
 
+  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
+    return hrefs.flatMap((href) => {
+      const l = this.links.get(key(collection, member, href));
+      return l?.raw === undefined ? [] : [{ href: l.href, itemId: l.itemId, raw: l.raw }];
+    });
+  }
+
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
     return [...this.links.values()]
       .filter((l) => l.itemId === itemId)

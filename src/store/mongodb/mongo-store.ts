@@ -205,6 +205,16 @@ export class MongoStore implements Store {
     return rows.map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
+  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
+    const out: Array<{ href: Href; itemId: string; raw: string }> = [];
+    for (let i = 0; i < hrefs.length; i += CHUNK) {
+      const rows = await this.op('read link texts', (db) => db.collection<LinkRow>(C.links)
+        .find({ collection, member, href: { $in: hrefs.slice(i, i + CHUNK) }, raw: { $type: 'string' } }, { projection: { _id: 0, href: 1, item_id: 1, raw: 1 } }).toArray());
+      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, raw: r.raw! });
+    }
+    return out;
+  }
+
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
     return (await this.find<LinkRow>(C.links, { item_id: itemId }, { collection: 1, member: 1, href: 1 })).map(linkFromRow);
   }

@@ -45,11 +45,15 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { collection: 1, uid: 1 }, name: 'collection_uid' },
     { key: { collection: 1, seq: 1 }, name: 'collection_seq' },
     { key: { collection: 1, keys: 1 }, name: 'collection_keys' },
+    // Covers listItemHeads (the endpoint's listings): its projection is read from the index alone.
+    { key: { collection: 1, _id: 1, uid: 1, version: 1, seq: 1, deleted: 1, updated_at: 1 }, name: 'collection_heads' },
   ],
   [C.versions]: [{ key: { item_id: 1, version: -1 }, name: 'item_version' }],
   [C.links]: [
     { key: { collection: 1, member: 1, href: 1 }, name: 'collection_member_href' },
     { key: { item_id: 1, collection: 1, member: 1 }, name: 'item' },
+    // Covers linkHrefs (the endpoint's listings: href and item only, in href order).
+    { key: { collection: 1, member: 1, href: 1, item_id: 1 }, name: 'collection_member_href_item' },
   ],
   [C.states]: [{ key: { collection: 1, member: 1 }, name: 'collection_member' }],
   [C.log]: [

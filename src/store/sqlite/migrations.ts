@@ -183,6 +183,17 @@ export const migrations: readonly Migration[] = [
   (db) => {
     db.exec('ALTER TABLE log ADD COLUMN entry TEXT;');
   },
+  // 6: covering indexes for the endpoint's listings (Store.listItemHeads, linkHrefs): a
+  // PROPFIND Depth 1 of 10,000 objects reads both from the index alone instead of visiting
+  // every row (measured 65 → 30 ms and 46 → 14 ms), at the cost of one more index entry per
+  // item and link write. links_href_item replaces neither key: the primary key still
+  // enforces uniqueness.
+  (db) => {
+    db.exec(`
+      CREATE INDEX items_collection_heads ON items (collection, id, uid, version, seq, deleted, updated_at);
+      CREATE INDEX links_href_item ON links (collection, member, href, item_id);
+    `);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

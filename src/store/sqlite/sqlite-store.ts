@@ -219,6 +219,19 @@ export class SqliteStore implements Store {
       .map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
+  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
+    const out: Array<{ href: Href; itemId: string; raw: string }> = [];
+    for (let i = 0; i < hrefs.length; i += IN_CHUNK) {
+      const chunk = hrefs.slice(i, i + IN_CHUNK);
+      const rows = this.all<{ href: Href; item_id: string; raw: string }>(
+        `SELECT href, item_id, raw FROM links WHERE collection = ? AND member = ? AND href IN (${chunk.map(() => '?').join(',')}) AND raw IS NOT NULL`,
+        collection, member, ...chunk,
+      );
+      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, raw: r.raw });
+    }
+    return out;
+  }
+
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
     return this.all<LinkRow>('SELECT * FROM links WHERE item_id = ? ORDER BY collection, member, href', itemId).map(linkFromRow);
   }
