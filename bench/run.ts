@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { davVsVdirsyncer } from './dav-vs-vdirsyncer.js';
+import { endpointDownload } from './endpoint-download.js';
 import { localScale } from './local-scale.js';
 import { mergeEngine } from './merge-engine.js';
 import { mongoScale } from './mongo-scale.js';
@@ -12,7 +13,7 @@ import type { BenchFigure } from './figure.js';
  * shared/BENCHMARKS.md and writes one Markdown report to stdout and bench/results/latest.md.
  * Add a figure by writing a module exporting a BenchFigure and listing it here.
  */
-const FIGURES: BenchFigure[] = [davVsVdirsyncer, localScale, mergeEngine, mongoScale];
+const FIGURES: BenchFigure[] = [davVsVdirsyncer, endpointDownload, localScale, mergeEngine, mongoScale];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     log(`figure ${f.id}`);
     sections.push(await f.run({ size, runs, root, log }));
   }
+  if (!only) sections.push('## B8: the endpoint under 50 concurrent clients\n\nNot a bench figure: measured by `test/load/load.test.ts` (`PIMHUB_LONG_TESTS=1` for 10,000 contacts and Radicale beside it); its figures are in docs/reliability.md, "Load figures".\n');
   const md = sections.join('\n');
   process.stdout.write(md);
   const out = join(root, 'bench', 'results', 'latest.md');
