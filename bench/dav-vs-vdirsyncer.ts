@@ -7,6 +7,7 @@ import { contacts } from './generate.js';
 import { figureOf, fmtMb, fmtSeconds, measure, ratio, runOnce, type Figure, type Sample } from './measure.js';
 import { changeOnServer, seedRadicaleBook } from './seed-server.js';
 import { itemsToChange, needlesFound, newMobile } from './server-edits.js';
+import { judged, ratioLimit } from './targets.js';
 import { countFiles, firstDownload, vdirsyncerSetup } from './vdirsyncer.js';
 
 const PW_ENV = 'PIMHUB_BENCH_PASSWORD';
@@ -93,6 +94,16 @@ export const davVsVdirsyncer: BenchFigure = {
         changed = numbers.length;
       }
 
+      const b3 = [figureOf(pB3), figureOf(vB3)] as const;
+      const judge = (id: 'B1' | 'B2' | 'B3', what: string, p: Figure, v: Figure) => ctx.summary(judged(id, `${what}, N = ${ctx.size.toLocaleString('en')}`, p.median.seconds / v.median.seconds,
+        `${ratio(p.median.seconds, v.median.seconds)} (${fmtSeconds(p.median.seconds)} s vs ${fmtSeconds(v.median.seconds)} s)`, ratioLimit(id, ctx.size)));
+      judge('B1', 'first sync, Radicale → vdir', pB1, vB1);
+      judge('B2', 'no-change sync', pB2, vB2);
+      judge('B3', '1 % changed on the server', b3[0], b3[1]);
+      if (pB1.median.peakRssKb !== undefined && vB1.median.peakRssKb !== undefined) {
+        ctx.summary(judged('RSS', `peak RSS of B1, N = ${ctx.size.toLocaleString('en')}`, pB1.median.peakRssKb / vB1.median.peakRssKb,
+          `${ratio(pB1.median.peakRssKb, vB1.median.peakRssKb)} (${fmtMb(pB1.median.peakRssKb)} MB vs ${fmtMb(vB1.median.peakRssKb)} MB)`, ratioLimit('RSS', ctx.size)));
+      }
       const row = (id: string, what: string, p: Figure, v: Figure) =>
         `| ${id} | ${what} | ${fmtSeconds(p.median.seconds)} | ${fmtSeconds(v.median.seconds)} | ${ratio(p.median.seconds, v.median.seconds)} | ${fmtMb(p.median.peakRssKb)} | ${fmtMb(v.median.peakRssKb)} |`;
       return [
@@ -104,7 +115,7 @@ export const davVsVdirsyncer: BenchFigure = {
         '|---|---|---|---|---|---|---|',
         row('B1', 'first sync, server → vdir', pB1, vB1),
         row('B2', 'second sync, nothing changed', pB2, vB2),
-        row('B3', `${changed.toLocaleString('en')} cards (1 %) changed on the server`, figureOf(pB3), figureOf(vB3)),
+        row('B3', `${changed.toLocaleString('en')} cards (1 %) changed on the server`, b3[0], b3[1]),
         '',
         `B3: each run changed its own ${changed.toLocaleString('en')} cards on Radicale (the mobile number), a GET and a PUT with If-Match each, not timed; one such PUT took ${fmtSeconds(median(putSeconds))} s (median of ${putSeconds.length}): Radicale checks the UID against the whole collection on every PUT. Afterwards both tools' folders held every changed card (checked by content). Run 1 timed pimhub first, run 2 vdirsyncer first, and so on.`,
         '',

@@ -8,6 +8,7 @@ import { contacts } from './generate.js';
 import { fmtMb, fmtSeconds, measure, ratio, runOnce, type Figure } from './measure.js';
 import { seedCardByCard, seedRadicaleBook, seedXandikosByGit } from './seed-server.js';
 import { startServe } from './serve-process.js';
+import { judged, ratioLimit } from './targets.js';
 import { countFiles, firstDownload, vdirsyncerSetup } from './vdirsyncer.js';
 
 const PW_ENV = 'PIMHUB_BENCH_SERVE_PASSWORD';
@@ -110,6 +111,10 @@ export const endpointDownload: BenchFigure = {
       const pimhub = await fromPimhub(ctx, work, all);
       const rad = await fromServer(ctx, work, 'radicale', all);
       const xan = existsSync(xandikos.binary) && ctx.size <= XANDIKOS_MAX ? await fromServer(ctx, work, 'xandikos', all) : undefined;
+      const n = ctx.size.toLocaleString('en');
+      const vs = (p: Figure, r: Figure) => `${ratio(p.median.seconds, r.median.seconds)} (${fmtSeconds(p.median.seconds)} s vs ${fmtSeconds(r.median.seconds)} s)`;
+      ctx.summary(judged('B4', `vdirsyncer's first download from pimhub serve vs from Radicale, N = ${n}`, pimhub.first.median.seconds / rad.first.median.seconds, vs(pimhub.first, rad.first), ratioLimit('B4 first', ctx.size)));
+      ctx.summary(judged('B4', `vdirsyncer's no-change sync with pimhub serve vs with Radicale, N = ${n}`, pimhub.again.median.seconds / rad.again.median.seconds, vs(pimhub.again, rad.again), ratioLimit('B4 no-change', ctx.size)));
       const row = (name: string, d: Download) =>
         `| ${name} | ${fmtSeconds(d.first.median.seconds)} | ${ratio(d.first.median.seconds, rad.first.median.seconds)} | ${fmtSeconds(d.again.median.seconds)} | ${ratio(d.again.median.seconds, rad.again.median.seconds)} | ${fmtMb(d.first.median.peakRssKb)} | ${d.seeding} |`;
       return [
