@@ -7,6 +7,19 @@ export interface BenchContext {
   /** The repository root (bin/pimhub lives there). */
   root: string;
   log(line: string): void;
+  /** Adds a line to the summary table at the top of the report: the figure against its target. */
+  summary(row: SummaryRow): void;
+}
+
+/** One line of the summary: what was measured, the target of shared/BENCHMARKS.md, whether it was met. */
+export interface SummaryRow {
+  id: string;
+  work: string;
+  /** What was measured, e.g. `0.42× (3.1 s vs 7.4 s)`. */
+  result: string;
+  target: string;
+  /** Undefined where the target is not a plain comparison (or was not measurable). */
+  met?: boolean;
 }
 
 export interface BenchFigure {

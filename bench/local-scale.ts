@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, BenchFigure } from './figure.js';
 import { contacts } from './generate.js';
-import { fmtMb, fmtSeconds, measure, runOnce } from './measure.js';
+import { fmtMb, fmtSeconds, measure, runOnce, type Figure } from './measure.js';
+import { B5 } from './targets.js';
 
 /**
  * B5: a vcard-file of N contacts synced with an empty vdir, at N/10 and N: time per item
@@ -15,6 +16,7 @@ export const localScale: BenchFigure = {
   async run(ctx: BenchContext): Promise<string> {
     const sizes = [...new Set([Math.max(100, Math.floor(ctx.size / 10)), ctx.size])];
     const rows: string[] = [];
+    const firstByN = new Map<number, Figure>();
     for (const n of sizes) {
       const work = mkdtempSync(join(tmpdir(), 'pimhub-bench-local-'));
       try {
@@ -39,10 +41,24 @@ export const localScale: BenchFigure = {
         const first = measure(ctx.runs, fresh, () => runOnce(cmd, { cwd: work }));
         ctx.log(`local: no-change sync of ${n}`);
         const again = measure(ctx.runs, () => undefined, () => runOnce(cmd, { cwd: work }));
+        firstByN.set(n, first);
         const perItem = (s: number) => `${((s / n) * 1000).toFixed(2)} ms`;
         rows.push(`| ${n.toLocaleString('en')} | ${fmtSeconds(first.median.seconds)} | ${perItem(first.median.seconds)} | ${fmtMb(first.median.peakRssKb)} | ${fmtSeconds(again.median.seconds)} | ${perItem(again.median.seconds)} | ${fmtMb(again.median.peakRssKb)} |`);
       } finally {
         rmSync(work, { recursive: true, force: true });
+      }
+    }
+    const seconds = (n: number) => firstByN.get(n)!.median.seconds;
+    if (firstByN.has(10_000)) {
+      ctx.summary({ id: 'B5', work: 'first sync of 10,000, .vcf → empty vdir', result: `${fmtSeconds(seconds(10_000))} s`, target: `≤ ${B5.first10kSeconds} s`, met: seconds(10_000) <= B5.first10kSeconds });
+    }
+    if (sizes.length === 2) {
+      const [small, big] = sizes as [number, number];
+      const growth = (seconds(big) / big) / (seconds(small) / small);
+      ctx.summary({ id: 'B5', work: `first sync per item at ${big.toLocaleString('en')} vs at ${small.toLocaleString('en')}`, result: `${growth.toFixed(2)}×`, target: `≤ ${B5.perItemGrowth}× (stated for 100k vs 1k)`, met: growth <= B5.perItemGrowth });
+      const rss = firstByN.get(big)!.median.peakRssKb;
+      if (big >= 100_000 && rss !== undefined) {
+        ctx.summary({ id: 'B5', work: `peak RSS, first sync of ${big.toLocaleString('en')}`, result: `${fmtMb(rss)} MB`, target: `≤ ${B5.rss100kMb} MB at 100,000`, met: rss / 1024 <= B5.rss100kMb });
       }
     }
     return [

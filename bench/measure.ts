@@ -41,6 +41,11 @@ export function measure(runs: number, prepare: () => void, once: () => Sample): 
     prepare();
     samples.push(once());
   }
+  return figureOf(samples);
+}
+
+/** The median of each measure of samples taken elsewhere (a loop with async preparation). */
+export function figureOf(samples: Sample[]): Figure {
   const rss = samples.map((s) => s.peakRssKb).filter((x): x is number => x !== undefined);
   return { samples, median: { seconds: median(samples.map((s) => s.seconds)), ...(rss.length ? { peakRssKb: median(rss) } : {}) } };
 }

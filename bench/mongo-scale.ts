@@ -5,6 +5,7 @@ import { jongodbBinary, startJongodb, stopJongodb, withDatabase } from '../test/
 import type { BenchContext, BenchFigure } from './figure.js';
 import { contacts } from './generate.js';
 import { fmtSeconds, measure, runOnce } from './measure.js';
+import { judged, ratioLimit } from './targets.js';
 
 /**
  * B7: B5 (a vcard-file of N contacts synced with an empty vdir: first sync, then a no-change
@@ -59,6 +60,8 @@ export const mongoScale: BenchFigure = {
         }
         const ratio = (a: string, b: string) => `${(Number(b) / Number(a)).toFixed(1)}×`;
         rows.push(`| ${n.toLocaleString('en')} | ${cells[0]} | ${cells[2]} | ${ratio(cells[0]!, cells[2]!)} | ${cells[1]} | ${cells[3]} | ${ratio(cells[1]!, cells[3]!)} |`);
+        const against = Number(cells[2]) / Number(cells[0]);
+        ctx.summary(judged('B7', `first sync on ${serverName} vs SQLite, N = ${n.toLocaleString('en')}`, against, `${against.toFixed(1)}× (${cells[2]} s vs ${cells[0]} s)`, ratioLimit('B7', n)));
       }
     } finally {
       if (server) await stopJongodb(server);

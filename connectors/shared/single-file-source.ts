@@ -214,7 +214,11 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     // The codec does not say where good items start, so broken entries follow the good
     // ones (and are appended after them on a rewrite).
     const bases = file.items.map(baseHrefOf);
-    const shared = new Set(bases.filter((b, i) => bases.indexOf(b) !== i));
+    // Bases that occur more than once, in one pass: `indexOf` per entry made opening a .vcf
+    // of 100,000 cards take minutes (B5).
+    const seen = new Set<string>();
+    const shared = new Set<string>();
+    for (const b of bases) (seen.has(b) ? shared : seen).add(b);
     for (const [i, item] of file.items.entries()) {
       // Namesakes without UID are told apart by what they hold, not by their place in the
       // file: deleting the first of two must not hand its href to the second.

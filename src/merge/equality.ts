@@ -61,7 +61,7 @@ function displayProp(p: Property): string {
  * implies equal meaning (never the reverse): a plain walk over the JSON-like shapes of
  * src/model/property.ts, several times faster than util.isDeepStrictEqual here.
  */
-function sameForm(a: readonly Property[], b: readonly Property[]): boolean {
+export function sameForm(a: readonly Property[], b: readonly Property[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) {
     const x = a[i]!;

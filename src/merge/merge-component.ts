@@ -4,7 +4,7 @@ import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
 import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
 import { isPreferred } from '../normalize/meaning.js';
-import { componentKey, displayValue, samePrefAside, sameProps, type Comparison } from './equality.js';
+import { componentKey, displayValue, sameForm, samePrefAside, sameProps, type Comparison } from './equality.js';
 import { chooseSide, type ConflictPolicy } from './policy.js';
 
 export interface MergeContext {
@@ -57,9 +57,14 @@ export function mergeComponent(
   /** `current` as the incoming member's format holds it (when that format drops parameters). */
   currentView: Component = current,
 ): ComponentMerge {
-  const sb = base ? splitComponent(base, ctx.table, ctx.keyOf) : undefined;
+  // The base is split once with current when its properties are the same data: in a sync
+  // the store's version is usually what the member last agreed, and only the member
+  // changed. Equal data splits into equal fields, so the outcome is the same. (Checking
+  // incoming too cost more in merges of two edits than it saved.)
   const sc = splitComponent(current, ctx.table, ctx.keyOf);
-  const sv = currentView === current ? sc : splitComponent(currentView, ctx.table, ctx.keyOf);
+  const split = (c: Component) => (c === current || sameForm(c.props, current.props) ? sc : splitComponent(c, ctx.table, ctx.keyOf));
+  const sb = base ? split(base) : undefined;
+  const sv = split(currentView);
   const si = splitComponent(incoming, ctx.table, ctx.keyOf);
   const out: FieldMap = new Map();
   const decisions: FieldDecision[] = [];

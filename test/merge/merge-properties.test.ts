@@ -68,3 +68,15 @@ test('nothing is dropped: every property either side added is in the result', ()
     for (const v of [...s1.xs, ...s2.xs]) assert.ok(has('x-custom', v), `x ${v}`);
   }), { numRuns: 200 });
 });
+
+test('a base that is the same data as current (split once, with current) merges exactly as the same base in another order', () => {
+  const reordered = (item: ContactItem): ContactItem => ({ ...item, card: { ...item.card, props: [...item.card.props].reverse() } });
+  fc.assert(fc.property(shape, shape, (c, i) => {
+    const current = build(c);
+    const incoming = build(i);
+    const shared = mergeItem(input(structuredClone(current), current, incoming));
+    const apart = mergeItem(input(reordered(current), current, incoming));
+    assert.deepEqual(shared, apart);
+    assert.equal(fp(shared.item), fp(incoming));
+  }), { numRuns: 200 });
+});
