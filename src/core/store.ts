@@ -57,6 +57,14 @@ export interface StoredItem {
  */
 export type ItemHead = Pick<StoredItem, 'id' | 'uid' | 'version' | 'seq' | 'deleted' | 'updatedAt'>;
 
+/** A link as `Store.linksAt` gives it: no base, no ETag. */
+export interface LinkAt {
+  href: Href;
+  itemId: string;
+  agreedVersion: number;
+  raw?: string;
+}
+
 export interface LinkRecord {
   collection: string;
   member: string;
@@ -352,11 +360,12 @@ export interface Store {
   /** The href and item of each of a member's links, by href (`linksForMember` without bases and texts). */
   linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>>;
   /**
-   * The text a member holds at each of these hrefs (`LinkRecord.raw`), with the item it
-   * names; hrefs without a link or without a text are left out. A listing with data reads a
-   * page's at a time instead of every link of the collection.
+   * A member's links at these hrefs without their bases: the item each names, the version
+   * agreed, the text the member holds (`LinkRecord.raw`, when it holds one); hrefs without a
+   * link are left out. A listing with data reads a page's at a time, and a request records
+   * what it served, with one read each instead of a `getLink` (and its base) per href.
    */
-  linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>>;
+  linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]>;
   linksForItem(itemId: string): Promise<LinkRecord[]>;
   /**
    * What a member must be written: live items it has no link to, items whose version is

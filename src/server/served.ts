@@ -34,7 +34,7 @@ export class Served {
     const links = new Map<string, HeldText>();
     const own = clientMember(ctx.user, ctx.userAgent);
     for (const member of [ENDPOINT_MEMBER, own]) {
-      for (const l of await ctx.store.linkTexts(col.name, member, names)) links.set(l.href, { itemId: l.itemId, raw: l.raw, own: member === own });
+      for (const l of await ctx.store.linksAt(col.name, member, names)) if (l.raw !== undefined) links.set(l.href, { itemId: l.itemId, raw: l.raw, own: member === own });
     }
     this.templates.set(col.name, links);
   }
@@ -44,7 +44,7 @@ export class Served {
     const links = this.templatesOf(col);
     const own = clientMember(ctx.user, ctx.userAgent);
     for (const member of [ENDPOINT_MEMBER, own]) {
-      const l = await ctx.store.getLink(col.name, member, name);
+      const [l] = await ctx.store.linksAt(col.name, member, [name]);
       if (l?.raw !== undefined) links.set(name, { itemId: l.itemId, raw: l.raw, own: member === own });
     }
   }

@@ -184,8 +184,9 @@ export async function recordServed(
   const links: LinkRecord[] = [];
   const time = now.toISOString();
   for (const member of client ? [ENDPOINT_MEMBER, client] : [ENDPOINT_MEMBER]) {
+    const held = new Map((await store.linksAt(collection, member, served.map((s) => s.href))).map((l) => [l.href, l]));
     for (const { href, item, raw } of served) {
-      const existing = await store.getLink(collection, member, href);
+      const existing = held.get(href);
       if (existing && existing.itemId === item.id && existing.agreedVersion === item.version && existing.raw === raw) continue;
       links.push({
         collection, member, href, itemId: item.id, etag: endpointEtag(item), base: item.item,

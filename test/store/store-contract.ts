@@ -207,10 +207,13 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual(await s.linkHrefs('c', 'm1'), [{ href: 'a.vcf', itemId: 'i1' }, { href: 'b.vcf', itemId: 'i2' }]);
       assert.deepEqual(await s.linkHrefs('c', 'm3'), []);
       await s.commit({ links: [{ ...link('i2', 'b.vcf', 2), raw: 'BEGIN:VCARD\r\nFN:Bob\r\nEND:VCARD\r\n' }, { ...link('o1', 'o.vcf', 1, 'm1', 'other'), raw: 'other' }] });
-      const texts = await s.linkTexts('c', 'm1', [asHref('b.vcf'), asHref('a.vcf'), asHref('o.vcf'), asHref('none.vcf')]);
-      assert.deepEqual(texts, [{ href: 'b.vcf', itemId: 'i2', raw: 'BEGIN:VCARD\r\nFN:Bob\r\nEND:VCARD\r\n' }], 'a.vcf holds no text, o.vcf is another collection\'s');
-      assert.deepEqual(await s.linkTexts('c', 'm2', [asHref('b.vcf')]), []);
-      assert.deepEqual(await s.linkTexts('c', 'm1', []), []);
+      const at = await s.linksAt('c', 'm1', [asHref('b.vcf'), asHref('a.vcf'), asHref('o.vcf'), asHref('none.vcf')]);
+      assert.deepEqual(at.sort((x, y) => x.href.localeCompare(y.href)), [
+        { href: 'a.vcf', itemId: 'i1', agreedVersion: 1 },
+        { href: 'b.vcf', itemId: 'i2', agreedVersion: 2, raw: 'BEGIN:VCARD\r\nFN:Bob\r\nEND:VCARD\r\n' },
+      ], 'a.vcf holds no text, o.vcf is another collection\'s, none.vcf has no link');
+      assert.deepEqual(await s.linksAt('c', 'm2', [asHref('b.vcf')]), []);
+      assert.deepEqual(await s.linksAt('c', 'm1', []), []);
     });
 
     it('links keep the raw text a member holds, byte for byte, and drop it when replaced without', async (s) => {

@@ -1,6 +1,6 @@
 import { PimError, assertNever } from '../../core/errors.js';
 import type {
-  CollectionRecord, DismissedPair, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, DismissedPair, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
@@ -168,10 +168,10 @@ export class MemoryStore implements Store {
       .map((l) => ({ href: l.href, itemId: l.itemId }));
   }
 
-  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
+  async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {
     return hrefs.flatMap((href) => {
       const l = this.links.get(key(collection, member, href));
-      return l?.raw === undefined ? [] : [{ href: l.href, itemId: l.itemId, raw: l.raw }];
+      return l ? [{ href: l.href, itemId: l.itemId, agreedVersion: l.agreedVersion, ...(l.raw === undefined ? {} : { raw: l.raw }) }] : [];
     });
   }
 

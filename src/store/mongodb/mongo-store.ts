@@ -2,7 +2,7 @@ import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import { PimError, isPimError } from '../../core/errors.js';
 import type {
   DismissedPair,
-  CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
@@ -205,12 +205,12 @@ export class MongoStore implements Store {
     return rows.map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
-  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
-    const out: Array<{ href: Href; itemId: string; raw: string }> = [];
+  async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {
+    const out: LinkAt[] = [];
     for (let i = 0; i < hrefs.length; i += CHUNK) {
-      const rows = await this.op('read link texts', (db) => db.collection<LinkRow>(C.links)
-        .find({ collection, member, href: { $in: hrefs.slice(i, i + CHUNK) }, raw: { $type: 'string' } }, { projection: { _id: 0, href: 1, item_id: 1, raw: 1 } }).toArray());
-      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, raw: r.raw! });
+      const rows = await this.op('read links', (db) => db.collection<LinkRow>(C.links)
+        .find({ collection, member, href: { $in: hrefs.slice(i, i + CHUNK) } }, { projection: { _id: 0, href: 1, item_id: 1, agreed_version: 1, raw: 1 } }).toArray());
+      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, agreedVersion: r.agreed_version, ...(typeof r.raw === 'string' ? { raw: r.raw } : {}) });
     }
     return out;
   }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
   DismissedPair,
-  CollectionRecord, ItemVersion, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Etag, Href } from '../../core/types.js';
@@ -219,15 +219,15 @@ export class SqliteStore implements Store {
       .map((r) => ({ href: r.href, itemId: r.item_id }));
   }
 
-  async linkTexts(collection: string, member: string, hrefs: readonly Href[]): Promise<Array<{ href: Href; itemId: string; raw: string }>> {
-    const out: Array<{ href: Href; itemId: string; raw: string }> = [];
+  async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {
+    const out: LinkAt[] = [];
     for (let i = 0; i < hrefs.length; i += IN_CHUNK) {
       const chunk = hrefs.slice(i, i + IN_CHUNK);
-      const rows = this.all<{ href: Href; item_id: string; raw: string }>(
-        `SELECT href, item_id, raw FROM links WHERE collection = ? AND member = ? AND href IN (${chunk.map(() => '?').join(',')}) AND raw IS NOT NULL`,
+      const rows = this.all<{ href: Href; item_id: string; agreed_version: number; raw: string | null }>(
+        `SELECT href, item_id, agreed_version, raw FROM links WHERE collection = ? AND member = ? AND href IN (${chunk.map(() => '?').join(',')})`,
         collection, member, ...chunk,
       );
-      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, raw: r.raw });
+      for (const r of rows) out.push({ href: r.href, itemId: r.item_id, agreedVersion: r.agreed_version, ...(r.raw === null ? {} : { raw: r.raw }) });
     }
     return out;
   }
