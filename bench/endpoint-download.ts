@@ -16,6 +16,9 @@ const PASSWORD = 'bench-serve-password';
 /** Xandikos answers a multiget of all 10,000 items in minutes: it is a peer only up to this N. */
 const XANDIKOS_MAX = 1000;
 
+/** vdirsyncer's own CPU (user + system): the floor of B4, whatever the server. */
+const cpuOf = (f: Figure) => (f.median.cpuSeconds === undefined ? 'n/a' : fmtSeconds(f.median.cpuSeconds));
+
 interface Download {
   first: Figure;
   again: Figure;
@@ -116,17 +119,17 @@ export const endpointDownload: BenchFigure = {
       ctx.summary(judged('B4', `vdirsyncer's first download from pimhub serve vs from Radicale, N = ${n}`, pimhub.first.median.seconds / rad.first.median.seconds, vs(pimhub.first, rad.first), ratioLimit('B4 first', ctx.size)));
       ctx.summary(judged('B4', `vdirsyncer's no-change sync with pimhub serve vs with Radicale, N = ${n}`, pimhub.again.median.seconds / rad.again.median.seconds, vs(pimhub.again, rad.again), ratioLimit('B4 no-change', ctx.size)));
       const row = (name: string, d: Download) =>
-        `| ${name} | ${fmtSeconds(d.first.median.seconds)} | ${ratio(d.first.median.seconds, rad.first.median.seconds)} | ${fmtSeconds(d.again.median.seconds)} | ${ratio(d.again.median.seconds, rad.again.median.seconds)} | ${fmtMb(d.first.median.peakRssKb)} | ${d.seeding} |`;
+        `| ${name} | ${fmtSeconds(d.first.median.seconds)} | ${cpuOf(d.first)} | ${ratio(d.first.median.seconds, rad.first.median.seconds)} | ${fmtSeconds(d.again.median.seconds)} | ${cpuOf(d.again)} | ${ratio(d.again.median.seconds, rad.again.median.seconds)} | ${fmtMb(d.first.median.peakRssKb)} | ${d.seeding} |`;
       return [
         title,
         '',
         `The same ${ctx.size.toLocaleString('en')} generated contacts on each server; vdirsyncer 0.19 \`discover && sync\` into an empty folder (first download), then \`sync\` with nothing changed; wall seconds of vdirsyncer's process, median of ${ctx.runs} runs; ratios against Radicale. pimhub serve's own peak RSS: ${fmtMb(pimhub.serverRssKb)} MB.`,
         '',
-        '| server | first download s | ratio | no-change sync s | ratio | vdirsyncer peak RSS MB | seeded by (not timed) |',
-        '|---|---|---|---|---|---|---|',
+        '| server | first download s | vdirsyncer CPU s | ratio | no-change sync s | vdirsyncer CPU s | ratio | vdirsyncer peak RSS MB | seeded by (not timed) |',
+        '|---|---|---|---|---|---|---|---|---|',
         row('pimhub serve', pimhub),
         row('Radicale 3.1.8', rad),
-        xan ? row('Xandikos 0.2.8', xan) : `| Xandikos 0.2.8 | ${existsSync(xandikos.binary) ? `not run above N = ${XANDIKOS_MAX.toLocaleString('en')}: its multiget of 10,000 takes minutes` : 'not installed'} | | | | | |`,
+        xan ? row('Xandikos 0.2.8', xan) : `| Xandikos 0.2.8 | ${existsSync(xandikos.binary) ? `not run above N = ${XANDIKOS_MAX.toLocaleString('en')}: its multiget of 10,000 takes minutes` : 'not installed'} | | | | | | | | |`,
         '',
       ].join('\n');
     } finally {

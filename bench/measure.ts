@@ -6,6 +6,8 @@ export interface Sample {
   seconds: number;
   /** Kilobytes; undefined without GNU time. */
   peakRssKb?: number;
+  /** User + system CPU seconds of the command's processes; undefined without GNU time. */
+  cpuSeconds?: number;
 }
 
 export interface Figure {
@@ -25,7 +27,9 @@ export function runOnce(command: string, opts: { cwd: string; env?: Record<strin
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${command} failed (${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { seconds, ...(rss ? { peakRssKb: Number(rss[1]) } : {}) };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  return { seconds, ...(rss ? { peakRssKb: Number(rss[1]) } : {}), ...(user && sys ? { cpuSeconds: Number(user[1]) + Number(sys[1]) } : {}) };
 }
 
 function median(xs: number[]): number {
@@ -47,7 +51,11 @@ export function measure(runs: number, prepare: () => void, once: () => Sample): 
 /** The median of each measure of samples taken elsewhere (a loop with async preparation). */
 export function figureOf(samples: Sample[]): Figure {
   const rss = samples.map((s) => s.peakRssKb).filter((x): x is number => x !== undefined);
-  return { samples, median: { seconds: median(samples.map((s) => s.seconds)), ...(rss.length ? { peakRssKb: median(rss) } : {}) } };
+  const cpu = samples.map((s) => s.cpuSeconds).filter((x): x is number => x !== undefined);
+  return {
+    samples,
+    median: { seconds: median(samples.map((s) => s.seconds)), ...(rss.length ? { peakRssKb: median(rss) } : {}), ...(cpu.length ? { cpuSeconds: median(cpu) } : {}) },
+  };
 }
 
 export const fmtSeconds = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
