@@ -155,14 +155,15 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     if (failed.has(m.name) || !isWritable(m.source)) continue;
     const ids = await ws.pendingFor(m.name);
     const page = isFlushable(m.source) ? Math.max(ids.length, 1) : PLAN_PAGE;
-    // A file that would refuse to be rewritten is not planned any write: its items stay
-    // pending until the file can be rewritten, and a dry run says so too.
-    const blocked = isFlushable(m.source) ? m.source.rewriteBlocker() : undefined;
     for (let i = 0; i < ids.length; i += page) {
       const p = await planMember(decide, m.name, m.source, unknown.get(m.name) ?? new Set(), ids.slice(i, i + page));
       await plan(p.refresh);
       report.skipped.push(...p.skipped);
-      if (blocked && p.tasks.length > 0) {
+      // A file that would refuse to be rewritten is not planned any write: its items stay
+      // pending until the file can be rewritten, and a dry run says so too. Asked only when
+      // there is something to write: the answer needs the whole file decoded.
+      const blocked = p.tasks.length > 0 && isFlushable(m.source) ? m.source.rewriteBlocker() : undefined;
+      if (blocked) {
         report.errors.push({ collection, member: m.name, where: blocked.where ?? m.name, message: blocked.message });
         break;
       }
