@@ -58,6 +58,14 @@ export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSele
 
 const VCARD_TYPES = /^(text\/vcard|text\/x-vcard|text\/directory)\b/i;
 const ICAL_TYPES = /^text\/calendar\b/i;
+/**
+ * What a client sends when it does not say: curl -T sends nothing, a string body in fetch is
+ * text/plain, some tools send application/octet-stream. Such a body is taken when it is what
+ * the collection holds (Radicale does not look at the type at all).
+ */
+const GENERIC_TYPES = /^(text\/plain|application\/octet-stream)\b/i;
+const startsWith = (body: Buffer, what: 'VCARD' | 'VCALENDAR') => new RegExp(`^\\uFEFF?\\s*BEGIN:${what}\\b`, 'i').test(body.subarray(0, 64).toString('utf8'));
+const generic = (ct: string, body: Buffer, what: 'VCARD' | 'VCALENDAR') => GENERIC_TYPES.test(ct) && startsWith(body, what);
 
 export interface ParsedBody {
   item: Item;
@@ -72,7 +80,7 @@ export function parseBody(col: CollectionRecord, contentType: string | undefined
   const ct = (contentType ?? '').trim();
   if (col.kind === 'contacts') {
     const json = wantsJCard(ct);
-    if (ct && !VCARD_TYPES.test(ct) && !json) throw new DavError(415, 'an address book takes text/vcard or application/vcard+json', { ns: NS.carddav, name: 'supported-address-data' });
+    if (ct && !VCARD_TYPES.test(ct) && !json && !generic(ct, body, 'VCARD')) throw new DavError(415, 'an address book takes text/vcard or application/vcard+json', { ns: NS.carddav, name: 'supported-address-data' });
     const r = json ? decodeJCard(body.toString('utf8')) : decodeVCards(body);
     if (r.items.length !== 1 || r.problems.length > 0) {
       throw new DavError(400, r.problems[0]?.message ?? 'expected exactly one vCard', { ns: NS.carddav, name: 'valid-address-data' });
@@ -80,7 +88,7 @@ export function parseBody(col: CollectionRecord, contentType: string | undefined
     const version = json ? '4.0' : /^VERSION:\s*(\S+)/im.exec(body.toString('utf8'))?.[1];
     return { item: r.items[0]!, caps: version === '4.0' ? FULL_CAPABILITIES : legacyCaps(r.items[0]!, version ?? '3.0') };
   }
-  if (ct && !ICAL_TYPES.test(ct)) throw new DavError(415, 'a calendar takes text/calendar', { ns: NS.caldav, name: 'supported-calendar-data' });
+  if (ct && !ICAL_TYPES.test(ct) && !generic(ct, body, 'VCALENDAR')) throw new DavError(415, 'a calendar takes text/calendar', { ns: NS.caldav, name: 'supported-calendar-data' });
   const r = decodeICalendar(body);
   if (r.items.length !== 1 || r.problems.length > 0) {
     const msg = r.items.length > 1 ? 'a calendar object resource holds one UID' : r.problems[0]?.message ?? 'expected one calendar item';

@@ -58,6 +58,22 @@ describe('endpoint: GET, HEAD, PUT, DELETE', () => {
     assert.match(dup.text, /pre\.vcf/);
     assert.equal((await t.req('PUT', '/dav/home/alice/personal/e.ics', { body: vcard('x', ['FN:X']), headers: CARD })).status, 415);
     assert.equal((await t.req('PUT', '/dav/home/alice/nope/e.vcf', { body: vcard('x', ['FN:X']), headers: CARD })).status, 409);
+    // a generic type names nothing: the body decides, and a body of the wrong kind is still 415
+    assert.equal((await t.req('PUT', '/dav/home/alice/personal/g.ics', { body: vcard('x2', ['FN:X']), headers: { 'content-type': 'text/plain' } })).status, 415);
+    assert.equal((await t.req('PUT', `${C}g.vcf`, { body: vevent('ev-g', ['SUMMARY:G', 'DTSTART:20240105T120000Z']), headers: { 'content-type': 'application/octet-stream' } })).status, 415);
+  });
+
+  test('a PUT with no Content-Type, text/plain or application/octet-stream is taken when the body is what the collection holds', async () => {
+    for (const [i, ct] of [undefined, 'text/plain;charset=UTF-8', 'application/octet-stream'].entries()) {
+      const headers: Record<string, string> = ct ? { 'content-type': ct } : {};
+      // fetch gives a string body text/plain; bytes go without a type, as curl -T sends them
+      const body = (text: string) => (ct ? text : Buffer.from(text));
+      const card = await t.req('PUT', `${C}plain-${i}.vcf`, { body: body(vcard(`plain-${i}`, [`FN:Plain ${i}`])), headers });
+      assert.equal(card.status, 201, `vCard with ${ct ?? 'no type'}`);
+      assert.match((await t.req('GET', `${C}plain-${i}.vcf`)).text, new RegExp(`FN:Plain ${i}`));
+      const ev = await t.req('PUT', `/dav/home/alice/personal/plain-${i}.ics`, { body: body(vevent(`ev-plain-${i}`, ['SUMMARY:Plain', 'DTSTART:20240105T120000Z'])), headers });
+      assert.equal(ev.status, 201, `event with ${ct ?? 'no type'}`);
+    }
   });
 
   test('a PUT to a live object\'s href with another UID is 409 no-uid-conflict and overwrites nothing', async () => {
