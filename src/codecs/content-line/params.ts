@@ -83,6 +83,18 @@ export function caretEncode(s: string): string {
   return s.replace(/\^/g, '^^').replace(/\r\n|\r|\n/g, '^n').replace(/"/g, "^'");
 }
 
+/**
+ * A parameter value as vCard 2.1 can carry it: 2.1 has no escapes, so a line break would end
+ * the line and a double quote in a value that must be quoted (or that starts with one) would
+ * be read as a quote. Line breaks become `, ` (a two-line LABEL stays readable on one line)
+ * and such quotes become `'`. The encoder writes this and the projection reads it, so a
+ * 2.1 member sends back exactly what it was given, never an edit.
+ */
+export function v21ParamValue(s: string): string {
+  const oneLine = s.replace(/[ \t]*(?:\r\n|\r|\n)[ \t\r\n]*/g, ', ').replace(/^, |, $/g, '');
+  return oneLine.includes('"') && (/[,;:]/.test(oneLine) || oneLine.startsWith('"')) ? oneLine.replace(/"/g, "'") : oneLine;
+}
+
 /** A parameter value as written: quoted when it holds `,` `;` or `:` (or when a list asks for it). */
 export function quoteParamValue(s: string, always = false): string {
   return always || /[,;:]/.test(s) ? `"${s}"` : s;

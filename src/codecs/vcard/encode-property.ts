@@ -10,7 +10,7 @@ import { paramList } from '../../model/property.js';
 import { BINARY_PROPS, type VCardVersion, needsValueParam } from './design.js';
 import { encodeValue } from './encode-value.js';
 import { FOLD_OCTETS, foldLine, octets } from '../content-line/fold.js';
-import { caretEncode, quoteParamValue } from '../content-line/params.js';
+import { caretEncode, quoteParamValue, v21ParamValue } from '../content-line/params.js';
 import { foldQuotedPrintable, qpEncodeAll } from './quoted-printable.js';
 import { typeParamOf } from './media-type.js';
 
@@ -26,8 +26,8 @@ interface Out {
 }
 
 function paramText(v: string, version: VCardVersion): string {
-  // vCard 2.1 has no caret escapes.
-  return quoteParamValue(version === '2.1' ? v : caretEncode(v));
+  // vCard 2.1 has no caret escapes: what it cannot carry is replaced.
+  return quoteParamValue(version === '2.1' ? v21ParamValue(v) : caretEncode(v));
 }
 
 function build(p: Property, version: VCardVersion): Out {

@@ -15,6 +15,7 @@ import {
   BINARY_PROPS, DATE_FAMILY, DATE_LIKE, DATE_PROPS, type VCardVersion, dateShape, designFor, isMultiValued, isStructured, isTextType,
 } from './design.js';
 import { normalizeDataUri } from './decode-property.js';
+import { v21ParamValue } from '../content-line/params.js';
 import { DATA_URI } from './encode-property.js';
 import { VCARD_ANDROID_HOLDS, VCARD_HOLDS } from './holds.js';
 import { mediaTypeOf, typeParamOf } from './media-type.js';
@@ -40,18 +41,11 @@ export function projectCard(c: Component, version: VCardVersion, android: boolea
 }
 
 /**
- * A parameter value as it reads back, or undefined when vCard 2.1 cannot write it. 3.0 and
- * 4.0 carry any text (RFC 6868 caret escapes; line breaks come back as LF). 2.1 has no
- * escapes: a line break before a space or tab is a fold the reader joins, any other ends
- * the line; a double quote survives only inside a value that needs no quotes (no `,` `;`
- * `:`) and does not start with it; otherwise the reader takes it for a quote and reads the
- * rest of the line differently.
+ * A parameter value as it reads back. 3.0 and 4.0 carry any text (RFC 6868 caret escapes;
+ * line breaks come back as LF); 2.1 carries what `v21ParamValue` makes of it.
  */
-function readParam(version: VCardVersion, v: string): string | undefined {
-  if (version !== '2.1') return lineBreaksAsLf(v);
-  const unfolded = v.replace(/(?:\r\n|\r|\n)[ \t]/g, '');
-  if (/[\r\n]/.test(unfolded)) return undefined;
-  return unfolded.includes('"') && (/[,;:]/.test(unfolded) || unfolded.startsWith('"')) ? undefined : unfolded;
+function readParam(version: VCardVersion, v: string): string {
+  return version === '2.1' ? v21ParamValue(v) : lineBreaksAsLf(v);
 }
 
 /**
@@ -85,15 +79,13 @@ function projectProperty(p: Property, version: VCardVersion): Property | null | 
     }
     for (const one of Array.isArray(v) ? v : [v]) {
       const read = readParam(version, one);
-      if (read === undefined) return undefined;
       // Names are written upper-case and read lower-case (`ß` comes back `ss`).
       rest.push([name.toUpperCase().toLowerCase(), read]);
     }
   }
   // Types are written upper-case before 4.0, read lower-case, split at commas, each once; PREF is a parameter.
   const written = types.map((t) => readParam(version, version === '4.0' ? t : t.toUpperCase()));
-  if (written.some((t) => t === undefined)) return undefined;
-  const read = (written as string[])
+  const read = written
     .flatMap((t) => t.split(','))
     .map((t) => t.trim().toLowerCase())
     .filter((t) => t !== '');
