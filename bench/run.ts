@@ -7,6 +7,7 @@ import { endpointDownload } from './endpoint-download.js';
 import { localScale } from './local-scale.js';
 import { mergeEngine } from './merge-engine.js';
 import { mongoScale } from './mongo-scale.js';
+import { startUp } from './start-up.js';
 import type { BenchFigure, SummaryRow } from './figure.js';
 
 /**
@@ -14,7 +15,7 @@ import type { BenchFigure, SummaryRow } from './figure.js';
  * shared/BENCHMARKS.md and writes one Markdown report to stdout and bench/results/latest.md.
  * Add a figure by writing a module exporting a BenchFigure and listing it here.
  */
-const FIGURES: BenchFigure[] = [davVsVdirsyncer, endpointDownload, localScale, mergeEngine, mongoScale];
+const FIGURES: BenchFigure[] = [startUp, davVsVdirsyncer, endpointDownload, localScale, mergeEngine, mongoScale];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

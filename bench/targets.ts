@@ -33,3 +33,5 @@ export function judged(id: string, work: string, value: number, result: string, 
 export const MERGES_PER_SECOND = 150_000;
 /** B5: the first sync of 10,000 in seconds; per item at N against N/10; peak RSS at 100,000 in MB. */
 export const B5 = { first10kSeconds: 3, perItemGrowth: 1.2, rss100kMb: 400 } as const;
+/** Start-up: `pimhub status` on an empty store, wall seconds (issue 10). */
+export const START = { statusWallSeconds: 0.25 } as const;

@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { z } from 'zod';
-import cron from 'node-cron';
 import { parsePolicy } from '../merge/policy.js';
+
+type Cron = typeof import('node-cron');
+let cronLibrary: Cron | undefined;
+/**
+ * node-cron (a scheduler, ~32 KB to compile and run at start) is loaded when a config names
+ * a `schedule` to check, through its CommonJS build; a config without one never loads it
+ * (docs/performance.md, "Speed round 4"). The daemon imports it itself.
+ */
+const cron = (): Cron => (cronLibrary ??= createRequire(import.meta.url)('node-cron') as Cron);
 
 /** The shape of pimhub.yaml (shared/SPEC.md §2). Connector options are checked by each connector's own schema. */
 
@@ -44,7 +53,7 @@ export const collectionSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   store: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+|memory:)$/, 'expected sqlite:PATH or mongodb://host:27017/db').default('sqlite:./pimhub.db'),
-  schedule: z.string().refine((s) => cron.validate(s), 'expected a cron expression like "*/15 * * * *"').default('*/15 * * * *'),
+  schedule: z.string().refine((s) => cron().validate(s), 'expected a cron expression like "*/15 * * * *"').default('*/15 * * * *'),
   defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code like DE').default('DE'),
   conflict: z.string().refine((s) => parsePolicy(s) !== undefined, 'expected newest, store or prefer:<connector>[,<connector>...]').default('newest'),
   deleteGuard: z.number().gt(0, 'expected a share between 0 and 1').max(1, 'expected a share between 0 and 1').default(0.5),

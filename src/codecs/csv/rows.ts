@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import iconv from 'iconv-lite';
+import { iconv } from '../charsets.js';
 import type { DecodeProblem, DecodeResult } from '../types.js';
 import type { ContactItem } from '../../model/item.js';
 import type { Component } from '../../model/property.js';
@@ -17,8 +17,8 @@ export function decodeCsvText(input: string | Uint8Array): string {
   if (typeof input === 'string') return input.replace(/^\uFEFF/, '');
   const b = input;
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return utf8(b.subarray(3)) ?? cp1252(b.subarray(3));
-  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return iconv.decode(Buffer.from(b.subarray(2)), 'utf-16le');
-  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return iconv.decode(Buffer.from(b.subarray(2)), 'utf-16be');
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return iconv().decode(Buffer.from(b.subarray(2)), 'utf-16le');
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return iconv().decode(Buffer.from(b.subarray(2)), 'utf-16be');
   return utf8(b) ?? cp1252(b);
 }
 
@@ -31,7 +31,7 @@ function utf8(b: Uint8Array): string | undefined {
 }
 
 function cp1252(b: Uint8Array): string {
-  return iconv.decode(Buffer.from(b), 'win1252');
+  return iconv().decode(Buffer.from(b), 'win1252');
 }
 
 /** One data record of a CSV file. */

@@ -3,7 +3,7 @@
  * lines of a text with the physical lines kept, so a broken entry can be quoted as written.
  * Unfolding and folding themselves are src/codecs/content-line/.
  */
-import iconv from 'iconv-lite';
+import { iconv } from '../charsets.js';
 import { joinSplitUtf8Folds } from '../content-line/utf8-folds.js';
 import { splitPhysical, unfold, type LogicalLine } from '../content-line/unfold.js';
 
@@ -29,7 +29,7 @@ export function toText(input: string | Uint8Array): string {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(joinSplitUtf8Folds(input));
     } catch {
-      text = iconv.decode(Buffer.from(input), 'win1252');
+      text = iconv().decode(Buffer.from(input), 'win1252');
     }
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

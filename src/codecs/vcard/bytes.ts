@@ -4,7 +4,7 @@
  * lets every property name its own CHARSET and QUOTED-PRINTABLE hides bytes behind `=XX`.
  */
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { iconv } from '../charsets.js';
 
 // ignoreBOM keeps a leading U+FEFF in the text, as Buffer#toString does.
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -46,7 +46,7 @@ export function decodeByteString(bstr: string, charset: string): string {
 
 /** Whether iconv-lite knows a charset name (`ISO-8859-1`, `Shift_JIS`, `windows-1252`…). */
 export function knownCharset(name: string): boolean {
-  return iconv.encodingExists(name);
+  return iconv().encodingExists(name);
 }
 
 /**
@@ -61,12 +61,12 @@ export function decodeBytes(bytes: Uint8Array, charset: string): string {
     try {
       return UTF8_FATAL.decode(bytes);
     } catch {
-      return iconv.decode(Buffer.from(bytes), FALLBACK_CHARSET);
+      return iconv().decode(Buffer.from(bytes), FALLBACK_CHARSET);
     }
   }
   if (cs === 'us-ascii' || cs === 'ascii') return decodeBytes(bytes, 'utf-8');
   if (!knownCharset(charset)) return decodeBytes(bytes, 'utf-8');
-  return iconv.decode(Buffer.from(bytes), charset);
+  return iconv().decode(Buffer.from(bytes), charset);
 }
 
 /** Base64 without white space, re-encoded so equal bytes give equal text. */
