@@ -92,6 +92,14 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+// A reader that stops early (`pimhub log | head`) closes the pipe: what is left unprinted is
+// not wanted, so that is no error and the command's work (a sync) goes on to its end.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });
