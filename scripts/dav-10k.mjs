@@ -3,7 +3,9 @@
 // cards does not pay Radicale's ~100 s seeding per try (docs/performance.md, "Speed round 4").
 //
 //   node scripts/dav-10k.mjs seed [--size 10000]   seed once; keeps a copy of the storage
-//   node scripts/dav-10k.mjs up                    restore the seeded storage, start Radicale
+//   node scripts/dav-10k.mjs up [--warm]           restore the seeded storage, start Radicale
+//   node scripts/dav-10k.mjs save-warm             keep the live storage (after a first sync: it
+//                                                  holds Radicale's sync history) for `up --warm`
 //   node scripts/dav-10k.mjs fresh                 empty pimhub's store and vdir (a first sync next)
 //   node scripts/dav-10k.mjs down                  stop Radicale (the pid this script started)
 //
@@ -101,11 +103,18 @@ if (cmd === 'seed') {
   cpSync(join(base, 'server'), join(base, 'seed'), { recursive: true });
   writeFileSync(join(base, 'size'), String(size));
   console.log(`seeded ${size} contacts in ${((Date.now() - t0) / 1000).toFixed(1)} s; pristine copy in ${join(base, 'seed')}`);
+} else if (cmd === 'save-warm') {
+  // Radicale writes a history file per card on the first sync-collection of a collection
+  // (10,000 fsyncs: 23–75 s here): a copy taken after it lets a try time pimhub's own part.
+  rmSync(join(base, 'seed-warm'), { recursive: true, force: true });
+  cpSync(join(base, 'server'), join(base, 'seed-warm'), { recursive: true });
+  console.log(`kept ${join(base, 'server')} as ${join(base, 'seed-warm')} for \`up --warm\``);
 } else if (cmd === 'up') {
-  if (!existsSync(join(base, 'seed'))) throw new Error(`no seeded storage in ${base}: run \`node scripts/dav-10k.mjs seed\` first`);
+  const from = join(base, process.argv.includes('--warm') ? 'seed-warm' : 'seed');
+  if (!existsSync(from)) throw new Error(`no storage in ${from}: run \`node scripts/dav-10k.mjs seed\` (and for --warm, a first sync then \`save-warm\`) first`);
   stopRadicale();
   rmSync(join(base, 'server'), { recursive: true, force: true });
-  cpSync(join(base, 'seed'), join(base, 'server'), { recursive: true });
+  cpSync(from, join(base, 'server'), { recursive: true });
   const pid = startRadicale(join(base, 'server'));
   await waitUp();
   writePimhubConfig();
