@@ -46,7 +46,11 @@ export class Workspace implements StoreView {
     readonly run: string,
     /** ISO time of the run: the time of every version it stores. */
     readonly now: string,
-    private readonly batchSize = 500,
+    // Items plus links staged per commit. Each commit rewrites every index page it touches,
+    // and a batch of a few hundred entries touches most pages of the link and identity
+    // indexes (their keys arrive in no order): 2,000 took a first sync of 10,000 contacts
+    // from 0.82M to 0.55M blocks written, memory bounded by the batch all the same.
+    private readonly batchSize = 2000,
   ) {}
 
   private static empty() {
