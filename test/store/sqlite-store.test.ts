@@ -109,6 +109,8 @@ test('sqlite: migration 6 upgrades a version-5 file: its listings come from the 
     const plan = (sql: string, ...args: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
     assert.match(plan('SELECT id, uid, version, seq, deleted, updated_at FROM items WHERE collection = ? ORDER BY id', 'c'), /^SEARCH items USING COVERING INDEX items_collection_heads \(collection=\?\)$/);
     assert.match(plan('SELECT href, item_id FROM links WHERE collection = ? AND member = ? ORDER BY href', 'c', 'endpoint'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
+    // Migration 8: a sync's link heads (Store.linkHeads) come from that index too.
+    assert.match(plan('SELECT href, item_id, etag FROM links WHERE collection = ? AND member = ?', 'c', 'endpoint'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
     db.close();
   } finally {
     t.remove();
@@ -138,7 +140,7 @@ test('sqlite: migration 7 upgrades a version-6 file: item_versions becomes a row
 
     const store = openSqliteStore(path);
     await store.init();
-    assert.equal(store.schemaVersion(), 7);
+    assert.equal(store.schemaVersion(), migrations.length);
     const h = await store.history('i1');
     assert.deepEqual(h.map((v) => [v.version, v.run, v.time]), [[2, 'run-2', '2024-01-02T00:00:00.000Z'], [1, 'run-1', '2024-01-01T00:00:00.000Z']]);
     assert.equal(JSON.stringify(h[0]!.item), long);
