@@ -297,7 +297,7 @@ export class Workspace implements StoreView {
   }
 }
 
-const headOf = (l: LinkRecord): LinkHead => ({ href: l.href, itemId: l.itemId, etag: l.etag, agreedVersion: l.agreedVersion });
+const headOf = (l: LinkRecord): LinkHead => ({ href: l.href, itemId: l.itemId, etag: l.etag });
 
 function addTo(index: Map<string, Set<Href>>, itemId: string, href: Href): void {
   let hrefs = index.get(itemId);

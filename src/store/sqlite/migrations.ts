@@ -217,13 +217,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE item_versions_7 RENAME TO item_versions;
     `);
   },
-  // 8: links_href_item gains the ETag and agreed version, so a sync reads a member's link heads
-  // (Store.linkHeads: href, item, ETag, agreed version) from the index alone instead of visiting every row with its base
+  // 8: links_href_item gains the ETag, so a sync reads a member's link heads (Store.linkHeads:
+  // href, item, ETag) from the index alone instead of visiting every row with its base
   // (20,000 links: ~0.4 s of a 1 %-changed sync); the endpoint's linkHrefs stays covered.
   (db) => {
     db.exec(`
       DROP INDEX links_href_item;
-      CREATE INDEX links_href_item ON links (collection, member, href, item_id, etag, agreed_version);
+      CREATE INDEX links_href_item ON links (collection, member, href, item_id, etag);
     `);
   },
 ];

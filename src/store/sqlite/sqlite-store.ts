@@ -225,9 +225,8 @@ export class SqliteStore implements Store {
   }
 
   async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
-    return this.all<{ href: Href; item_id: string; etag: Etag; agreed_version: number }>(
-      'SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ?', collection, member,
-    ).map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag, agreedVersion: r.agreed_version }));
+    return this.all<{ href: Href; item_id: string; etag: Etag }>('SELECT href, item_id, etag FROM links WHERE collection = ? AND member = ?', collection, member)
+      .map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag }));
   }
 
   async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {
