@@ -48,7 +48,8 @@ async function syncCollection(src: ChangeSource, syncToken: string | undefined):
   for (let round = 0; round < MAX_CONTINUATIONS; round += 1) {
     const body = requestBody({ ns: NS.dav, name: 'sync-collection' },
       (t === undefined ? dav('sync-token') : davText('sync-token', t)) + davText('sync-level', '1') + dav('prop', dav('getetag')));
-    const ms = await src.o.dav.report(src.url, body, '0');
+    // Without a token the answer lists the whole collection; with one, only what changed.
+    const ms = await src.o.dav.report(src.url, body, '0', t === undefined);
     if (ms.status !== 207) {
       if (t !== undefined && staleToken(ms)) return null;
       throw src.o.dav.error(ms.status, 'REPORT', src.url);

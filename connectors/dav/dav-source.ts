@@ -54,7 +54,7 @@ export class DavSource implements WritableSource, IncrementalSource {
 
   /** PROPFIND Depth 1 getetag: every entry and its ETag, no bodies. */
   async list(): Promise<ListedEntry[]> {
-    const ms = this.o.dav.ok(await this.o.dav.propfind(this.url, [{ ns: NS.dav, name: 'getetag' }, { ns: NS.dav, name: 'resourcetype' }], '1'), 'PROPFIND', this.url);
+    const ms = this.o.dav.ok(await this.o.dav.propfind(this.url, [{ ns: NS.dav, name: 'getetag' }, { ns: NS.dav, name: 'resourcetype' }], '1', true), 'PROPFIND', this.url);
     return this.listed(ms.entries).changed;
   }
 

@@ -21,6 +21,8 @@ export interface HttpSettings {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
+/** The longest a retried request waits for its answer (the option's own maximum). */
+const MAX_TIMEOUT_MS = 600_000;
 const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_TIMEOUT', 'UND_ERR_SOCKET']);
 
 /** A URL fit for messages and logs: no user name nor password in it. */
@@ -82,14 +84,17 @@ export class DavHttp {
     return credentialsMayGo(this.home, u);
   }
 
-  /** A WHATWG-fetch-shaped function (what DavRequests sends through). */
-  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  /**
+   * A WHATWG-fetch-shaped function (what DavRequests sends through). `timeoutScale` in
+   * `init` multiplies the connector's timeout for this request (a listing of a whole collection).
+   */
+  readonly fetch = async (input: string | URL | Request, init: RequestInit & { timeoutScale?: number } = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const headers = new Headers(init.headers);
     const body = init.body == null ? undefined
       : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8')
         : Buffer.from(await new Response(init.body).arrayBuffer());
-    const raw = await this.send(url, (init.method ?? 'GET').toUpperCase(), headers, body, init.redirect === 'manual');
+    const raw = await this.send(url, (init.method ?? 'GET').toUpperCase(), headers, body, init.redirect === 'manual', Math.min(this.s.timeoutMs * (init.timeoutScale ?? 1), MAX_TIMEOUT_MS));
     const out = new Headers();
     for (const [k, v] of Object.entries(raw.r.headers)) {
       for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
@@ -105,12 +110,12 @@ export class DavHttp {
     this.agents.https.destroy();
   }
 
-  private async send(url: string, method: string, headers: Headers, body: Buffer | undefined, manual: boolean): Promise<{ r: Raw; url: string }> {
+  private async send(url: string, method: string, headers: Headers, body: Buffer | undefined, manual: boolean, timeoutMs: number): Promise<{ r: Raw; url: string }> {
     let current = url;
     let m = method;
     let b = body;
     for (let hop = 0; ; hop += 1) {
-      const r = await this.withRetries(current, m, headers, b);
+      const r = await this.withRetries(current, m, headers, b, timeoutMs);
       const location = r.headers.location;
       if (manual || !REDIRECTS.has(r.status) || !location || hop >= MAX_REDIRECTS) return { r, url: current };
       current = new URL(location, current).href;
@@ -121,12 +126,13 @@ export class DavHttp {
     }
   }
 
-  private async withRetries(url: string, method: string, headers: Headers, body: Buffer | undefined): Promise<Raw> {
+  private async withRetries(url: string, method: string, headers: Headers, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
+    let timeout = timeoutMs;
     for (let attempt = 0; ; attempt += 1) {
       const last = attempt >= this.s.retries;
       let r: Raw;
       try {
-        r = await this.once(url, method, headers, body);
+        r = await this.once(url, method, headers, body, timeout);
       } catch (e) {
         if (isPimError(e)) throw e;
         const code = (e as { code?: string }).code;
@@ -134,6 +140,9 @@ export class DavHttp {
           const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : '';
           throw new PimError('io', `${method} ${safeUrl(url)}: ${messageOf(e)}${tries}`, { where: safeUrl(url), cause: e });
         }
+        // A server that did not answer in time is usually busy with this very request (it
+        // goes on after we hang up): asking again as impatiently only adds to its work.
+        if (code === 'ERR_TIMEOUT') timeout = Math.min(timeout * 2, MAX_TIMEOUT_MS);
         await sleep(this.backoff(attempt));
         continue;
       }
@@ -155,7 +164,7 @@ export class DavHttp {
     return Math.min(Math.max(secs, 0), this.s.maxRetryAfterMs);
   }
 
-  private once(url: string, method: string, headers: Headers, body: Buffer | undefined): Promise<Raw> {
+  private once(url: string, method: string, headers: Headers, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
     const u = new URL(url);
     const h: Record<string, string> = {};
     headers.forEach((v, k) => {
@@ -174,8 +183,8 @@ export class DavHttp {
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('the connection was dropped mid-answer'), { code: 'ECONNRESET' })));
       });
-      req.setTimeout(this.s.timeoutMs, () => {
-        req.destroy(Object.assign(new Error(`no answer within ${this.s.timeoutMs} ms`), { code: 'ERR_TIMEOUT' }));
+      req.setTimeout(timeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ERR_TIMEOUT' }));
       });
       req.on('error', reject);
       req.end(body);

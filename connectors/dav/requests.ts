@@ -8,6 +8,15 @@ export interface WriteAnswer {
   etag?: string;
 }
 
+/**
+ * A request whose answer lists every entry of a collection (a listing, a sync-collection
+ * without token) waits this many times the connector's timeout: the server reads every entry
+ * before it says a word, and Radicale 3 writes a history file per entry (with fsync) the first
+ * time it is asked for a sync-collection: 23 s for 10,000 cards on a loaded machine, past the
+ * default 30 s timeout when the retries pile onto it (docs/performance.md, "Speed round 4").
+ */
+export const WHOLE_COLLECTION_TIMEOUT = 10;
+
 /** An HTTP status as a PimError naming the URL (never the credentials). */
 export function httpError(status: number, method: string, url: string, user?: string): PimError {
   const where = safeUrl(url);
@@ -49,13 +58,14 @@ export class DavRequests {
     return httpError(status, method, url, this.user);
   }
 
-  propfind(url: string, props: QName[], depth: '0' | '1'): Promise<MultiStatus> {
-    return this.multistatus(url, 'PROPFIND', depth, requestBody({ ns: 'DAV:', name: 'propfind' }, propList(props)));
+  /** `whole`: the answer lists every entry of a collection (see WHOLE_COLLECTION_TIMEOUT). */
+  propfind(url: string, props: QName[], depth: '0' | '1', whole = false): Promise<MultiStatus> {
+    return this.multistatus(url, 'PROPFIND', depth, requestBody({ ns: 'DAV:', name: 'propfind' }, propList(props)), whole);
   }
 
-  /** REPORT with a body made by requestBody. */
-  report(url: string, body: string, depth?: '0'): Promise<MultiStatus> {
-    return this.multistatus(url, 'REPORT', depth, body);
+  /** REPORT with a body made by requestBody; `whole` as for propfind. */
+  report(url: string, body: string, depth?: '0', whole = false): Promise<MultiStatus> {
+    return this.multistatus(url, 'REPORT', depth, body, whole);
   }
 
   /** Throws for an answer that is not a multistatus. */
@@ -77,9 +87,9 @@ export class DavRequests {
     return res.status;
   }
 
-  private async multistatus(url: string, method: 'PROPFIND' | 'REPORT', depth: '0' | '1' | undefined, body: string): Promise<MultiStatus> {
+  private async multistatus(url: string, method: 'PROPFIND' | 'REPORT', depth: '0' | '1' | undefined, body: string, whole: boolean): Promise<MultiStatus> {
     const headers = { ...(depth ? { Depth: depth } : {}), 'Content-Type': 'application/xml; charset=utf-8' };
-    const res = await this.http.fetch(url, { method, headers, body });
+    const res = await this.http.fetch(url, { method, headers, body, ...(whole ? { timeoutScale: WHOLE_COLLECTION_TIMEOUT } : {}) });
     const text = await res.text();
     return readMultiStatus(res.status, res.url || url, res.headers.get('content-type') ?? '', text, method);
   }

@@ -57,6 +57,9 @@ export interface StoredItem {
  */
 export type ItemHead = Pick<StoredItem, 'id' | 'uid' | 'version' | 'seq' | 'deleted' | 'updatedAt'>;
 
+/** A link as `Store.linkHeads` gives it: what a member's listing is compared with, no base. */
+export type LinkHead = Pick<LinkRecord, 'href' | 'itemId' | 'etag'>;
+
 /** A link as `Store.linksAt` gives it: no base, no ETag. */
 export interface LinkAt {
   href: Href;
@@ -359,6 +362,14 @@ export interface Store {
   linksForMember(collection: string, member: string): Promise<LinkRecord[]>;
   /** The href and item of each of a member's links, by href (`linksForMember` without bases and texts). */
   linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>>;
+  /**
+   * The href, item and ETag of each of a member's links, in no set order: what a sync
+   * compares the member's listing or delta with. No bases: a sync that finds nothing
+   * changed reads no link's JSON (10,000 bases: ~1.5 s of a no-change sync's 3–5 s).
+   */
+  linkHeads(collection: string, member: string): Promise<LinkHead[]>;
+  /** A member's whole links (bases included) at these hrefs, in no set order; hrefs without a link are left out. */
+  getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]>;
   /**
    * A member's links at these hrefs without their bases: the item each names, the version
    * agreed, the text the member holds (`LinkRecord.raw`, when it holds one); hrefs without a

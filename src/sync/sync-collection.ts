@@ -120,7 +120,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     }
     // A broken entry leaves quarantine once it is gone from its source, or is back to what
     // the member last agreed (the file was restored), so it is not fetched again.
-    const links = await ws.linksOf(read.member);
+    const links = await ws.linkHeads(read.member);
     for (const href of quarantined.get(read.member) ?? []) {
       const etag = read.listedEtag(href);
       if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);

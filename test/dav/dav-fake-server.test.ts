@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { dav, carddav } from '../../connectors/dav/index.js';
 import { DavHttp, credentialsMayGo } from '../../connectors/dav/http.js';
+import { DavRequests } from '../../connectors/dav/requests.js';
 import { isIncremental, type IncrementalSource } from '../../src/core/connector.js';
 import { isPimError } from '../../src/core/errors.js';
 import { asHref } from '../../src/core/types.js';
@@ -72,6 +73,37 @@ test('a request without an answer times out with a clear error', async () => {
   const s = await serve(() => { /* never answers */ });
   const h = http(s.url, { timeoutMs: 200, retries: 0 });
   await assert.rejects(h.fetch(`${s.url}slow`), (e: unknown) => isPimError(e, 'io') && e.message.includes('no answer within 200 ms') && e.message.includes(`${s.url}slow`));
+  h.close();
+});
+
+/** A server that answers every request after `ms` (a busy server, not a lost one); counts them. */
+async function slowServer(ms: number) {
+  const seen = { requests: 0 };
+  const s = await serve((_q, _b, res) => {
+    seen.requests += 1;
+    setTimeout(() => multistatus(res, response('/book/', '<d:getetag>"1"</d:getetag>')), ms);
+  });
+  return { s, seen };
+}
+
+test('a timed-out request is asked again with twice the time, so a busy server gets to answer', async () => {
+  const { s, seen } = await slowServer(500);
+  // 200 ms, then 400 ms, then 800 ms: the third attempt outlasts the 500 ms the server takes.
+  const h = http(s.url, { timeoutMs: 200, retries: 2 });
+  const r = await h.fetch(`${s.url}book/`, { method: 'PROPFIND' });
+  assert.equal(r.status, 207);
+  assert.equal(seen.requests, 3);
+  h.close();
+});
+
+test('a request listing a whole collection waits ten times the timeout; any other gives up after it', async () => {
+  const { s } = await slowServer(400);
+  const h = http(s.url, { timeoutMs: 100, retries: 0 });
+  const requests = new DavRequests(h);
+  const whole = await requests.propfind(`${s.url}book/`, [{ ns: 'DAV:', name: 'getetag' }], '1', true);
+  assert.equal(whole.status, 207);
+  assert.equal(whole.entries.length, 1);
+  await assert.rejects(requests.propfind(`${s.url}book/`, [{ ns: 'DAV:', name: 'getetag' }], '1'), (e: unknown) => isPimError(e, 'io') && e.message.includes('no answer within 100 ms'));
   h.close();
 });
 

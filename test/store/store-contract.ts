@@ -216,6 +216,26 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.deepEqual(await s.linksAt('c', 'm1', []), []);
     });
 
+    it('linkHeads and getLinks: the links of a member without bases to compare a listing with, and whole ones at chosen hrefs', async (s) => {
+      await s.commit({ items: [write('i1', 'Ann'), write('i2', 'Bob'), { ...write('o1', 'O'), collection: 'other' }] });
+      const b = { ...link('i2', 'b.vcf', 1), etag: asEtag('"b-2"'), raw: 'BEGIN:VCARD\r\nFN:Bob\r\nEND:VCARD\r\n' };
+      await s.commit({ links: [link('i1', 'a.vcf', 1), b, link('i1', 'x.vcf', 1, 'm2'), link('o1', 'a.vcf', 1, 'm1', 'other')] });
+      const byHref = (xs: Array<{ href: string }>) => [...xs].sort((x, y) => x.href.localeCompare(y.href));
+      assert.deepEqual(byHref(await s.linkHeads('c', 'm1')), [
+        { href: 'a.vcf', itemId: 'i1', etag: link('i1', 'a.vcf', 1).etag },
+        { href: 'b.vcf', itemId: 'i2', etag: '"b-2"' },
+      ], 'no base, no text; the link of m2 and the one in another collection are left out');
+      assert.deepEqual(await s.linkHeads('c', 'm3'), []);
+      const whole = byHref(await s.getLinks('c', 'm1', [asHref('b.vcf'), asHref('none.vcf'), asHref('a.vcf')]));
+      assert.deepEqual(whole, [await s.getLink('c', 'm1', asHref('a.vcf')), await s.getLink('c', 'm1', asHref('b.vcf'))]);
+      assert.equal((whole[1] as { raw?: string }).raw, b.raw);
+      assert.equal((whole[0] as { base: { uid: string } }).base.uid, link('i1', 'a.vcf', 1).base.uid);
+      assert.deepEqual(await s.getLinks('c', 'm2', [asHref('a.vcf')]), []);
+      assert.deepEqual(await s.getLinks('c', 'm1', []), []);
+      await s.commit({ removeLinks: [{ collection: 'c', member: 'm1', href: asHref('a.vcf') }] });
+      assert.deepEqual((await s.linkHeads('c', 'm1')).map((h) => h.href), ['b.vcf']);
+    });
+
     it('links keep the raw text a member holds, byte for byte, and drop it when replaced without', async (s) => {
       await s.commit({ items: [write('i1', 'Ann')] });
       const raw = 'BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.URL;VALUE=URI:http://a.example/ä\r\n X\r\nEND:VCARD\r\n';

@@ -1,6 +1,6 @@
 import { PimError, assertNever } from '../../core/errors.js';
 import type {
-  CollectionRecord, DismissedPair, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, DismissedPair, ItemVersion, LinkAt, LinkHead, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
@@ -166,6 +166,19 @@ export class MemoryStore implements Store {
       .filter((l) => l.collection === collection && l.member === member)
       .sort((a, b) => byStr(a.href, b.href))
       .map((l) => ({ href: l.href, itemId: l.itemId }));
+  }
+
+  async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
+    return [...this.links.values()]
+      .filter((l) => l.collection === collection && l.member === member)
+      .map((l) => ({ href: l.href, itemId: l.itemId, etag: l.etag }));
+  }
+
+  async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {
+    return [...new Set(hrefs)].flatMap((href) => {
+      const l = this.links.get(key(collection, member, href));
+      return l ? [clone(l)] : [];
+    });
   }
 
   async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {

@@ -2,7 +2,7 @@ import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import { PimError, isPimError } from '../../core/errors.js';
 import type {
   DismissedPair,
-  CollectionRecord, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, ItemVersion, LinkAt, LinkHead, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Href } from '../../core/types.js';
@@ -203,6 +203,21 @@ export class MongoStore implements Store {
     const rows = await this.op('list link hrefs', (db) => db.collection<LinkRow>(C.links)
       .find({ collection, member }, { projection: { _id: 0, href: 1, item_id: 1 } }).sort({ href: 1 }).toArray());
     return rows.map((r) => ({ href: r.href, itemId: r.item_id }));
+  }
+
+  async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
+    const rows = await this.op('list link heads', (db) => db.collection<LinkRow>(C.links)
+      .find({ collection, member }, { projection: { _id: 0, href: 1, item_id: 1, etag: 1 } }).toArray());
+    return rows.map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag }));
+  }
+
+  async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {
+    const out: LinkRecord[] = [];
+    for (let i = 0; i < hrefs.length; i += CHUNK) {
+      const chunk = hrefs.slice(i, i + CHUNK);
+      out.push(...(await this.find<LinkRow>(C.links, { collection, member, href: { $in: chunk } }, { href: 1 })).map(linkFromRow));
+    }
+    return out;
   }
 
   async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
   DismissedPair,
-  CollectionRecord, ItemVersion, LinkAt, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
+  CollectionRecord, ItemVersion, LinkAt, LinkHead, LinkRecord, LogEntry, LogQuery, MemberState, NewLogEntry, OutboxEntry,
   ItemHead, QuarantineRecord, RunRecord, Store, StoreChange, StoredItem, StoreRecords, StoreTable,
 } from '../../core/store.js';
 import type { Etag, Href } from '../../core/types.js';
@@ -59,6 +59,11 @@ export class SqliteStore implements Store {
         db.pragma('journal_mode = WAL');
         // NORMAL is durable across application crashes in WAL mode; only a power loss may lose the last commits.
         db.pragma('synchronous = NORMAL');
+        // Copy the WAL into the file every 10,000 pages (40 MB) instead of SQLite's 1,000: a
+        // sync's batches rewrite the same index pages (hrefs, UIDs, identity keys arrive in no
+        // order), and each checkpoint writes a page once however often it changed. First sync
+        // of 10,000 contacts: 0.82M → 0.65M blocks written (docs/performance.md, "Speed round 4").
+        db.pragma('wal_autocheckpoint = 10000');
         db.pragma('foreign_keys = ON');
         migrate(db, undefined, this.path);
       } catch (e) {
@@ -217,6 +222,21 @@ export class SqliteStore implements Store {
   async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
     return this.all<{ href: Href; item_id: string }>('SELECT href, item_id FROM links WHERE collection = ? AND member = ? ORDER BY href', collection, member)
       .map((r) => ({ href: r.href, itemId: r.item_id }));
+  }
+
+  async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
+    return this.all<{ href: Href; item_id: string; etag: Etag }>('SELECT href, item_id, etag FROM links WHERE collection = ? AND member = ?', collection, member)
+      .map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag }));
+  }
+
+  async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {
+    const out: LinkRecord[] = [];
+    for (let i = 0; i < hrefs.length; i += IN_CHUNK) {
+      const chunk = hrefs.slice(i, i + IN_CHUNK);
+      const rows = this.all<LinkRow>(`SELECT * FROM links WHERE collection = ? AND member = ? AND href IN (${chunk.map(() => '?').join(',')})`, collection, member, ...chunk);
+      for (const r of rows) out.push(linkFromRow(r));
+    }
+    return out;
   }
 
   async linksAt(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkAt[]> {

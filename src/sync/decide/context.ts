@@ -1,4 +1,4 @@
-import type { LinkRecord, StoredItem } from '../../core/store.js';
+import type { LinkHead, LinkRecord, StoredItem } from '../../core/store.js';
 import type { ConflictPolicy } from '../../merge/policy.js';
 import type { Item } from '../../model/item.js';
 import type { Href, Uid } from '../../core/types.js';
@@ -12,7 +12,10 @@ export interface StoreView {
   getItem(id: string): Promise<StoredItem | undefined>;
   getItemByUid(uid: Uid): Promise<StoredItem | undefined>;
   findByIdentity(keys: string[]): Promise<StoredItem[]>;
-  linksOf(member: string): Promise<ReadonlyMap<Href, LinkRecord>>;
+  /** A member's links without bases (href, item, ETag): what its listing is compared with. */
+  linkHeads(member: string): Promise<ReadonlyMap<Href, LinkHead>>;
+  /** A member's link at an href, base included. */
+  linkAt(member: string, href: Href): Promise<LinkRecord | undefined>;
   /** The links one member has to an item (usually one; two while an entry moves). */
   linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]>;
   /** Ids of the items a member may need written: committed ones pending for it, and those this run changed. */

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newItemId } from '../../core/item-id.js';
 import type { FieldDecision, ItemWrite, LogAction, StoredItem } from '../../core/store.js';
 import { asUid, type Uid } from '../../core/types.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
@@ -103,7 +104,7 @@ export function newEntry(incoming: Item, collection: string, identity: Identity,
   const item = incoming.uid ? incoming : withUid(incoming, uid);
   return {
     write: {
-      id: randomUUID(), collection, uid, item, meta: { fieldSources: {}, ...(incoming.uid ? {} : { uidInvented: true }) },
+      id: newItemId(), collection, uid, item, meta: { fieldSources: {}, ...(incoming.uid ? {} : { uidInvented: true }) },
       expectVersion: 0, identityKeys: identity.identityKeys(item),
     },
     item,

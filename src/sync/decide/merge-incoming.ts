@@ -17,7 +17,7 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
   const { view } = d;
   const keyOf = d.identity.keyOf;
   const caps = source.capabilities;
-  const link = (await view.linksOf(member)).get(f.href);
+  const link = await view.linkAt(member, f.href);
   const out: Decision = {};
   if (d.quarantined.get(member)?.has(f.href)) out.unquarantine = [{ member, href: f.href }];
 

@@ -43,7 +43,7 @@ export async function readMember(
   source: Source,
   token: string | undefined,
 ): Promise<MemberRead> {
-  const links = await ws.linksOf(member);
+  const links = await ws.linkHeads(member);
   let changed: ListedEntry[] = [];
   let gone: LinkRecord[] = [];
   let newToken: string | undefined;
@@ -54,7 +54,7 @@ export async function readMember(
     const delta = token === undefined ? null : await source.changesSince(token);
     if (delta) {
       changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
-      gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
+      gone = await ws.linksAtHrefs(member, delta.deleted);
       removed = new Set(delta.deleted);
       newToken = delta.token;
     } else {
@@ -69,7 +69,7 @@ export async function readMember(
   if (listing) {
     seen = new Map(listing.map((e) => [e.href, e.etag]));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
-    gone = [...links.values()].filter((l) => !seen!.has(l.href));
+    gone = await ws.linksAtHrefs(member, [...links.keys()].filter((h) => !seen!.has(h)).sort());
   }
   const problems: FetchProblem[] = [];
   async function* batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]> {
@@ -77,6 +77,8 @@ export async function readMember(
       const hrefs: Href[] = changed.slice(i, i + FETCH_BATCH).map((e) => e.href);
       const r = await source.get(hrefs);
       problems.push(...r.problems);
+      // The merge needs each fetched entry's link with its base: one store query per batch.
+      await ws.preloadLinks(member, r.items.map((f) => f.href));
       onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
       yield r.items;
     }
