@@ -58,6 +58,8 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   };
   const ctx: RunContext = { input, ws, report, decide, heartbeat };
   const liveBefore = await store.countItems(collection);
+  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
+  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
   const plan = (d: Decision) => stage(ws, report, d);
 
   // read

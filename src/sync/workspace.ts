@@ -35,6 +35,12 @@ export class Workspace implements StoreView {
   private pendingIds = new Set<string>();
   /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
   private pendingLinks = new Map<string, StagedLink>();
+  /**
+   * Set when the collection held no item at all as the run began (a first sync): every item
+   * the store then holds was put by this run, so these (ids only, kept across commits)
+   * answer UID and identity lookups without a store query per entry.
+   */
+  private putByRun: { byUid: Map<Uid, string>; byKey: Map<string, Set<string>> } | undefined;
 
   constructor(
     readonly store: Store,
@@ -58,16 +64,28 @@ export class Workspace implements StoreView {
     return this.items.get(id) ?? (await this.store.getItem(id));
   }
 
+  /** The collection held no item when the run began (store.currentSeq was 0): lookups need no store query. */
+  startsEmpty(): void {
+    this.putByRun = { byUid: new Map(), byKey: new Map() };
+  }
+
   async getItemByUid(uid: Uid): Promise<StoredItem | undefined> {
     const id = this.byUid.get(uid);
     if (id) return this.items.get(id);
+    if (this.putByRun) {
+      const put = this.putByRun.byUid.get(uid);
+      const s = put === undefined ? undefined : await this.getItem(put);
+      // That item may have taken another UID since (a made-up UID gives way to a real one).
+      return s?.uid === uid ? s : undefined;
+    }
     const s = await this.store.getItemByUid(this.collection, uid);
     // A staged rewrite of that item wins over the committed one.
     return s ? this.items.get(s.id) ?? s : undefined;
   }
 
   async findByIdentity(keys: string[]): Promise<StoredItem[]> {
-    const ids = new Set(await this.store.findByIdentity(this.collection, keys));
+    // Items put by this run may hold more keys here than now: a candidate is a candidate only (identify checks it).
+    const ids = new Set(this.putByRun ? keys.flatMap((k) => [...this.putByRun!.byKey.get(k) ?? []]) : await this.store.findByIdentity(this.collection, keys));
     for (const k of keys) for (const id of this.keyIndex.get(k) ?? []) ids.add(id);
     const out: StoredItem[] = [];
     for (const id of ids) {
@@ -151,10 +169,10 @@ export class Workspace implements StoreView {
     };
     this.items.set(write.id, stored);
     this.byUid.set(write.uid, write.id);
-    for (const k of write.identityKeys ?? []) {
-      let s = this.keyIndex.get(k);
-      if (!s) this.keyIndex.set(k, (s = new Set()));
-      s.add(write.id);
+    for (const k of write.identityKeys ?? []) addTo(this.keyIndex, k, write.id);
+    if (this.putByRun) {
+      this.putByRun.byUid.set(write.uid, write.id);
+      if (!write.deleted) for (const k of write.identityKeys ?? []) addTo(this.putByRun.byKey, k, write.id);
     }
     this.pending.items.push({ ...write, run: this.run });
     this.pendingIds.add(write.id);
@@ -245,8 +263,8 @@ export class Workspace implements StoreView {
   }
 }
 
-function addTo(index: Map<string, Set<Href>>, itemId: string, href: Href): void {
-  let hrefs = index.get(itemId);
-  if (!hrefs) index.set(itemId, (hrefs = new Set()));
-  hrefs.add(href);
+function addTo<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  let values = index.get(key);
+  if (!values) index.set(key, (values = new Set()));
+  values.add(value);
 }

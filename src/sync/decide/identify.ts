@@ -10,7 +10,7 @@ export interface Identified {
 }
 
 /** UID first; failing that, the same person (or event) by normalised identity keys. */
-export async function identify(d: DecideContext, member: string, href: string, item: Item): Promise<Identified | undefined> {
+export async function identify(d: DecideContext, member: string, href: string, item: Item, keys: readonly string[] = d.identity.identityKeys(item)): Promise<Identified | undefined> {
   if (item.uid) {
     const byUid = await d.view.getItemByUid(item.uid);
     if (byUid) {
@@ -22,9 +22,8 @@ export async function identify(d: DecideContext, member: string, href: string, i
       return { item: byUid, ...(claim?.kind === 'moved' ? { movedFrom: claim.link } : {}) };
     }
   }
-  const keys = d.identity.identityKeys(item);
   if (keys.length === 0) return undefined;
-  for (const candidate of await d.view.findByIdentity(keys)) {
+  for (const candidate of await d.view.findByIdentity([...keys])) {
     if (candidate.deleted) continue;
     const claim = await claimedBy(d, member, candidate.id);
     if (claim.kind === 'present') continue;
