@@ -33,14 +33,17 @@ export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFo
       const v = versionOf(bytes);
       const android = isAndroidExport(bytes);
       const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
-      const own = bytes === undefined ? new Map<string, string>() : cardTextsByUid(bytes);
+      // Each card's own text, only once the file is rewritten: a sync that only reads the
+      // file would otherwise hold every card's text beside its decoded item.
+      let own: Map<string, string> | undefined;
+      const ownText = (uid: string) => (own ??= bytes === undefined ? new Map() : cardTextsByUid(bytes)).get(uid);
       return {
         ...r,
         // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
         // files keep each card's own lines where the card did not change.
         encode: (items) => (android
           ? encodeVCards(items, v, { android })
-          : items.map((i) => encodeVCardLike(i, v, i.uid ? own.get(i.uid) : undefined)).join('')),
+          : items.map((i) => encodeVCardLike(i, v, i.uid ? ownText(i.uid) : undefined)).join('')),
         appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
       };
     },

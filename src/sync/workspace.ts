@@ -3,7 +3,7 @@ import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange,
 import { killPoint } from '../core/kill-point.js';
 import type { Href, Uid } from '../core/types.js';
 import type { Item } from '../model/item.js';
-import type { StoreView } from './decide/context.js';
+import { headOf, type LinkHead, type StoreView } from './decide/context.js';
 import { StoreRaceError } from './store-race.js';
 
 const linkKey = (member: string, href: Href) => `${member}\n${href}`;
@@ -28,7 +28,7 @@ export class Workspace implements StoreView {
   private readonly links = new Map<string, StagedLink>();
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
   private readonly linkKeysByItem = new Map<string, Set<string>>();
-  private readonly memberLinks = new Map<string, Map<Href, LinkRecord>>();
+  private readonly memberLinks = new Map<string, Map<Href, LinkHead>>();
   /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use). */
   private readonly hrefsByItem = new Map<string, Map<string, Set<Href>>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
@@ -95,14 +95,14 @@ export class Workspace implements StoreView {
     return out;
   }
 
-  /** All links of a member, loaded once per run and kept current with staged changes. */
-  async linksOf(member: string): Promise<Map<Href, LinkRecord>> {
+  /** All links of a member as heads, loaded once per run and kept current with staged changes. */
+  async linksOf(member: string): Promise<Map<Href, LinkHead>> {
     let m = this.memberLinks.get(member);
     if (!m) {
-      m = new Map((await this.store.linksForMember(this.collection, member)).map((l) => [l.href, l] as const));
+      m = new Map((await this.store.linksForMember(this.collection, member)).map((l) => [l.href, headOf(l)] as const));
       for (const s of this.links.values()) {
         if (s.member !== member) continue;
-        if (s.link) m.set(s.href, s.link);
+        if (s.link) m.set(s.href, headOf(s.link));
         else m.delete(s.href);
       }
       this.memberLinks.set(member, m);
@@ -115,7 +115,14 @@ export class Workspace implements StoreView {
    * the decide and plan steps ask this for every entry, and a store query each time cost
    * more than the merge itself.
    */
-  async linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]> {
+  /** One link whole: as staged by this run, else as committed. */
+  async link(member: string, href: Href): Promise<LinkRecord | undefined> {
+    const staged = this.links.get(linkKey(member, href));
+    if (staged) return staged.link ?? undefined;
+    return this.store.getLink(this.collection, member, href);
+  }
+
+  async linksOfItemAt(member: string, itemId: string): Promise<LinkHead[]> {
     const links = await this.linksOf(member);
     let index = this.hrefsByItem.get(member);
     if (!index) {
@@ -123,7 +130,7 @@ export class Workspace implements StoreView {
       for (const l of links.values()) addTo(index, l.itemId, l.href);
       this.hrefsByItem.set(member, index);
     }
-    const out: LinkRecord[] = [];
+    const out: LinkHead[] = [];
     // Entries go stale when a link moves or goes; the member's links say what holds now.
     for (const href of index.get(itemId) ?? []) {
       const l = links.get(href);
@@ -182,7 +189,7 @@ export class Workspace implements StoreView {
 
   async putLink(link: LinkRecord): Promise<void> {
     this.stageLink(linkKey(link.member, link.href), { member: link.member, href: link.href, link });
-    this.memberLinks.get(link.member)?.set(link.href, link);
+    this.memberLinks.get(link.member)?.set(link.href, headOf(link));
     const index = this.hrefsByItem.get(link.member);
     if (index) addTo(index, link.itemId, link.href);
     await this.maybeFlush();

@@ -1,7 +1,7 @@
 import { PimError } from '../../core/errors.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
-import type { DecideContext } from './context.js';
+import type { DecideContext, LinkHead } from './context.js';
 
 export interface Identified {
   item: StoredItem;
@@ -19,7 +19,8 @@ export async function identify(d: DecideContext, member: string, href: string, i
         // Two entries of one member with one UID: which is the item is anybody's guess.
         throw new PimError('invalid-data', `UID ${item.uid} is used by another entry of ${member} as well; give one of them a UID of its own`, { where: href });
       }
-      return { item: byUid, ...(claim?.kind === 'moved' ? { movedFrom: claim.link } : {}) };
+      const movedFrom = claim?.kind === 'moved' ? await d.view.link(member, claim.link.href) : undefined;
+      return { item: byUid, ...(movedFrom ? { movedFrom } : {}) };
     }
   }
   if (keys.length === 0) return undefined;
@@ -29,13 +30,16 @@ export async function identify(d: DecideContext, member: string, href: string, i
     if (claim.kind === 'present') continue;
     // An entry that left this member in this run and shares an email or phone with the new
     // one moved (a CSV row renamed): the same item even when the name changed.
-    if (claim.kind === 'moved') return { item: candidate, movedFrom: claim.link };
+    if (claim.kind === 'moved') {
+      const movedFrom = await d.view.link(member, claim.link.href);
+      return { item: candidate, ...(movedFrom ? { movedFrom } : {}) };
+    }
     if (d.identity.sameIdentity(candidate.item, item)) return { item: candidate };
   }
   return undefined;
 }
 
-type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkRecord } | { kind: 'none' };
+type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkHead } | { kind: 'none' };
 
 /** Whether this member holds the item under a present href, held it under one gone in this run, or not at all. */
 async function claimedBy(d: DecideContext, member: string, itemId: string): Promise<Claim> {

@@ -17,7 +17,8 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
   const { view } = d;
   const keyOf = d.identity.keyOf;
   const caps = source.capabilities;
-  const link = (await view.linksOf(member)).get(f.href);
+  // The whole link (its base) only for an entry the member held before: a new entry needs none.
+  const link = (await view.linksOf(member)).has(f.href) ? await view.link(member, f.href) : undefined;
   const out: Decision = {};
   if (d.quarantined.get(member)?.has(f.href)) out.unquarantine = [{ member, href: f.href }];
 

@@ -1,5 +1,5 @@
 import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
-import type { LinkRecord } from '../../core/store.js';
+import type { LinkHead } from '../decide/context.js';
 import type { Etag, Href } from '../../core/types.js';
 import type { Workspace } from '../workspace.js';
 
@@ -9,7 +9,7 @@ export interface MemberRead {
   /** Entries to fetch: changed since the member's links say. */
   changed: ListedEntry[];
   /** Links whose entry is no longer at the source. */
-  gone: LinkRecord[];
+  gone: LinkHead[];
   /** Entries that could not be decoded; complete once `batches` has been read to the end. */
   problems: FetchProblem[];
   /** Token to store once this read is fully merged. */
@@ -45,7 +45,7 @@ export async function readMember(
 ): Promise<MemberRead> {
   const links = await ws.linksOf(member);
   let changed: ListedEntry[] = [];
-  let gone: LinkRecord[] = [];
+  let gone: LinkHead[] = [];
   let newToken: string | undefined;
   // A full listing: from the source's own initial delta where it has one (it carries a token), else list().
   let listing: ListedEntry[] | undefined;
@@ -54,7 +54,7 @@ export async function readMember(
     const delta = token === undefined ? null : await source.changesSince(token);
     if (delta) {
       changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
-      gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkRecord => !!l);
+      gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkHead => !!l);
       removed = new Set(delta.deleted);
       newToken = delta.token;
     } else {
