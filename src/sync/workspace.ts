@@ -4,6 +4,7 @@ import { killPoint } from '../core/kill-point.js';
 import type { Href, Uid } from '../core/types.js';
 import type { Item } from '../model/item.js';
 import { headOf, type LinkHead, type StoreView } from './decide/context.js';
+import { SeenFilter } from './seen-filter.js';
 import { StoreRaceError } from './store-race.js';
 
 const linkKey = (member: string, href: Href) => `${member}\n${href}`;
@@ -29,18 +30,18 @@ export class Workspace implements StoreView {
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
   private readonly linkKeysByItem = new Map<string, Set<string>>();
   private readonly memberLinks = new Map<string, Map<Href, LinkHead>>();
-  /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use). */
-  private readonly hrefsByItem = new Map<string, Map<string, Set<Href>>>();
+  /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use); one href, or several. */
+  private readonly hrefsByItem = new Map<string, Map<string, Href | Href[]>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
   /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
   private pendingLinks = new Map<string, StagedLink>();
   /**
    * Set when the collection held no item at all as the run began (a first sync): every item
-   * the store then holds was put by this run, so these (ids only, kept across commits)
-   * answer UID and identity lookups without a store query per entry.
+   * the store then holds was put by this run, so a UID or identity key this run never put
+   * is in no stored item, and its lookup needs no store query.
    */
-  private putByRun: { byUid: Map<Uid, string>; byKey: Map<string, Set<string>> } | undefined;
+  private putByRun: { uids: SeenFilter; keys: SeenFilter } | undefined;
 
   constructor(
     readonly store: Store,
@@ -66,26 +67,21 @@ export class Workspace implements StoreView {
 
   /** The collection held no item when the run began (store.currentSeq was 0): lookups need no store query. */
   startsEmpty(): void {
-    this.putByRun = { byUid: new Map(), byKey: new Map() };
+    this.putByRun = { uids: new SeenFilter(), keys: new SeenFilter() };
   }
 
   async getItemByUid(uid: Uid): Promise<StoredItem | undefined> {
     const id = this.byUid.get(uid);
     if (id) return this.items.get(id);
-    if (this.putByRun) {
-      const put = this.putByRun.byUid.get(uid);
-      const s = put === undefined ? undefined : await this.getItem(put);
-      // That item may have taken another UID since (a made-up UID gives way to a real one).
-      return s?.uid === uid ? s : undefined;
-    }
+    if (this.putByRun && !this.putByRun.uids.mayHold(uid)) return undefined;
     const s = await this.store.getItemByUid(this.collection, uid);
     // A staged rewrite of that item wins over the committed one.
     return s ? this.items.get(s.id) ?? s : undefined;
   }
 
   async findByIdentity(keys: string[]): Promise<StoredItem[]> {
-    // Items put by this run may hold more keys here than now: a candidate is a candidate only (identify checks it).
-    const ids = new Set(this.putByRun ? keys.flatMap((k) => [...this.putByRun!.byKey.get(k) ?? []]) : await this.store.findByIdentity(this.collection, keys));
+    const ask = !this.putByRun || keys.some((k) => this.putByRun!.keys.mayHold(k));
+    const ids = new Set(ask ? await this.store.findByIdentity(this.collection, keys) : []);
     for (const k of keys) for (const id of this.keyIndex.get(k) ?? []) ids.add(id);
     const out: StoredItem[] = [];
     for (const id of ids) {
@@ -127,12 +123,13 @@ export class Workspace implements StoreView {
     let index = this.hrefsByItem.get(member);
     if (!index) {
       index = new Map();
-      for (const l of links.values()) addTo(index, l.itemId, l.href);
+      for (const l of links.values()) addHref(index, l.itemId, l.href);
       this.hrefsByItem.set(member, index);
     }
     const out: LinkHead[] = [];
     // Entries go stale when a link moves or goes; the member's links say what holds now.
-    for (const href of index.get(itemId) ?? []) {
+    const hrefs = index.get(itemId) ?? [];
+    for (const href of typeof hrefs === 'string' ? [hrefs] : hrefs) {
       const l = links.get(href);
       if (l && l.itemId === itemId) out.push(l);
     }
@@ -178,8 +175,8 @@ export class Workspace implements StoreView {
     this.byUid.set(write.uid, write.id);
     for (const k of write.identityKeys ?? []) addTo(this.keyIndex, k, write.id);
     if (this.putByRun) {
-      this.putByRun.byUid.set(write.uid, write.id);
-      if (!write.deleted) for (const k of write.identityKeys ?? []) addTo(this.putByRun.byKey, k, write.id);
+      this.putByRun.uids.add(write.uid);
+      for (const k of write.identityKeys ?? []) this.putByRun.keys.add(k);
     }
     this.pending.items.push({ ...write, run: this.run });
     this.pendingIds.add(write.id);
@@ -191,7 +188,7 @@ export class Workspace implements StoreView {
     this.stageLink(linkKey(link.member, link.href), { member: link.member, href: link.href, link });
     this.memberLinks.get(link.member)?.set(link.href, headOf(link));
     const index = this.hrefsByItem.get(link.member);
-    if (index) addTo(index, link.itemId, link.href);
+    if (index) addHref(index, link.itemId, link.href);
     await this.maybeFlush();
   }
 
@@ -268,6 +265,15 @@ export class Workspace implements StoreView {
     this.links.clear();
     this.linkKeysByItem.clear();
   }
+}
+
+/** Most items have one link per member: a plain href, an array only for more. */
+function addHref(index: Map<string, Href | Href[]>, itemId: string, href: Href): void {
+  const had = index.get(itemId);
+  if (had === undefined) index.set(itemId, href);
+  else if (typeof had === 'string') {
+    if (had !== href) index.set(itemId, [had, href]);
+  } else if (!had.includes(href)) had.push(href);
 }
 
 function addTo<T>(index: Map<string, Set<T>>, key: string, value: T): void {

@@ -14,7 +14,7 @@ import { card } from '../dav/seed.js';
 
 /**
  * A first sync (nothing was ever stored in the collection) finds an entry's item without a
- * store query per entry: what the run itself put answers. Matches across commit batches
+ * store query per entry: only a UID or key the run itself put may be in the store. Matches across commit batches
  * must still be found — a UID used twice in one member, and the same person in two
  * members — and a later sync asks the store again.
  */
@@ -48,6 +48,8 @@ test('a first sync finds UIDs and identities across commit batches without a sto
   const byIdentity = store.findByIdentity.bind(store);
   store.getItemByUid = (c, u) => ((lookups.uid += 1), byUid(c, u));
   store.findByIdentity = (c, k) => ((lookups.identity += 1), byIdentity(c, k));
+  /** Lookups made while deciding the entries (up to the last entry decided; group cards and labels are kept in step after). */
+  let whileDeciding = { ...lookups };
   const sync = async () => {
     const members: Array<{ name: string; source: Source }> = [
       { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: vdir }, { baseDir: '/' }).source('contacts') },
@@ -56,6 +58,9 @@ test('a first sync finds UIDs and identities across commit batches without a sto
     return syncCollection({
       store, collection: 'contacts', kind: 'contacts', members, policy: parsePolicy('newest')!, deleteGuard: 0.5,
       allowMassDelete: false, dryRun: false, identity: createIdentity('DE'), run: `r-${Date.now()}`, now: () => new Date(),
+      progress: (e) => {
+        if (e.phase === 'merge' && e.done === e.total) whileDeciding = { ...lookups };
+      },
     });
   };
   try {
@@ -63,7 +68,8 @@ test('a first sync finds UIDs and identities across commit batches without a sto
     assert.deepEqual(first.errors.map((e) => [e.member, e.where, /UID u0 is used by another entry/.test(e.message)]), [['desktop', 'zzzz.vcf', true]]);
     assert.equal(first.changes.filter((c) => c.action === 'created').length, N);
     assert.deepEqual(first.changes.filter((c) => c.action === 'matched').map((c) => [c.member, c.uid]), [['phone', 'u3']]);
-    assert.deepEqual(lookups, { uid: 0, identity: 0 }, 'no store lookup per entry in a first sync');
+    // Only the two entries that do match a stored item ask the store (and, rarely, one whose hash collides).
+    assert.ok(whileDeciding.uid <= 2 && whileDeciding.identity <= 2, `no store lookup per entry in a first sync (${JSON.stringify(whileDeciding)})`);
     assert.equal(await store.countItems('contacts'), N);
     const p3 = await store.getItemByUid('contacts', 'u3' as never);
     assert.match(JSON.stringify(p3?.item), /\+49 30 1234567/);
@@ -73,7 +79,7 @@ test('a first sync finds UIDs and identities across commit batches without a sto
     lookups.uid = lookups.identity = 0;
     const again = await sync();
     assert.deepEqual(again.changes.map((c) => [c.action, c.uid]), [['created', 'u-new']]);
-    assert.ok(lookups.uid >= 1 && lookups.identity >= 1, `a later sync looks up in the store (${JSON.stringify(lookups)})`);
+    assert.ok(whileDeciding.uid >= 1 && whileDeciding.identity >= 1, `a later sync looks up in the store (${JSON.stringify(whileDeciding)})`);
   } finally {
     store.close();
   }
