@@ -6,8 +6,8 @@ import { setFlagsFromString } from 'node:v8';
  * full collection when collecting looks cheap: in a first sync of 100,000 contacts, 174 MB
  * live became 600 MB of heap (B5, docs/performance.md "Speed round 4"). Growth is bounded
  * to 30 % over what a full collection left live; V8 reads the setting at each full
- * collection, so setting it once a run starts is enough. Process-wide, and harmless to a
- * server sharing the process (collections are cheap at the heap sizes this keeps).
+ * collection, so setting it once a run starts is enough. Process-wide: it applies to a
+ * server in the same process too (not measured there; B5's CPU did not grow with it).
  */
 let bounded = false;
 
