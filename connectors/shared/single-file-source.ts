@@ -29,9 +29,25 @@ export interface SingleFileFormat<T extends Item> {
   capabilities(bytes: Uint8Array | undefined): FormatCapabilities;
   /** Decodes the whole file (undefined: it does not exist yet). */
   decode(bytes: Uint8Array | undefined): DecodedFile<T>;
+  /**
+   * For formats whose entries decode one at a time (a .vcf): the file entry by entry, each
+   * with the span of its bytes, and how to decode a span again. The source then keeps
+   * spans, not decoded items, so its memory grows with a batch being read, not with the file.
+   */
+  spans?(bytes: Uint8Array): SpannedFile<T>;
 }
 
-export interface DecodedFile<T extends Item> extends DecodeResult<T> {
+export interface SpannedFile<T extends Item> {
+  file: FileCodec<T>;
+  entries: Iterable<{ start: number; end: number; item?: T; problem?: DecodeProblem }>;
+  /** The item of a span `entries` gave (decoding it again); undefined if it does not decode as one item. */
+  decodeSpan(start: number, end: number): T | undefined;
+}
+
+export interface DecodedFile<T extends Item> extends DecodeResult<T>, FileCodec<T> {}
+
+/** How a file is written back, keeping what the file read holds beside its entries. */
+export interface FileCodec<T extends Item> {
   /** Encodes a whole file, keeping the file-level data of the one decoded (X-WR-CALNAME, the version). */
   encode(items: T[]): string;
   /** Adds entries that could not be decoded back to an encoded file, verbatim. Absent or
@@ -40,13 +56,26 @@ export interface DecodedFile<T extends Item> extends DecodeResult<T> {
   appendRaw?(encoded: string, raws: string[]): string | undefined;
 }
 
+/** An entry read from the file holds its span (decoded again when asked), one written by this run its item. */
 type Entry<T> =
   | { kind: 'item'; seq: number; etag: Etag; item: T }
+  | { kind: 'spanned'; seq: number; etag: Etag; start: number; end: number }
   | { kind: 'broken'; seq: number; etag: Etag; problem: DecodeProblem; uid?: string };
 
 interface Loaded<T extends Item> {
-  file: DecodedFile<T>;
+  file: FileCodec<T>;
   entries: Map<Href, Entry<T>>;
+  decodeSpan?: SpannedFile<T>['decodeSpan'];
+}
+
+/** What opening needs of an entry before its href is known. */
+interface Opened<T> {
+  base: string;
+  etag: Etag;
+  item?: T;
+  span?: { start: number; end: number };
+  /** What tells it from namesakes, when it has no UID (computed while its item is at hand). */
+  discriminator?: string;
 }
 
 export interface SingleFileOptions<T extends Item> {
@@ -107,8 +136,10 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     for (const href of hrefs) {
       const e = entries.get(href);
       if (!e) continue;
-      if (e.kind === 'item') {
-        result.items.push({ href, etag: e.etag, item: structuredClone(e.item), ...(this.snapshot.modified ? { modified: this.snapshot.modified } : {}) });
+      if (e.kind !== 'broken') {
+        // Not a copy: items are never changed in place (merges and writes make new ones), and a
+        // copy per entry held a second decoded collection for the whole run (B5 at 100,000).
+        result.items.push({ href, etag: e.etag, item: this.itemOf(e), ...(this.snapshot.modified ? { modified: this.snapshot.modified } : {}) });
       }
       else {
         result.problems.push({
@@ -175,8 +206,8 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     const items: T[] = [];
     const raws: string[] = [];
     for (const e of ordered) {
-      if (e.kind === 'item') items.push(e.item);
-      else raws.push(e.problem.raw);
+      if (e.kind === 'broken') raws.push(e.problem.raw);
+      else items.push(this.itemOf(e));
     }
     const encoded = this.encode(file, items);
     const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
@@ -207,36 +238,66 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     return e;
   }
 
+  /** An entry's item: as written by this run, else decoded again from its span of the file read. */
+  private itemOf(e: Exclude<Entry<T>, { kind: 'broken' }>): T {
+    if (e.kind === 'item') return e.item;
+    const item = this.load().decodeSpan?.(e.start, e.end);
+    if (!item) throw new PimError('io', `${this.opts.path}: the entry at bytes ${e.start}–${e.end} no longer decodes as it did when the file was opened`, { where: this.opts.path });
+    return item;
+  }
+
   private load(): Loaded<T> {
     if (this.loaded) return this.loaded;
-    const file = this.opts.format.decode(this.snapshot.bytes);
+    const { bytes } = this.snapshot;
+    const spanned = bytes === undefined ? undefined : this.opts.format.spans?.(bytes);
+    const opened: Array<Opened<T>> = [];
+    let file: FileCodec<T>;
+    let problems: DecodeProblem[];
+    if (spanned) {
+      // Only what an entry's href and etag need is kept of its decoded item.
+      problems = [];
+      for (const e of spanned.entries) {
+        if (!e.item) {
+          if (e.problem) problems.push(e.problem);
+          continue;
+        }
+        const base = baseHrefOf(e.item);
+        opened.push({ base, etag: itemEtag(e.item), span: { start: e.start, end: e.end }, ...(isUidHref(base) ? {} : { discriminator: discriminatorOf(e.item) }) });
+      }
+      file = spanned.file;
+    } else {
+      const decoded = this.opts.format.decode(bytes);
+      for (const item of decoded.items) opened.push({ base: baseHrefOf(item), etag: itemEtag(item), item });
+      ({ problems } = decoded);
+      file = decoded;
+    }
     const entries = new Map<Href, Entry<T>>();
     // The codec does not say where good items start, so broken entries follow the good
     // ones (and are appended after them on a rewrite).
-    const bases = file.items.map(baseHrefOf);
     // Bases that occur more than once, in one pass: `indexOf` per entry made opening a .vcf
     // of 100,000 cards take minutes (B5).
     const seen = new Set<string>();
     const shared = new Set<string>();
-    for (const b of bases) (seen.has(b) ? shared : seen).add(b);
-    for (const [i, item] of file.items.entries()) {
+    for (const { base } of opened) (seen.has(base) ? shared : seen).add(base);
+    for (const o of opened) {
       // Namesakes without UID are told apart by what they hold, not by their place in the
       // file: deleting the first of two must not hand its href to the second.
-      const base = shared.has(bases[i]!) && !isUidHref(bases[i]!) ? `${bases[i]}~${discriminatorOf(item)}` : bases[i]!;
+      const base = shared.has(o.base) && !isUidHref(o.base) ? `${o.base}~${o.discriminator ?? discriminatorOf(o.item!)}` : o.base;
       const href = allocateHref(base, (h) => entries.has(h));
-      entries.set(href, { kind: 'item', seq: this.nextSeq++, etag: itemEtag(item), item });
+      const seq = this.nextSeq++;
+      entries.set(href, o.span ? { kind: 'spanned', seq, etag: o.etag, ...o.span } : { kind: 'item', seq, etag: o.etag, item: o.item! });
     }
-    if (file.items.length === 0 && file.problems.length > 0 && hasContent(this.snapshot.bytes)) {
+    if (opened.length === 0 && problems.length > 0 && hasContent(this.snapshot.bytes)) {
       // Garbage, the wrong format, or a file cut off before its first entry ended: the whole
       // source is unknown this run, never an empty one (SPEC §4).
-      const first = file.problems[0]!;
+      const first = problems[0]!;
       throw new PimError(
         'invalid-data',
         `${this.opts.path} cannot be read (line ${first.line}: ${first.message}); nothing in it counts as changed or deleted until it can be read — restore or re-export the file`,
         { where: this.opts.path, line: first.line },
       );
     }
-    for (const problem of hasContent(this.snapshot.bytes) ? file.problems : []) {
+    for (const problem of hasContent(this.snapshot.bytes) ? problems : []) {
       const etag = asEtag(sha1(problem.raw));
       // A broken entry whose UID can be read holds that item: it keeps the item's href, so
       // the item is not taken for deleted.
@@ -245,11 +306,11 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
       const href = byUid ?? allocateHref(`broken:${etag.slice(0, 16)}`, (h) => entries.has(h));
       entries.set(href, { kind: 'broken', seq: this.nextSeq++, etag, problem, ...(uid ? { uid } : {}) });
     }
-    this.loaded = { file, entries };
+    this.loaded = { file, entries, ...(spanned ? { decodeSpan: spanned.decodeSpan } : {}) };
     return this.loaded;
   }
 
-  private encode(file: DecodedFile<T>, items: T[]): string {
+  private encode(file: FileCodec<T>, items: T[]): string {
     try {
       return file.encode(items);
     } catch (e) {

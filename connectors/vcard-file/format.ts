@@ -1,7 +1,7 @@
 import { cardTextsByUid, encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
-import { decodeVCards, encodeVCards, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import { decodeVCards, encodeVCards, vcardEntries, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
-import type { SingleFileFormat } from '../shared/single-file-source.js';
+import type { FileCodec, SingleFileFormat } from '../shared/single-file-source.js';
 
 /** The VERSION of the first card, read without parsing the file (it only picks the capabilities). */
 export function firstCardVersion(bytes: Uint8Array | undefined): VCardVersion | undefined {
@@ -26,24 +26,34 @@ export function isAndroidExport(bytes: Uint8Array | undefined): boolean {
  */
 export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFormat<ContactItem> {
   const versionOf = (bytes: Uint8Array | undefined) => version ?? firstCardVersion(bytes) ?? '3.0';
+  const codec = (bytes: Uint8Array | undefined): FileCodec<ContactItem> => {
+    const v = versionOf(bytes);
+    const android = isAndroidExport(bytes);
+    // Each card's own text, only once the file is rewritten: a sync that only reads the
+    // file would otherwise hold every card's text beside it.
+    let own: Map<string, string> | undefined;
+    const ownText = (uid: string) => (own ??= bytes === undefined ? new Map() : cardTextsByUid(bytes)).get(uid);
+    return {
+      // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
+      // files keep each card's own lines where the card did not change.
+      encode: (items) => (android
+        ? encodeVCards(items, v, { android })
+        : items.map((i) => encodeVCardLike(i, v, i.uid ? ownText(i.uid) : undefined)).join('')),
+      appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
+    };
+  };
   return {
     kind: 'contacts',
     capabilities: (bytes) => (isAndroidExport(bytes) ? VCARD_ANDROID_CAPABILITIES : VCARD_CAPABILITIES)[versionOf(bytes)],
-    decode(bytes) {
-      const v = versionOf(bytes);
-      const android = isAndroidExport(bytes);
-      const r = bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes);
-      const own = bytes === undefined ? new Map<string, string>() : cardTextsByUid(bytes);
-      return {
-        ...r,
-        // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
-        // files keep each card's own lines where the card did not change.
-        encode: (items) => (android
-          ? encodeVCards(items, v, { android })
-          : items.map((i) => encodeVCardLike(i, v, i.uid ? own.get(i.uid) : undefined)).join('')),
-        appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
-      };
-    },
+    decode: (bytes) => ({ ...(bytes === undefined ? { items: [], problems: [] } : decodeVCards(bytes)), ...codec(bytes) }),
+    spans: (bytes) => ({
+      file: codec(bytes),
+      entries: vcardEntries(bytes),
+      decodeSpan(start, end) {
+        const r = decodeVCards(bytes.subarray(start, end));
+        return r.items.length === 1 && r.problems.length === 0 ? r.items[0] : undefined;
+      },
+    }),
   };
 }
 

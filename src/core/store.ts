@@ -57,8 +57,11 @@ export interface StoredItem {
  */
 export type ItemHead = Pick<StoredItem, 'id' | 'uid' | 'version' | 'seq' | 'deleted' | 'updatedAt'>;
 
-/** A link as `Store.linkHeads` gives it: what a member's listing is compared with, no base. */
-export type LinkHead = Pick<LinkRecord, 'href' | 'itemId' | 'etag'>;
+/**
+ * A link as `Store.linkHeads` gives it, without its base: what a member's listing is
+ * compared with, and what a sync run keeps in memory per entry.
+ */
+export type LinkHead = Pick<LinkRecord, 'member' | 'href' | 'itemId' | 'etag' | 'agreedVersion'>;
 
 /** A link as `Store.linksAt` gives it: no base, no ETag. */
 export interface LinkAt {
@@ -363,7 +366,7 @@ export interface Store {
   /** The href and item of each of a member's links, by href (`linksForMember` without bases and texts). */
   linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>>;
   /**
-   * The href, item and ETag of each of a member's links, in no set order: what a sync
+   * The href, item, ETag and agreed version of each of a member's links, in no set order: what a sync
    * compares the member's listing or delta with. No bases: a sync that finds nothing
    * changed reads no link's JSON (10,000 bases: ~1.5 s of a no-change sync's 3–5 s).
    */

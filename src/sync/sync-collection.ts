@@ -16,6 +16,7 @@ import { retryStoreRace } from './store-race.js';
 import type { CollectionReport, CollectionSyncInput } from './types.js';
 import type { MemberState } from '../core/store.js';
 import { Workspace } from './workspace.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { killPoint } from '../core/kill-point.js';
 
 /**
@@ -29,6 +30,7 @@ import { killPoint } from '../core/kill-point.js';
 const PLAN_PAGE = 500;
 
 export async function syncCollection(input: CollectionSyncInput): Promise<CollectionReport> {
+  boundHeapGrowth();
   return withLock(input.store, `sync:${input.collection}`, `collection ${input.collection}`, (heartbeat) => retryStoreRace(() => run(input, heartbeat)));
 }
 
@@ -58,6 +60,8 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   };
   const ctx: RunContext = { input, ws, report, decide, heartbeat };
   const liveBefore = await store.countItems(collection);
+  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
+  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
   const plan = (d: Decision) => stage(ws, report, d);
 
   // read
@@ -120,7 +124,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     }
     // A broken entry leaves quarantine once it is gone from its source, or is back to what
     // the member last agreed (the file was restored), so it is not fetched again.
-    const links = await ws.linkHeads(read.member);
+    const links = await ws.linksOf(read.member);
     for (const href of quarantined.get(read.member) ?? []) {
       const etag = read.listedEtag(href);
       if (!read.present(href) || (etag !== undefined && etag === links.get(href)?.etag)) ws.unquarantine(read.member, href);
@@ -174,7 +178,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       }
       // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time
       killPoint('outbox.before-commit');
-      await store.commit({
+      const { outboxIds } = await store.commit({
         outbox: p.tasks.map((t) => ({
           collection, member: p.member, itemId: t.item.id, op: t.write.op, href: t.link?.href, etag: t.link?.etag,
           version: t.item.version, createdAt: now,
@@ -183,7 +187,9 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       killPoint('outbox.committed');
       if (p.tasks.length > 0) await applyMember(ctx, p.member, m.source, p.tasks);
       killPoint('apply.member-written');
-      await ws.flush();
+      // The page's writes are done (or reported): their records go with its last links, so
+      // the outbox holds one page, not every write of the run (100,000 at the end of a first sync).
+      await ws.flush({ outboxDone: outboxIds });
       killPoint('apply.member-committed');
     }
   }

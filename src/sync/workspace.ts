@@ -1,9 +1,10 @@
 import { isPimError } from '../core/errors.js';
-import type { ItemWrite, LinkHead, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
+import type { ItemWrite, LinkRecord, NewLogEntry, QuarantineRecord, StoreChange, Store, StoredItem, MemberState, NewOutboxEntry } from '../core/store.js';
 import { killPoint } from '../core/kill-point.js';
 import type { Href, Uid } from '../core/types.js';
 import type { Item } from '../model/item.js';
-import type { StoreView } from './decide/context.js';
+import { headOf, type LinkHead, type StoreView } from './decide/context.js';
+import { SeenFilter } from './seen-filter.js';
 import { StoreRaceError } from './store-race.js';
 
 const linkKey = (member: string, href: Href) => `${member}\n${href}`;
@@ -28,16 +29,21 @@ export class Workspace implements StoreView {
   private readonly links = new Map<string, StagedLink>();
   /** Staged link keys per item id (before and after a change), so item lookups stay cheap. */
   private readonly linkKeysByItem = new Map<string, Set<string>>();
-  /** Per member: href, item and ETag of every link (no bases), loaded once per run and kept current with staged changes. */
-  private readonly memberHeads = new Map<string, Map<Href, LinkHead>>();
-  /** Per member: whole links (bases included) read or staged this run; a base is read only where a sync needs it. */
-  private readonly wholeLinks = new Map<string, Map<Href, LinkRecord>>();
-  /** Per member: item id → hrefs it was linked under this run (checked against memberHeads on use). */
-  private readonly hrefsByItem = new Map<string, Map<string, Set<Href>>>();
+  private readonly memberLinks = new Map<string, Map<Href, LinkHead>>();
+  /** Whole links of the batch being decided (`preloadLinks`), by link key. */
+  private readonly preloaded = new Map<string, LinkRecord>();
+  /** Per member: item id → hrefs it was linked under this run (checked against memberLinks on use); one href, or several. */
+  private readonly hrefsByItem = new Map<string, Map<string, Href | Href[]>>();
   private pending: Required<Pick<StoreChange, 'items' | 'links' | 'removeLinks' | 'log' | 'quarantine' | 'unquarantine' | 'memberStates' | 'outbox'>> = Workspace.empty();
   private pendingIds = new Set<string>();
   /** The batch's link changes, last one per key wins (a link put and then removed is removed). */
   private pendingLinks = new Map<string, StagedLink>();
+  /**
+   * Set when the collection held no item at all as the run began (a first sync): every item
+   * the store then holds was put by this run, so a UID or identity key this run never put
+   * is in no stored item, and its lookup needs no store query.
+   */
+  private putByRun: { uids: SeenFilter; keys: SeenFilter } | undefined;
 
   constructor(
     readonly store: Store,
@@ -65,16 +71,23 @@ export class Workspace implements StoreView {
     return this.items.get(id) ?? (await this.store.getItem(id));
   }
 
+  /** The collection held no item when the run began (store.currentSeq was 0): lookups need no store query. */
+  startsEmpty(): void {
+    this.putByRun = { uids: new SeenFilter(), keys: new SeenFilter() };
+  }
+
   async getItemByUid(uid: Uid): Promise<StoredItem | undefined> {
     const id = this.byUid.get(uid);
     if (id) return this.items.get(id);
+    if (this.putByRun && !this.putByRun.uids.mayHold(uid)) return undefined;
     const s = await this.store.getItemByUid(this.collection, uid);
     // A staged rewrite of that item wins over the committed one.
     return s ? this.items.get(s.id) ?? s : undefined;
   }
 
   async findByIdentity(keys: string[]): Promise<StoredItem[]> {
-    const ids = new Set(await this.store.findByIdentity(this.collection, keys));
+    const ask = !this.putByRun || keys.some((k) => this.putByRun!.keys.mayHold(k));
+    const ids = new Set(ask ? await this.store.findByIdentity(this.collection, keys) : []);
     for (const k of keys) for (const id of this.keyIndex.get(k) ?? []) ids.add(id);
     const out: StoredItem[] = [];
     for (const id of ids) {
@@ -84,65 +97,40 @@ export class Workspace implements StoreView {
     return out;
   }
 
-  /**
-   * A member's links without bases (href, item, ETag), loaded once per run and kept current
-   * with staged changes: what its listing or delta is compared with. A sync that finds
-   * nothing changed reads no base (no JSON of 10,000 links parsed for nothing).
-   */
-  async linkHeads(member: string): Promise<ReadonlyMap<Href, LinkHead>> {
-    return this.headsOf(member);
-  }
-
-  private async headsOf(member: string): Promise<Map<Href, LinkHead>> {
-    let m = this.memberHeads.get(member);
+  /** All links of a member as heads, loaded once per run and kept current with staged changes. */
+  async linksOf(member: string): Promise<Map<Href, LinkHead>> {
+    let m = this.memberLinks.get(member);
     if (!m) {
+      // Heads only: a sync that finds nothing changed reads no base (no JSON of 10,000 links parsed for nothing).
       m = new Map((await this.store.linkHeads(this.collection, member)).map((l) => [l.href, l] as const));
       for (const s of this.links.values()) {
         if (s.member !== member) continue;
         if (s.link) m.set(s.href, headOf(s.link));
         else m.delete(s.href);
       }
-      this.memberHeads.set(member, m);
+      this.memberLinks.set(member, m);
     }
     return m;
   }
 
-  private wholeOf(member: string): Map<Href, LinkRecord> {
-    let m = this.wholeLinks.get(member);
-    if (!m) this.wholeLinks.set(member, (m = new Map()));
-    return m;
+  /** One link whole: as staged by this run, else as read for the batch being decided, else as committed. */
+  async link(member: string, href: Href): Promise<LinkRecord | undefined> {
+    const key = linkKey(member, href);
+    const staged = this.links.get(key);
+    if (staged) return staged.link ?? undefined;
+    return this.preloaded.get(key) ?? this.store.getLink(this.collection, member, href);
   }
 
-  /** A member's link at an href, base included (read from the store once, unless staged this run). */
-  async linkAt(member: string, href: Href): Promise<LinkRecord | undefined> {
-    if (!(await this.headsOf(member)).has(href)) return undefined;
-    const whole = this.wholeOf(member);
-    let l = whole.get(href);
-    if (!l) {
-      l = await this.store.getLink(this.collection, member, href);
-      if (l) whole.set(href, l);
-    }
-    return l;
-  }
-
-  /** Reads the whole links of a member at these hrefs in one store query, so `linkAt` on each is no query. */
+  /**
+   * Reads the whole links of a member at a fetched batch's hrefs in one store query, so that
+   * deciding each entry asks the store nothing more. Holds one batch: the next call replaces it.
+   */
   async preloadLinks(member: string, hrefs: readonly Href[]): Promise<void> {
-    const heads = await this.headsOf(member);
-    const whole = this.wholeOf(member);
-    const missing = hrefs.filter((h) => heads.has(h) && !whole.has(h));
-    if (missing.length === 0) return;
-    for (const l of await this.store.getLinks(this.collection, member, missing)) whole.set(l.href, l);
-  }
-
-  /** The whole links of a member at these hrefs (those it has), read in one query. */
-  async linksAtHrefs(member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {
-    await this.preloadLinks(member, hrefs);
-    const out: LinkRecord[] = [];
-    for (const h of hrefs) {
-      const l = await this.linkAt(member, h);
-      if (l) out.push(l);
-    }
-    return out;
+    this.preloaded.clear();
+    const heads = await this.linksOf(member);
+    const wanted = hrefs.filter((h) => heads.has(h) && !this.links.has(linkKey(member, h)));
+    if (wanted.length === 0) return;
+    for (const l of await this.store.getLinks(this.collection, member, wanted)) this.preloaded.set(linkKey(member, l.href), l);
   }
 
   /**
@@ -150,18 +138,23 @@ export class Workspace implements StoreView {
    * the decide and plan steps ask this for every entry, and a store query each time cost
    * more than the merge itself.
    */
-  async linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]> {
-    const heads = await this.headsOf(member);
+
+  async linksOfItemAt(member: string, itemId: string): Promise<LinkHead[]> {
+    const links = await this.linksOf(member);
     let index = this.hrefsByItem.get(member);
     if (!index) {
       index = new Map();
-      for (const l of heads.values()) addTo(index, l.itemId, l.href);
+      for (const l of links.values()) addHref(index, l.itemId, l.href);
       this.hrefsByItem.set(member, index);
     }
-    const hrefs: Href[] = [];
+    const out: LinkHead[] = [];
     // Entries go stale when a link moves or goes; the member's links say what holds now.
-    for (const href of index.get(itemId) ?? []) if (heads.get(href)?.itemId === itemId) hrefs.push(href);
-    return this.linksAtHrefs(member, hrefs);
+    const hrefs = index.get(itemId) ?? [];
+    for (const href of typeof hrefs === 'string' ? [hrefs] : hrefs) {
+      const l = links.get(href);
+      if (l && l.itemId === itemId) out.push(l);
+    }
+    return out;
   }
 
   private stageLink(key: string, staged: StagedLink, previousItem?: string): void {
@@ -201,10 +194,10 @@ export class Workspace implements StoreView {
     };
     this.items.set(write.id, stored);
     this.byUid.set(write.uid, write.id);
-    for (const k of write.identityKeys ?? []) {
-      let s = this.keyIndex.get(k);
-      if (!s) this.keyIndex.set(k, (s = new Set()));
-      s.add(write.id);
+    for (const k of write.identityKeys ?? []) addTo(this.keyIndex, k, write.id);
+    if (this.putByRun) {
+      this.putByRun.uids.add(write.uid);
+      for (const k of write.identityKeys ?? []) this.putByRun.keys.add(k);
     }
     this.pending.items.push({ ...write, run: this.run });
     this.pendingIds.add(write.id);
@@ -214,19 +207,19 @@ export class Workspace implements StoreView {
 
   async putLink(link: LinkRecord): Promise<void> {
     this.stageLink(linkKey(link.member, link.href), { member: link.member, href: link.href, link });
-    this.memberHeads.get(link.member)?.set(link.href, headOf(link));
-    this.wholeOf(link.member).set(link.href, link);
+    this.memberLinks.get(link.member)?.set(link.href, headOf(link));
+    this.preloaded.delete(linkKey(link.member, link.href));
     const index = this.hrefsByItem.get(link.member);
-    if (index) addTo(index, link.itemId, link.href);
+    if (index) addHref(index, link.itemId, link.href);
     await this.maybeFlush();
   }
 
   async removeLink(member: string, href: Href): Promise<void> {
     const key = linkKey(member, href);
-    const previous = this.links.get(key)?.link ?? (await this.headsOf(member)).get(href);
+    const previous = this.links.get(key)?.link ?? (await this.linksOf(member)).get(href);
     this.stageLink(key, { member, href, link: null }, previous?.itemId);
-    this.memberHeads.get(member)?.delete(href);
-    this.wholeLinks.get(member)?.delete(href);
+    this.memberLinks.get(member)?.delete(href);
+    this.preloaded.delete(key);
     await this.maybeFlush();
   }
 
@@ -297,10 +290,17 @@ export class Workspace implements StoreView {
   }
 }
 
-const headOf = (l: LinkRecord): LinkHead => ({ href: l.href, itemId: l.itemId, etag: l.etag });
+/** Most items have one link per member: a plain href, an array only for more. */
+function addHref(index: Map<string, Href | Href[]>, itemId: string, href: Href): void {
+  const had = index.get(itemId);
+  if (had === undefined) index.set(itemId, href);
+  else if (typeof had === 'string') {
+    if (had !== href) index.set(itemId, [had, href]);
+  } else if (!had.includes(href)) had.push(href);
+}
 
-function addTo(index: Map<string, Set<Href>>, itemId: string, href: Href): void {
-  let hrefs = index.get(itemId);
-  if (!hrefs) index.set(itemId, (hrefs = new Set()));
-  hrefs.add(href);
+function addTo<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  let values = index.get(key);
+  if (!values) index.set(key, (values = new Set()));
+  values.add(value);
 }

@@ -222,8 +222,8 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       await s.commit({ links: [link('i1', 'a.vcf', 1), b, link('i1', 'x.vcf', 1, 'm2'), link('o1', 'a.vcf', 1, 'm1', 'other')] });
       const byHref = (xs: Array<{ href: string }>) => [...xs].sort((x, y) => x.href.localeCompare(y.href));
       assert.deepEqual(byHref(await s.linkHeads('c', 'm1')), [
-        { href: 'a.vcf', itemId: 'i1', etag: link('i1', 'a.vcf', 1).etag },
-        { href: 'b.vcf', itemId: 'i2', etag: '"b-2"' },
+        { member: 'm1', href: 'a.vcf', itemId: 'i1', etag: link('i1', 'a.vcf', 1).etag, agreedVersion: 1 },
+        { member: 'm1', href: 'b.vcf', itemId: 'i2', etag: '"b-2"', agreedVersion: 1 },
       ], 'no base, no text; the link of m2 and the one in another collection are left out');
       assert.deepEqual(await s.linkHeads('c', 'm3'), []);
       const whole = byHref(await s.getLinks('c', 'm1', [asHref('b.vcf'), asHref('none.vcf'), asHref('a.vcf')]));

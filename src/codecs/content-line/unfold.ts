@@ -27,6 +27,26 @@ export function splitPhysical(text: string): PhysicalLine[] {
   return parts.map((t, i) => ({ no: i + 1, text: t }));
 }
 
+/** A physical line with where it starts in the text (an index of the text). */
+export interface PlacedLine extends PhysicalLine {
+  at: number;
+}
+
+/**
+ * The physical lines of `splitPhysical`, one at a time and with their place in the text:
+ * a reader of a large file holds one entry's lines at a time, not every line of the file.
+ */
+export function* physicalLines(text: string): Generator<PlacedLine> {
+  const end = /\r\n|\r|\n/g;
+  let at = 0;
+  let no = 1;
+  for (let m = end.exec(text); m; m = end.exec(text)) {
+    yield { no: no++, text: text.slice(at, m.index), at };
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) yield { no, text: text.slice(at), at };
+}
+
 /**
  * A logical line while its physical lines are joined. The pieces are joined once at the
  * end: growing one string and reading it back on every continuation line copies it each

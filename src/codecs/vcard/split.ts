@@ -17,30 +17,38 @@ const BEGIN = /^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$/i;
 const END = /^END[ \t]*:[ \t]*VCARD[ \t]*$/i;
 const EMPTY_AGENT = /^(?:[A-Za-z0-9-]+\.)?AGENT(?:;[^:]*)?:[ \t]*$/i;
 
-export function splitCards(lines: PhysicalLine[]): Chunk[] {
-  const chunks: Chunk[] = [];
+export function splitCards(lines: Iterable<PhysicalLine>): Chunk[] {
+  return Array.from(cardChunks(lines));
+}
+
+/** The chunks of `splitCards` one at a time, as the lines come: one card's lines are held at a time. */
+export function* cardChunks(lines: Iterable<PhysicalLine>): Generator<Chunk> {
+  let count = 0;
   let card: { beginLine: number; lines: PhysicalLine[]; depth: number; lastNonBlank: string } | undefined;
   let junk: PhysicalLine[] = [];
   let sawCard = false;
 
-  const flushJunk = (): void => {
-    if (junk.length === 0) return;
-    chunks.push({
+  const takeJunk = (): Chunk | undefined => {
+    if (junk.length === 0) return undefined;
+    const chunk: Chunk = {
       kind: 'broken',
       beginLine: junk[0].no,
       lines: junk,
       message: `line ${junk[0].no}: text outside BEGIN:VCARD…END:VCARD (${junk.length} line${junk.length > 1 ? 's' : ''})`,
-    });
+    };
     junk = [];
+    return chunk;
   };
 
   for (const line of lines) {
+    count += 1;
     // Only trailing white space is ignored: a line starting with a space continues the
     // previous line (folding), so ` BEGIN:VCARD` is text, not a new card.
     const t = line.text.replace(/[ \t]+$/, '');
     if (!card) {
       if (BEGIN.test(t)) {
-        flushJunk();
+        const j = takeJunk();
+        if (j) yield j;
         sawCard = true;
         card = { beginLine: line.no, lines: [line], depth: 0, lastNonBlank: '' };
       } else if (t !== '') {
@@ -52,12 +60,12 @@ export function splitCards(lines: PhysicalLine[]): Chunk[] {
       if (EMPTY_AGENT.test(card.lastNonBlank)) {
         card.depth++;
       } else {
-        chunks.push({
+        yield {
           kind: 'broken',
           beginLine: card.beginLine,
           lines: card.lines,
           message: `line ${card.beginLine}: card has no END:VCARD before the next BEGIN:VCARD at line ${line.no}`,
-        });
+        };
         card = { beginLine: line.no, lines: [line], depth: 0, lastNonBlank: '' };
         continue;
       }
@@ -67,28 +75,28 @@ export function splitCards(lines: PhysicalLine[]): Chunk[] {
     if (END.test(t)) {
       if (card.depth > 0) card.depth--;
       else {
-        chunks.push({ kind: 'card', beginLine: card.beginLine, lines: card.lines });
+        yield { kind: 'card', beginLine: card.beginLine, lines: card.lines };
         card = undefined;
       }
     }
   }
   if (card) {
-    chunks.push({
+    yield {
       kind: 'broken',
       beginLine: card.beginLine,
       lines: card.lines,
-      message: `line ${card.beginLine}: card has no END:VCARD (the file ends at line ${lines.length})`,
-    });
+      message: `line ${card.beginLine}: card has no END:VCARD (the file ends at line ${count})`,
+    };
   }
   if (!sawCard && junk.length > 0) {
-    chunks.push({
+    yield {
       kind: 'broken',
       beginLine: junk[0].no,
       lines: junk,
       message: `line ${junk[0].no}: not a vCard file (no BEGIN:VCARD line found)`,
-    });
+    };
     junk = [];
   }
-  flushJunk();
-  return chunks;
+  const j = takeJunk();
+  if (j) yield j;
 }

@@ -171,7 +171,7 @@ export class MemoryStore implements Store {
   async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
     return [...this.links.values()]
       .filter((l) => l.collection === collection && l.member === member)
-      .map((l) => ({ href: l.href, itemId: l.itemId, etag: l.etag }));
+      .map((l) => ({ member, href: l.href, itemId: l.itemId, etag: l.etag, agreedVersion: l.agreedVersion }));
   }
 
   async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {

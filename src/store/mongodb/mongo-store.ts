@@ -207,8 +207,8 @@ export class MongoStore implements Store {
 
   async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
     const rows = await this.op('list link heads', (db) => db.collection<LinkRow>(C.links)
-      .find({ collection, member }, { projection: { _id: 0, href: 1, item_id: 1, etag: 1 } }).toArray());
-    return rows.map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag }));
+      .find({ collection, member }, { projection: { _id: 0, href: 1, item_id: 1, etag: 1, agreed_version: 1 } }).toArray());
+    return rows.map((r) => ({ member, href: r.href, itemId: r.item_id, etag: r.etag, agreedVersion: r.agreed_version }));
   }
 
   async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {

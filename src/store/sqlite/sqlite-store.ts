@@ -225,8 +225,11 @@ export class SqliteStore implements Store {
   }
 
   async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
-    return this.all<{ href: Href; item_id: string; etag: Etag }>('SELECT href, item_id, etag FROM links WHERE collection = ? AND member = ?', collection, member)
-      .map((r) => ({ href: r.href, itemId: r.item_id, etag: r.etag }));
+    // agreed_version is not in links_href_item: covering it there drew the pending-writes
+    // query into scanning every link per item (test/store/sqlite-migrations, migration 8).
+    return this.all<{ href: Href; item_id: string; etag: Etag; agreed_version: number }>(
+      'SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ?', collection, member,
+    ).map((r) => ({ member, href: r.href, itemId: r.item_id, etag: r.etag, agreedVersion: r.agreed_version }));
   }
 
   async getLinks(collection: string, member: string, hrefs: readonly Href[]): Promise<LinkRecord[]> {

@@ -108,7 +108,7 @@ async function retryAfterConflict(
     }
     await stage(ctx.ws, ctx.report, await decideIncoming(ctx.decide, member, source, f));
     const item = await ctx.ws.getItem(task.item.id);
-    const link = await ctx.ws.linkAt(member, href);
+    const link = await ctx.ws.link(member, href);
     if (!item || !link || link.agreedVersion >= item.version) return;
     // The re-merge decides anew: an edit at the member restores an item deleted elsewhere.
     const op = item.deleted ? 'delete' : 'update';

@@ -5,6 +5,17 @@ import type { Href, Uid } from '../../core/types.js';
 import type { Identity } from '../types.js';
 
 /**
+ * A run holds a link head (no base, no held text) per entry of each member for the whole
+ * run; the base (a whole item) is read only where a merge or a plan needs it, so memory
+ * does not hold every member's copy of the collection.
+ */
+export type { LinkHead };
+
+export function headOf(l: LinkHead): LinkHead {
+  return { member: l.member, href: l.href, itemId: l.itemId, etag: l.etag, agreedVersion: l.agreedVersion };
+}
+
+/**
  * The store as the decide step sees it: what is committed plus what this run has already
  * decided. Read-only: deciding never writes.
  */
@@ -12,12 +23,12 @@ export interface StoreView {
   getItem(id: string): Promise<StoredItem | undefined>;
   getItemByUid(uid: Uid): Promise<StoredItem | undefined>;
   findByIdentity(keys: string[]): Promise<StoredItem[]>;
-  /** A member's links without bases (href, item, ETag): what its listing is compared with. */
-  linkHeads(member: string): Promise<ReadonlyMap<Href, LinkHead>>;
-  /** A member's link at an href, base included. */
-  linkAt(member: string, href: Href): Promise<LinkRecord | undefined>;
+  /** Every link of a member, as heads: what the run keeps in memory per entry. */
+  linksOf(member: string): Promise<ReadonlyMap<Href, LinkHead>>;
   /** The links one member has to an item (usually one; two while an entry moves). */
-  linksOfItemAt(member: string, itemId: string): Promise<LinkRecord[]>;
+  linksOfItemAt(member: string, itemId: string): Promise<LinkHead[]>;
+  /** One link whole, with its base: asked only for an entry whose merge or plan needs the base. */
+  link(member: string, href: Href): Promise<LinkRecord | undefined>;
   /** Ids of the items a member may need written: committed ones pending for it, and those this run changed. */
   pendingFor(member: string): Promise<string[]>;
   /** An earlier version of an item, when the history still holds it. */

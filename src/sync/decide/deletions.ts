@@ -4,13 +4,13 @@ import { itemFingerprint } from '../../merge/fingerprint.js';
 import type { Keyer } from '../../merge/elements.js';
 import type { FormatCapabilities } from '../../model/capabilities.js';
 import type { MemberRead } from '../read/read-member.js';
-import type { DecideContext } from './context.js';
+import type { DecideContext, LinkHead } from './context.js';
 import { logged, type Decision } from './decision.js';
 
 type GoneDecision =
-  | { kind: 'forget'; link: LinkRecord }
-  | { kind: 'delete'; link: LinkRecord; item: StoredItem }
-  | { kind: 'restore'; link: LinkRecord; item: StoredItem };
+  | { kind: 'forget'; link: LinkHead }
+  | { kind: 'delete'; link: LinkHead; item: StoredItem }
+  | { kind: 'restore'; link: LinkHead; item: StoredItem };
 
 /**
  * Entries gone from a member. A deletion propagates only if the item is unchanged since
@@ -42,7 +42,9 @@ export async function decideDeletions(d: DecideContext, reads: MemberRead[], liv
         gone.push({ kind: 'forget', link });
         continue;
       }
-      if (unchangedSinceBase(link, item, d.identity.keyOf, caps)) {
+      // The base is read only for a member that never agreed to a version: the rule compares it then.
+      const whole = link.agreedVersion > 0 ? link : await d.view.link(read.member, link.href);
+      if (whole && unchangedSinceBase(whole, item, d.identity.keyOf, caps)) {
         deleting.add(item.id);
         gone.push({ kind: 'delete', link, item });
       } else gone.push({ kind: 'restore', link, item });
@@ -82,10 +84,9 @@ function goneDecision(d: DecideContext, g: GoneDecision): Decision {
  * The rule for every deletion (a member's listing, a DELETE through the endpoint): it
  * propagates only if the item is unchanged elsewhere since the member's base — its agreed
  * version is the current one; a member that never agreed (a read-only export with less than
- * the store) compares content.
+ * the store) compares content, so its base must be given then.
  */
-export function unchangedSinceBase(link: LinkRecord, item: StoredItem, keyOf: Keyer, caps: FormatCapabilities): boolean {
-  return link.agreedVersion > 0
-    ? item.version <= link.agreedVersion
-    : itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
+export function unchangedSinceBase(link: LinkHead & { base?: LinkRecord['base'] }, item: StoredItem, keyOf: Keyer, caps: FormatCapabilities): boolean {
+  if (link.agreedVersion > 0) return item.version <= link.agreedVersion;
+  return link.base !== undefined && itemFingerprint(item.item, keyOf, caps) === itemFingerprint(link.base, keyOf, caps);
 }

@@ -1,7 +1,7 @@
 import { PimError } from '../../core/errors.js';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
-import type { DecideContext } from './context.js';
+import type { DecideContext, LinkHead } from './context.js';
 
 export interface Identified {
   item: StoredItem;
@@ -10,7 +10,7 @@ export interface Identified {
 }
 
 /** UID first; failing that, the same person (or event) by normalised identity keys. */
-export async function identify(d: DecideContext, member: string, href: string, item: Item): Promise<Identified | undefined> {
+export async function identify(d: DecideContext, member: string, href: string, item: Item, keys: readonly string[] = d.identity.identityKeys(item)): Promise<Identified | undefined> {
   if (item.uid) {
     const byUid = await d.view.getItemByUid(item.uid);
     if (byUid) {
@@ -19,24 +19,27 @@ export async function identify(d: DecideContext, member: string, href: string, i
         // Two entries of one member with one UID: which is the item is anybody's guess.
         throw new PimError('invalid-data', `UID ${item.uid} is used by another entry of ${member} as well; give one of them a UID of its own`, { where: href });
       }
-      return { item: byUid, ...(claim?.kind === 'moved' ? { movedFrom: claim.link } : {}) };
+      const movedFrom = claim?.kind === 'moved' ? await d.view.link(member, claim.link.href) : undefined;
+      return { item: byUid, ...(movedFrom ? { movedFrom } : {}) };
     }
   }
-  const keys = d.identity.identityKeys(item);
   if (keys.length === 0) return undefined;
-  for (const candidate of await d.view.findByIdentity(keys)) {
+  for (const candidate of await d.view.findByIdentity([...keys])) {
     if (candidate.deleted) continue;
     const claim = await claimedBy(d, member, candidate.id);
     if (claim.kind === 'present') continue;
     // An entry that left this member in this run and shares an email or phone with the new
     // one moved (a CSV row renamed): the same item even when the name changed.
-    if (claim.kind === 'moved') return { item: candidate, movedFrom: claim.link };
+    if (claim.kind === 'moved') {
+      const movedFrom = await d.view.link(member, claim.link.href);
+      return { item: candidate, ...(movedFrom ? { movedFrom } : {}) };
+    }
     if (d.identity.sameIdentity(candidate.item, item)) return { item: candidate };
   }
   return undefined;
 }
 
-type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkRecord } | { kind: 'none' };
+type Claim = { kind: 'present' } | { kind: 'moved'; link: LinkHead } | { kind: 'none' };
 
 /** Whether this member holds the item under a present href, held it under one gone in this run, or not at all. */
 async function claimedBy(d: DecideContext, member: string, itemId: string): Promise<Claim> {

@@ -99,13 +99,14 @@ export function mergeEntry(i: MergeEntryInput): EntryDecision {
  * one can replace it). A made-up UID is derived from `seed` (where the entry is and what it
  * holds), so a dry run shows the UIDs the real run then uses.
  */
-export function newEntry(incoming: Item, collection: string, identity: Identity, seed: string): EntryDecision {
+export function newEntry(incoming: Item, collection: string, identity: Identity, seed: string, keys?: readonly string[]): EntryDecision {
   const uid = incoming.uid || uidFrom(`${collection}\n${seed}\n${JSON.stringify(incoming)}`);
   const item = incoming.uid ? incoming : withUid(incoming, uid);
   return {
     write: {
       id: newItemId(), collection, uid, item, meta: { fieldSources: {}, ...(incoming.uid ? {} : { uidInvented: true }) },
-      expectVersion: 0, identityKeys: identity.identityKeys(item),
+      // Keys hold no UID: those of the entry as it came are the item's.
+      expectVersion: 0, identityKeys: keys ? [...keys] : identity.identityKeys(item),
     },
     item,
     logs: [{ action: 'created' }],

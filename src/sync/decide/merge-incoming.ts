@@ -17,7 +17,8 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
   const { view } = d;
   const keyOf = d.identity.keyOf;
   const caps = source.capabilities;
-  const link = await view.linkAt(member, f.href);
+  // The whole link (its base) only for an entry the member held before: a new entry needs none.
+  const link = (await view.linksOf(member)).has(f.href) ? await view.link(member, f.href) : undefined;
   const out: Decision = {};
   if (d.quarantined.get(member)?.has(f.href)) out.unquarantine = [{ member, href: f.href }];
 
@@ -30,11 +31,14 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
   let stored: StoredItem | undefined;
   let action: 'updated' | 'matched' = 'updated';
   let base: Item | undefined;
+  // Computed once for a new entry: to find its item, and stored with it when it has none.
+  let keys: string[] | undefined;
   if (link) {
     stored = await view.getItem(link.itemId);
     base = (await interruptedWrite(d, member, source, link.itemId, f.item)) ?? link.base;
   } else {
-    const found = await identify(d, member, f.href, f.item);
+    keys = d.identity.identityKeys(f.item);
+    const found = await identify(d, member, f.href, f.item, keys);
     stored = found?.item;
     if (found?.movedFrom) {
       // The member's own entry under a new href (a CSV row renamed, a file renamed): it is
@@ -51,7 +55,7 @@ export async function decideIncoming(d: DecideContext, member: string, source: S
       // A UID pimhub made up gives way to the first real one a member brings.
       adoptUid: !!stored.meta.uidInvented && !!f.item.uid && !(await view.getItemByUid(f.item.uid)),
     })
-    : newEntry(f.item, d.collection, d.identity, `${member}\n${f.href}`);
+    : newEntry(f.item, d.collection, d.identity, `${member}\n${f.href}`, keys);
   const result = m.write ? afterWrite(m.write, d.now) : stored!;
   if (m.write) out.item = m.write;
   out.links = [memberLink(d, member, source, f, result)];

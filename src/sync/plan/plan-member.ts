@@ -1,9 +1,9 @@
 import { isWritable, type Source } from '../../core/connector.js';
-import type { LinkRecord, StoredItem } from '../../core/store.js';
+import type { StoredItem } from '../../core/store.js';
 import type { Href, Uid } from '../../core/types.js';
 import { itemFingerprint } from '../../merge/fingerprint.js';
 import { holdsItem } from '../../model/capabilities.js';
-import type { DecideContext } from '../decide/context.js';
+import type { DecideContext, LinkHead } from '../decide/context.js';
 import type { Decision } from '../decide/decision.js';
 import { itemLabel } from '../item-info.js';
 import type { PlannedWrite } from '../types.js';
@@ -12,7 +12,7 @@ import type { PlannedWrite } from '../types.js';
 export type WriteTask =
   | { write: PlannedWrite & { op: 'create' }; item: StoredItem; link?: undefined }
   | ChangeTask;
-export type ChangeTask = { write: PlannedWrite & { op: 'update' | 'delete' }; item: StoredItem; link: LinkRecord };
+export type ChangeTask = { write: PlannedWrite & { op: 'update' | 'delete' }; item: StoredItem; link: LinkHead };
 
 /** One member's part of the plan: the writes it needs, and the links that need none. */
 export interface MemberPlan {
@@ -50,8 +50,9 @@ export async function planMember(d: DecideContext, member: string, source: Sourc
       if (holdsItem(source.capabilities, item.item)) plan.tasks.push({ write: { ...base, op: 'create' }, item });
       else plan.skipped.push(base);
     } else if (link.agreedVersion < item.version) {
-      if (itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(link.base, keyOf, source.capabilities)) {
-        plan.refresh.links!.push({ ...link, agreedVersion: item.version, updatedAt: d.now });
+      const whole = await d.view.link(member, link.href);
+      if (whole && itemFingerprint(item.item, keyOf, source.capabilities) === itemFingerprint(whole.base, keyOf, source.capabilities)) {
+        plan.refresh.links!.push({ ...whole, agreedVersion: item.version, updatedAt: d.now });
       } else plan.tasks.push({ write: { ...base, op: 'update', href: link.href }, item, link });
     }
   }

@@ -1,5 +1,5 @@
 import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
-import type { LinkRecord } from '../../core/store.js';
+import type { LinkHead } from '../decide/context.js';
 import type { Etag, Href } from '../../core/types.js';
 import type { Workspace } from '../workspace.js';
 
@@ -9,7 +9,7 @@ export interface MemberRead {
   /** Entries to fetch: changed since the member's links say. */
   changed: ListedEntry[];
   /** Links whose entry is no longer at the source. */
-  gone: LinkRecord[];
+  gone: LinkHead[];
   /** Entries that could not be decoded; complete once `batches` has been read to the end. */
   problems: FetchProblem[];
   /** Token to store once this read is fully merged. */
@@ -43,9 +43,9 @@ export async function readMember(
   source: Source,
   token: string | undefined,
 ): Promise<MemberRead> {
-  const links = await ws.linkHeads(member);
+  const links = await ws.linksOf(member);
   let changed: ListedEntry[] = [];
-  let gone: LinkRecord[] = [];
+  let gone: LinkHead[] = [];
   let newToken: string | undefined;
   // A full listing: from the source's own initial delta where it has one (it carries a token), else list().
   let listing: ListedEntry[] | undefined;
@@ -54,7 +54,7 @@ export async function readMember(
     const delta = token === undefined ? null : await source.changesSince(token);
     if (delta) {
       changed = delta.changed.filter((e) => links.get(e.href)?.etag !== e.etag);
-      gone = await ws.linksAtHrefs(member, delta.deleted);
+      gone = delta.deleted.map((h) => links.get(h)).filter((l): l is LinkHead => !!l);
       removed = new Set(delta.deleted);
       newToken = delta.token;
     } else {
@@ -69,7 +69,7 @@ export async function readMember(
   if (listing) {
     seen = new Map(listing.map((e) => [e.href, e.etag]));
     changed = listing.filter((e) => links.get(e.href)?.etag !== e.etag);
-    gone = await ws.linksAtHrefs(member, [...links.keys()].filter((h) => !seen!.has(h)).sort());
+    gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
   const problems: FetchProblem[] = [];
   async function* batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]> {
