@@ -91,7 +91,9 @@ export function caretEncode(s: string): string {
  * 2.1 member sends back exactly what it was given, never an edit.
  */
 export function v21ParamValue(s: string): string {
-  const oneLine = s.replace(/[ \t]*(?:\r\n|\r|\n)[ \t\r\n]*/g, ', ').replace(/^, |, $/g, '');
+  // Line breaks at either end are dropped, not joined: only they, not a `, ` the value had.
+  const trimmed = s.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+|(?:(?:\r\n|\r|\n)[ \t]*)+$/g, '');
+  const oneLine = trimmed.replace(/[ \t]*(?:\r\n|\r|\n)[ \t\r\n]*/g, ', ');
   return oneLine.includes('"') && (/[,;:]/.test(oneLine) || oneLine.startsWith('"')) ? oneLine.replace(/"/g, "'") : oneLine;
 }
 
