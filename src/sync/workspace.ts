@@ -138,7 +138,6 @@ export class Workspace implements StoreView {
    * the decide and plan steps ask this for every entry, and a store query each time cost
    * more than the merge itself.
    */
-
   async linksOfItemAt(member: string, itemId: string): Promise<LinkHead[]> {
     const links = await this.linksOf(member);
     let index = this.hrefsByItem.get(member);
