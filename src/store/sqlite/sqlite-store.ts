@@ -225,8 +225,7 @@ export class SqliteStore implements Store {
   }
 
   async linkHeads(collection: string, member: string): Promise<LinkHead[]> {
-    // agreed_version is not in links_href_item: covering it there drew the pending-writes
-    // query into scanning every link per item (test/store/sqlite-migrations, migration 8).
+    // From links_href_item alone (migration 9).
     return this.all<{ href: Href; item_id: string; etag: Etag; agreed_version: number }>(
       'SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ?', collection, member,
     ).map((r) => ({ member, href: r.href, itemId: r.item_id, etag: r.etag, agreedVersion: r.agreed_version }));
@@ -261,7 +260,7 @@ export class SqliteStore implements Store {
 
   async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
     const rows = this.all<{ id: string }>(
-      `SELECT i.id FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
+      `SELECT i.id FROM items i LEFT JOIN links l INDEXED BY links_item ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
        GROUP BY i.id ORDER BY MIN(i.seq)`,
@@ -276,7 +275,7 @@ export class SqliteStore implements Store {
     const rows = this.all<PendingRow>(
       `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, l.base AS l_base,
               l.agreed_version AS l_agreed, l.updated_at AS l_updated, l.raw AS l_raw
-       FROM items i LEFT JOIN links l ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
+       FROM items i LEFT JOIN links l INDEXED BY links_item ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
        ORDER BY i.seq, l.href`,
