@@ -2,7 +2,7 @@
  * The one place that knows connector type names (architecture principle 1): the config
  * schema and the CLI reach connectors only through this table.
  */
-import type { z } from 'zod';
+import type { Schema } from '../src/config/zod.js';
 import type { Connector } from '../src/core/connector.js';
 import { PimError } from '../src/core/errors.js';
 import type { ConnectorContext } from './shared/connector-options.js';
@@ -17,7 +17,7 @@ export type { ConnectorContext };
 
 export interface ConnectorType {
   /** The connector's config keys, `type` included; unknown keys are refused. */
-  optionsSchema: z.ZodType;
+  optionsSchema: Schema;
   /** Validates the options (PimError `config` naming `connectors.NAME.key`) and makes the connector. */
   create(name: string, options: unknown, ctx: ConnectorContext): Connector;
 }

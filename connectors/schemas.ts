@@ -4,7 +4,7 @@
  * (`pimhub status`, `log`, `runs`…) do not load it. connectors/registry.ts makes the
  * connectors, for the same type names (its test checks both lists agree).
  */
-import type { z } from 'zod';
+import type { Schema } from '../src/config/zod.js';
 import { caldavSchema, carddavSchema, davSchema } from './dav/options.js';
 import { optionsSchema as googleCsv } from './google-csv/options.js';
 import { optionsSchema as icsFile } from './ics-file/options.js';
@@ -12,7 +12,7 @@ import { optionsSchema as outlookCsv } from './outlook-csv/options.js';
 import { optionsSchema as vcardFile } from './vcard-file/options.js';
 import { optionsSchema as vdir } from './vdir/options.js';
 
-const SCHEMAS: Record<string, z.ZodType> = {
+const SCHEMAS: Record<string, Schema> = {
   vdir,
   'vcard-file': vcardFile,
   'ics-file': icsFile,
@@ -24,6 +24,6 @@ const SCHEMAS: Record<string, z.ZodType> = {
 };
 
 /** Each type's option schema, for validating the whole config before anything runs. */
-export function connectorSchemas(): Record<string, z.ZodType> {
+export function connectorSchemas(): Record<string, Schema> {
   return { ...SCHEMAS };
 }

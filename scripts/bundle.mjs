@@ -5,8 +5,6 @@
 // (`npm run build` does both); bin/pimhub uses the bundle only while it is newer than
 // dist/src/cli/main.js, so a later `tsc` alone never runs stale code.
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 
 let esbuild;
 try {
@@ -16,25 +14,6 @@ try {
   console.warn('bundle: esbuild is not installed; bin/pimhub runs from dist/');
   process.exit(0);
 }
-
-/**
- * zod's namespace re-exports every locale (`z.locales`, `z.core.locales`: ~260 KB of
- * error texts in 40 languages), which a bundler cannot drop; pimhub speaks English only and
- * never names a locale, and zod registers English itself (classic/schemas.js imports
- * locales/en.js directly). So inside zod the list of locales is English alone: the zod
- * chunk that every command loads shrinks from ~460 KB to ~200 KB (docs/performance.md,
- * "Speed round 4"). Messages stay the same (test/cli/bundle-messages.test.ts compares the
- * bundle with dist/src on a bad config).
- */
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(build) {
-    // The file zod's own classic/schemas.js imports, so English stays one module.
-    const locales = dirname(createRequire(import.meta.url).resolve('zod/v4/locales/en.js'));
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (/[\\/]node_modules[\\/]zod[\\/]/.test(a.importer) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: "export { default as en } from './en.js';", loader: 'js', resolveDir: locales }));
-  },
-};
 
 const outdir = 'dist/bundle/cli';
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -52,7 +31,6 @@ await esbuild.build({
   // Native code (better-sqlite3), worker files loaded by path (pino) and optional native
   // add-ons probed at run time (mongodb) stay in node_modules.
   external: ['better-sqlite3', 'mongodb', 'pino'],
-  plugins: [zodEnglishOnly],
   // CommonJS dependencies require node's built-ins; in an ES module that needs a require.
   banner: { js: "import { createRequire as __pimhubRequire } from 'node:module'; const require = __pimhubRequire(import.meta.url);" },
   logLevel: 'warning',

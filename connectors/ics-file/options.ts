@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/config/zod.js';
 import { fileOptionsShape } from '../shared/connector-options.js';
 
 /** `agenda: { type: ics-file, path: ./calendar.ics, readOnly?: false }` */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from '../../src/config/zod.js';
+import type { Schema } from '../../src/config/zod.js';
 import { PimError } from '../../src/core/errors.js';
 
 /** What every connector's `create` gets besides its options. */
@@ -11,16 +12,16 @@ export interface ConnectorContext {
 
 /** Options every file connector has. */
 export const fileOptionsShape = {
-  path: z.string().min(1, 'expected a file or folder path'),
-  readOnly: z.boolean().optional(),
+  path: z.string().check(z.minLength(1, 'expected a file or folder path')),
+  readOnly: z.optional(z.boolean()),
 };
 
 /**
  * Validates a connector's options with its schema, naming the key path in the error
  * (`connectors.phone.version: …`), so a bad config is refused before anything runs.
  */
-export function parseOptions<S extends z.ZodType>(schema: S, name: string, options: unknown): z.output<S> {
-  const r = schema.safeParse(options);
+export function parseOptions<S extends Schema>(schema: S, name: string, options: unknown): z.output<S> {
+  const r = z.safeParse(schema, options);
   if (r.success) return r.data;
   const at = (path: PropertyKey[]) => `connectors.${[name, ...path.map(String)].join('.')}`;
   const msg = r.error.issues

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../src/config/zod.js';
 import type { Connector } from '../../src/core/connector.js';
 import type { DecodeOptions, DecodeResult } from '../../src/codecs/types.js';
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
@@ -32,7 +32,7 @@ export function csvFormat(codec: CsvCodec, defaultRegion: string | undefined): S
 }
 
 /** The `create` of a CSV connector type: its options, then a single-file connector over the codec. */
-export function csvConnector(type: string, optionsSchema: z.ZodType<{ path: string; readOnly?: boolean }>, codec: CsvCodec) {
+export function csvConnector(type: string, optionsSchema: z.ZodMiniType<{ path: string; readOnly?: boolean }>, codec: CsvCodec) {
   return (name: string, options: unknown, ctx: ConnectorContext): Connector => {
     const o = parseOptions(optionsSchema, name, options);
     return singleFileConnector({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/config/zod.js';
 import { fileOptionsShape } from '../shared/connector-options.js';
 
 /**
@@ -8,5 +8,5 @@ import { fileOptionsShape } from '../shared/connector-options.js';
 export const optionsSchema = z.strictObject({
   type: z.literal('vcard-file'),
   ...fileOptionsShape,
-  version: z.enum(['2.1', '3.0', '4.0']).optional(),
+  version: z.optional(z.enum(['2.1', '3.0', '4.0'])),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/config/zod.js';
 import { fileOptionsShape } from '../shared/connector-options.js';
 
 /**
@@ -8,6 +8,6 @@ import { fileOptionsShape } from '../shared/connector-options.js';
 export const optionsSchema = z.strictObject({
   type: z.literal('vdir'),
   ...fileOptionsShape,
-  fileExtension: z.string().regex(/^\.?[A-Za-z0-9_-]+$/, 'expected an extension like .vcf').optional(),
-  vcardVersion: z.enum(['3.0', '4.0']).optional(),
+  fileExtension: z.optional(z.string().check(z.regex(/^\.?[A-Za-z0-9_-]+$/, 'expected an extension like .vcf'))),
+  vcardVersion: z.optional(z.enum(['3.0', '4.0'])),
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import * as z from './zod.js';
+import type { Schema } from './zod.js';
 import { PimError, messageOf } from '../core/errors.js';
 import type { CollectionKind } from '../core/types.js';
 import { parsePolicy, type ConflictPolicy } from '../merge/policy.js';
@@ -64,7 +65,7 @@ export interface PimhubConfig {
 }
 
 /** Each connector type's option schema, from connectors/registry.ts (the config layer knows no type names). */
-export type ConnectorSchemas = Record<string, z.ZodType>;
+export type ConnectorSchemas = Record<string, Schema>;
 
 /** Reads, validates and resolves a config file. Throws PimError('config') listing every problem. */
 export function loadConfig(file: string, schemas: ConnectorSchemas): PimhubConfig {
@@ -91,7 +92,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
   const raw: unknown = doc.toJS() ?? {};
   const problems: Problem[] = [];
   // Every part is checked even when another failed, so one run lists every problem.
-  const parsed = configSchema.safeParse(raw);
+  const parsed = z.safeParse(configSchema, raw);
   if (!parsed.success) problems.push(...toProblems(configSchema, raw, [], parsed.error.issues));
   const rawObj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
   const rawConnectors = rawObj(rawObj(raw).connectors);
@@ -106,7 +107,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
       problems.push({ path: ['connectors', name, 'type'], message: `unknown connector type "${type}"${didYouMean(type, Object.keys(schemas)) || `; expected one of ${Object.keys(schemas).join(', ')}`}` });
       continue;
     }
-    const r = schema.safeParse(c);
+    const r = z.safeParse(schema, c);
     if (!r.success) {
       problems.push(...toProblems(schema, c, ['connectors', name], r.error.issues));
       continue;

@@ -4,7 +4,7 @@
  * (the one place), and positions come from the YAML document's source ranges.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Document } from 'yaml';
-import type { z } from 'zod';
+import type { Issue, Schema } from './zod.js';
 
 export type KeyPath = Array<string | number>;
 
@@ -107,15 +107,15 @@ function unknownKey(key: string, known: string[]): string {
   return `unknown key${hint || (known.length ? `; expected one of ${known.join(', ')}` : '')}`;
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; valueType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType };
-const defOf = (s: z.ZodType): Def => (s as unknown as { def: Def }).def;
+type Def = { type: string; shape?: Record<string, Schema>; innerType?: Schema; valueType?: Schema; element?: Schema; options?: Schema[]; in?: Schema };
+const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
 
 /** The schemas a key path may lead to (several for unions). */
-function schemasAt(schema: z.ZodType, path: KeyPath): z.ZodType[] {
+function schemasAt(schema: Schema, path: KeyPath): Schema[] {
   let current = [schema];
   for (const seg of path) {
-    const next: z.ZodType[] = [];
-    const visit = (s: z.ZodType): void => {
+    const next: Schema[] = [];
+    const visit = (s: Schema): void => {
       const d = defOf(s);
       if (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault') visit(d.innerType!);
       else if (d.type === 'pipe') visit(d.in!);
@@ -131,9 +131,9 @@ function schemasAt(schema: z.ZodType, path: KeyPath): z.ZodType[] {
 }
 
 /** Key names an object at `path` may hold. */
-export function knownKeys(schema: z.ZodType, path: KeyPath): string[] {
+export function knownKeys(schema: Schema, path: KeyPath): string[] {
   const keys = new Set<string>();
-  const visit = (s: z.ZodType): void => {
+  const visit = (s: Schema): void => {
     const d = defOf(s);
     if (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault') visit(d.innerType!);
     else if (d.type === 'pipe') visit(d.in!);
@@ -167,7 +167,7 @@ function valueAt(raw: unknown, path: KeyPath): unknown {
 }
 
 /** zod issues as problems in plain words, under `prefix`; unknown keys are named one by one with a suggestion. */
-export function toProblems(schema: z.ZodType, raw: unknown, prefix: KeyPath, issues: z.core.$ZodIssue[]): Problem[] {
+export function toProblems(schema: Schema, raw: unknown, prefix: KeyPath, issues: Issue[]): Problem[] {
   return issues.flatMap((i): Problem[] => {
     const at = [...prefix, ...(i.path as KeyPath)];
     const local = i.path as KeyPath;

@@ -65,3 +65,23 @@ test('node-cron is loaded to check a schedule, not for a config without one', ()
   assert.match(String(r.bad), /schedule: expected a cron expression like "\*\/15 \* \* \* \*"/);
   assert.equal(r.afterSchedule, true);
 });
+
+test('the config and the connector options are checked with zod/mini: classic zod is never loaded', () => {
+  const r = probe([
+    `const { parseConfig } = await import(${JSON.stringify(url('src/config/load-config.js'))});`,
+    `const { connectorSchemas } = await import(${JSON.stringify(url('connectors/schemas.js'))});`,
+    "const text = 'connectors:\\n  desk: { type: vdir, path: ./c }\\n  cloud: { type: carddav, url: \"https://dav.example.org/\", username: a, passwordEnv: P }\\ncollections:\\n  c: { kind: contacts, members: [desk, cloud/book] }\\n';",
+    "const ok = Object.keys(parseConfig(text, '/tmp/pimhub.yaml', connectorSchemas()).connectors);",
+    "let bad = '';",
+    "try { parseConfig('deleteGuard: 2\\nconnectors:\\n  desk: { type: vdir, path: 7 }\\n', '/tmp/pimhub.yaml', connectorSchemas()); } catch (e) { bad = e.message; }",
+    'await loaded("zod");',
+    'const zod = resolved.filter((u) => u.includes("/node_modules/zod/")).map((u) => u.replace(/.*\\/node_modules\\/zod\\//, ""));',
+    'console.log(JSON.stringify({ ok, bad, mini: zod.some((f) => f.startsWith("v4/mini/")), classic: zod.filter((f) => f.includes("classic/")) }));',
+  ].join('\n'));
+  assert.deepEqual(r.ok, ['desk', 'cloud']);
+  // zod's English texts still reach the config layer (mini sets no locale by itself).
+  assert.match(String(r.bad), /deleteGuard: expected a share between 0 and 1/);
+  assert.match(String(r.bad), /connectors\.desk\.path: expected text, found the number 7/);
+  assert.equal(r.mini, true, 'zod/mini is what the schemas use');
+  assert.deepEqual(r.classic, [], 'no module of classic zod');
+});

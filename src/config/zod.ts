@@ -1,0 +1,17 @@
+/**
+ * The zod that the config's and the connectors' option schemas are written with: `zod/mini`,
+ * whose schemas are plain objects checked by functions, where classic zod gives each schema
+ * dozens of methods. Building ours and loading the library cost a start far less that way
+ * (docs/performance.md, "Speed round 5"). Classic zod sets its English messages itself; mini
+ * does not, so they are set here, once, before any schema runs.
+ */
+import { config, type ZodMiniType } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+config(en());
+
+// Named re-exports, imported as a namespace (`import * as z`), so the bundle keeps only the functions used.
+export * from 'zod/mini';
+/** Any of these schemas. */
+export type Schema = ZodMiniType;
+export type { $ZodIssue as Issue, $RefinementCtx as RefinementCtx } from 'zod/v4/core';
