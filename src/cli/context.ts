@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Connector, Source } from '../core/connector.js';
 import { PimError } from '../core/errors.js';
-import type { Store } from '../core/store.js';
+import type { CollectionRecord, Store } from '../core/store.js';
 import { loadConfig, type CollectionConfig, type PimhubConfig } from '../config/load-config.js';
 import { connectorsOf, requireSecrets } from '../config/require-secrets.js';
 import { createIdentity } from '../normalize/item-identity.js';
@@ -59,28 +59,32 @@ export async function openContext(option: string | undefined, secrets?: { users?
   };
   // A name the store already holds for a client-made collection, or for another owner or
   // kind, is not taken over: its items would change hands silently.
+  const stored = new Map<string, CollectionRecord>();
   try {
-    await checkConfigCollections(config, store);
+    for (const col of await store.listCollections()) stored.set(col.name, col);
+    checkConfigCollections(config, stored);
   } catch (e) {
     await store.close();
     throw e;
   }
   // A collection removed from the config file is kept (still served to its owner) as if a
   // client had made it: the owner can now delete it through the endpoint.
-  for (const col of await store.listCollections()) {
+  for (const col of stored.values()) {
     if (col.origin !== 'config' || config.collections[col.name]) continue;
     await store.upsertCollection({ ...col, origin: 'endpoint' });
     process.stderr.write(`pimhub: warning: collection "${col.name}" is no longer in ${config.file}; it is kept in the store${col.owner ? ` and served to ${col.owner}, who can delete it through the endpoint` : ' (it has no owner)'}\n`);
   }
-  // Collections of the config file are kept in the store so the endpoint can serve them.
+  // Collections of the config file are kept in the store so the endpoint can serve them;
+  // one already stored as the config says is not written again (most starts write nothing).
   for (const col of Object.values(config.collections)) {
-    const existing = await store.getCollection(col.name);
-    await store.upsertCollection({
+    const existing = stored.get(col.name);
+    const record: CollectionRecord = {
       name: col.name, kind: col.kind, owner: col.owner, origin: 'config',
       displayName: existing?.displayName ?? col.displayName ?? col.name,
       color: existing?.color ?? col.color, description: existing?.description ?? col.description,
       createdAt: existing?.createdAt ?? new Date().toISOString(),
-    });
+    };
+    if (existing === undefined || !sameCollection(existing, record)) await store.upsertCollection(record);
   }
   return {
     config,
@@ -106,10 +110,10 @@ export async function openContext(option: string | undefined, secrets?: { users?
  * Refuses (config error, exit 2) a config collection whose name the store holds for a
  * collection created through the endpoint, or for another owner or kind.
  */
-async function checkConfigCollections(config: PimhubConfig, store: Store): Promise<void> {
+function checkConfigCollections(config: PimhubConfig, stored: Map<string, CollectionRecord>): void {
   const problems: string[] = [];
   for (const col of Object.values(config.collections)) {
-    const existing = await store.getCollection(col.name);
+    const existing = stored.get(col.name);
     if (!existing) continue;
     const where = `${config.file}: collections.${col.name}`;
     if (existing.origin === 'endpoint') {
@@ -121,4 +125,11 @@ async function checkConfigCollections(config: PimhubConfig, store: Store): Promi
     }
   }
   if (problems.length > 0) throw new PimError('config', problems.join('\n'), { where: config.file });
+}
+
+const COLLECTION_FIELDS = ['name', 'kind', 'owner', 'origin', 'displayName', 'color', 'description', 'createdAt'] as const satisfies ReadonlyArray<keyof CollectionRecord>;
+
+/** Whether two records hold the same values (an absent field and an undefined one are the same). */
+function sameCollection(a: CollectionRecord, b: CollectionRecord): boolean {
+  return COLLECTION_FIELDS.every((k) => (a[k] ?? undefined) === (b[k] ?? undefined));
 }

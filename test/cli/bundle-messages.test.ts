@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ROOT, Scenario } from './cli-harness.js';
 
 /*
- * The bundle (scripts/bundle.mjs) keeps only zod's English texts and is built differently
+ * The bundle (scripts/bundle.mjs) is built differently (esbuild, zod/mini tree-shaken)
  * from dist/src; a user must read the same words from either. A config with one problem of
  * each kind zod reports (wrong type, unknown key, bound, missing key, enum, custom check, a
  * connector's own schema) gives the same stderr and exit code from both entries.
