@@ -6,13 +6,6 @@ import type { Schema } from '../src/config/zod.js';
 import type { Connector } from '../src/core/connector.js';
 import { PimError } from '../src/core/errors.js';
 import type { ConnectorContext } from './shared/connector-options.js';
-import { caldav, carddav, dav } from './dav/index.js';
-import * as googleCsv from './google-csv/index.js';
-import * as icsFile from './ics-file/index.js';
-import * as outlookCsv from './outlook-csv/index.js';
-import * as vcardFile from './vcard-file/index.js';
-import * as vdir from './vdir/index.js';
-
 export type { ConnectorContext };
 
 export interface ConnectorType {
@@ -22,25 +15,37 @@ export interface ConnectorType {
   create(name: string, options: unknown, ctx: ConnectorContext): Connector;
 }
 
-export const connectorTypes: Record<string, ConnectorType> = {
-  vdir,
-  'vcard-file': vcardFile,
-  'ics-file': icsFile,
-  'google-csv': googleCsv,
-  'outlook-csv': outlookCsv,
-  carddav,
-  caldav,
-  dav,
+/**
+ * Each type's module, imported when the first connector of that type is made: a sync of
+ * DAV and vdir members loads neither the CSV parsers nor the single-file connectors
+ * (docs/performance.md, "Speed round 5").
+ */
+const LOADERS: Record<string, () => Promise<ConnectorType>> = {
+  vdir: () => import('./vdir/index.js'),
+  'vcard-file': () => import('./vcard-file/index.js'),
+  'ics-file': () => import('./ics-file/index.js'),
+  'google-csv': () => import('./google-csv/index.js'),
+  'outlook-csv': () => import('./outlook-csv/index.js'),
+  carddav: async () => (await import('./dav/index.js')).carddav,
+  caldav: async () => (await import('./dav/index.js')).caldav,
+  dav: async () => (await import('./dav/index.js')).dav,
 };
 
-export function createConnector(name: string, options: unknown, ctx: ConnectorContext): Connector {
+/** The connector type names, in the order the config's messages list them. */
+export const connectorTypeNames: readonly string[] = Object.keys(LOADERS);
+
+/** The type's code; PimError `config` naming `connectors.NAME.type` for a missing or unknown type. */
+export async function connectorType(name: string, options: unknown): Promise<ConnectorType> {
   const type = typeof options === 'object' && options !== null ? (options as { type?: unknown }).type : undefined;
-  const known = Object.keys(connectorTypes);
-  if (typeof type !== 'string' || !Object.hasOwn(connectorTypes, type)) {
+  if (typeof type !== 'string' || !Object.hasOwn(LOADERS, type)) {
     const what = typeof type === 'string' ? `unknown connector type "${type}"` : 'missing connector type';
-    throw new PimError('config', `connectors.${name}.type: ${what}; expected one of ${known.join(', ')}`, { where: `connectors.${name}.type` });
+    throw new PimError('config', `connectors.${name}.type: ${what}; expected one of ${connectorTypeNames.join(', ')}`, { where: `connectors.${name}.type` });
   }
-  return connectorTypes[type].create(name, options, ctx);
+  return LOADERS[type]!();
+}
+
+export async function createConnector(name: string, options: unknown, ctx: ConnectorContext): Promise<Connector> {
+  return (await connectorType(name, options)).create(name, options, ctx);
 }
 
 /** Each type's option schema (connectors/schemas.ts holds the same without loading the connectors). */

@@ -52,7 +52,7 @@ export async function openContext(option: string | undefined, secrets?: { users?
       const cfg = config.connectors[name];
       if (!cfg) throw new PimError('config', `no connector named "${name}"`);
       const { createConnector } = await import('../../connectors/registry.js');
-      c = createConnector(name, cfg.options, ctxOpts);
+      c = await createConnector(name, cfg.options, ctxOpts);
       connectors.set(name, c);
     }
     return c;

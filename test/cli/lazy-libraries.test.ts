@@ -85,3 +85,15 @@ test('the config and the connector options are checked with zod/mini: classic zo
   assert.equal(r.mini, true, 'zod/mini is what the schemas use');
   assert.deepEqual(r.classic, [], 'no module of classic zod');
 });
+
+test('a connector type\'s code is loaded when a connector of that type is made: DAV and vdir members load no CSV parser', () => {
+  const r = probe([
+    `const { createConnector } = await import(${JSON.stringify(url('connectors/registry.js'))});`,
+    "const made = [(await createConnector('desk', { type: 'vdir', path: '/tmp/pimhub-lazy-vdir' }, { baseDir: '/' })).type,",
+    "  (await createConnector('cloud', { type: 'carddav', url: 'https://dav.example.org/' }, { baseDir: '/' })).type];",
+    'const csvAfterDav = (await loaded("csv-parse")) || (await loaded("csv-stringify"));',
+    "made.push((await createConnector('sheet', { type: 'google-csv', path: '/tmp/pimhub-lazy.csv' }, { baseDir: '/' })).type);",
+    'console.log(JSON.stringify({ made, csvAfterDav, csvAfterSheet: await loaded("csv-parse") }));',
+  ].join('\n'));
+  assert.deepEqual(r, { made: ['vdir', 'carddav', 'google-csv'], csvAfterDav: false, csvAfterSheet: true });
+});

@@ -104,7 +104,7 @@ async function sync(r: Real, crashAfterCommits?: number, dryRun = false, fault?:
   for (const m of MEMBERS) {
     const options = m === 'a' || m === 'b' ? { type: 'vdir', path: join(r.world.dir, m) }
       : m === 'p' ? { type: 'vcard-file', path: r.world.phone } : { type: 'google-csv', path: r.world.csv };
-    const connector = createConnector(m, options, { baseDir: r.world.dir, defaultRegion: 'DE' });
+    const connector = await createConnector(m, options, { baseDir: r.world.dir, defaultRegion: 'DE' });
     try {
       const source = await connector.source('contacts');
       members.push({ name: m, source: fault?.member === m ? faulty(source, fault) : source });
