@@ -18,7 +18,8 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
         const q = quarantine.filter((x) => x.member === name);
         members.push({
           connector: name,
-          items: (await store.linksForMember(col.name, name)).length,
+          // Heads only: counting needs no link's base or text.
+          items: (await store.linkHeads(col.name, name)).length,
           lastSync: s?.lastSync ?? null,
           errors: s?.errors ?? 0,
           lastError: s?.lastError ?? null,
