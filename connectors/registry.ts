@@ -16,16 +16,16 @@ export interface ConnectorType {
 }
 
 /**
- * Each type's module, imported when the first connector of that type is made: a sync of
- * DAV and vdir members loads neither the CSV parsers nor the single-file connectors
- * (docs/performance.md, "Speed round 5").
+ * Each type's code, imported when the first connector of that type is made: a sync of
+ * DAV and vdir members loads no CSV parser (docs/performance.md, "Speed round 5"). Local
+ * file types and CSV types come in one module each, so the bundle has few chunks.
  */
 const LOADERS: Record<string, () => Promise<ConnectorType>> = {
-  vdir: () => import('./vdir/index.js'),
-  'vcard-file': () => import('./vcard-file/index.js'),
-  'ics-file': () => import('./ics-file/index.js'),
-  'google-csv': () => import('./google-csv/index.js'),
-  'outlook-csv': () => import('./outlook-csv/index.js'),
+  vdir: async () => (await import('./local-types.js')).vdir,
+  'vcard-file': async () => (await import('./local-types.js')).vcardFile,
+  'ics-file': async () => (await import('./local-types.js')).icsFile,
+  'google-csv': async () => (await import('./csv-types.js')).googleCsv,
+  'outlook-csv': async () => (await import('./csv-types.js')).outlookCsv,
   carddav: async () => (await import('./dav/index.js')).carddav,
   caldav: async () => (await import('./dav/index.js')).caldav,
   dav: async () => (await import('./dav/index.js')).dav,
