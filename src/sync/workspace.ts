@@ -206,11 +206,10 @@ export class Workspace implements StoreView {
 
   async putLink(link: LinkRecord): Promise<void> {
     this.stageLink(linkKey(link.member, link.href), { member: link.member, href: link.href, link });
-    const head = headOf(link);
-    this.memberLinks.get(link.member)?.set(head.href, head);
+    this.memberLinks.get(link.member)?.set(link.href, headOf(link));
     this.preloaded.delete(linkKey(link.member, link.href));
     const index = this.hrefsByItem.get(link.member);
-    if (index) addHref(index, link.itemId, head.href);
+    if (index) addHref(index, link.itemId, link.href);
     await this.maybeFlush();
   }
 

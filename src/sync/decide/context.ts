@@ -1,4 +1,3 @@
-import { ownString } from '../../core/own-string.js';
 import type { LinkHead, LinkRecord, StoredItem } from '../../core/store.js';
 import type { ConflictPolicy } from '../../merge/policy.js';
 import type { Item } from '../../model/item.js';
@@ -13,8 +12,7 @@ import type { Identity } from '../types.js';
 export type { LinkHead };
 
 export function headOf(l: LinkHead): LinkHead {
-  // Kept for the whole run: the href and etag on their own, not views into the answer they came in.
-  return { member: l.member, href: ownString(l.href), itemId: l.itemId, etag: ownString(l.etag), agreedVersion: l.agreedVersion };
+  return { member: l.member, href: l.href, itemId: l.itemId, etag: l.etag, agreedVersion: l.agreedVersion };
 }
 
 /**
