@@ -2,11 +2,16 @@
  * Reading a DAV answer's properties (src/xml/dav-xml.ts XmlNode trees): text, hrefs,
  * elements and attributes, always by namespace and name.
  */
+import { ownString } from '../../src/core/own-string.js';
 import { child, children, NS, type XmlNode } from '../../src/xml/dav-xml.js';
 
-/** The text of an element, white space around it removed (servers indent their answers). */
+/**
+ * The text of an element, white space around it removed (servers indent their answers), on
+ * its own: an etag kept for the whole run (a link head) kept its whole multiget answer alive
+ * otherwise (src/core/own-string.ts).
+ */
 export function textOf(n: XmlNode | undefined): string | undefined {
-  return n === undefined ? undefined : n.text.trim();
+  return n === undefined ? undefined : ownString(n.text.trim());
 }
 
 /** The `<DAV:href>` children of an element (current-user-principal, addressbook-home-set). */

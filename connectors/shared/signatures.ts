@@ -13,7 +13,12 @@ export function statEtag(st: BigIntStats): Etag {
 
 /** A whole file's signature `mtimeNs:size:sha256`: the change token of single-file sources. */
 export function fileSignature(st: BigIntStats, bytes: Uint8Array): string {
-  return `${st.mtimeNs}:${st.size}:${sha256(bytes)}`;
+  return signatureOf(st, sha256(bytes));
+}
+
+/** The same signature from a sha256 computed elsewhere (over a file written or read in pieces). */
+export function signatureOf(st: BigIntStats, sha256Hex: string): string {
+  return `${st.mtimeNs}:${st.size}:${sha256Hex}`;
 }
 
 export function sha1(s: string | Uint8Array): string {

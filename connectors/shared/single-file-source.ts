@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type {
@@ -12,8 +13,8 @@ import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { allocateHref, baseHrefOf, baseOfHref, discriminatorOf, isUidHref } from './entry-hrefs.js';
-import { readSnapshot, type FileSnapshot } from './file-snapshot.js';
-import { fileSignature, itemEtag, sha1 } from './signatures.js';
+import { currentSignature, readSnapshot, type FileSnapshot } from './file-snapshot.js';
+import { itemEtag, sha1, signatureOf } from './signatures.js';
 import { fsCall } from './fs-errors.js';
 import { killPoint } from '../../src/core/kill-point.js';
 
@@ -50,6 +51,13 @@ export interface DecodedFile<T extends Item> extends DecodeResult<T>, FileCodec<
 export interface FileCodec<T extends Item> {
   /** Encodes a whole file, keeping the file-level data of the one decoded (X-WR-CALNAME, the version). */
   encode(items: T[]): string;
+  /**
+   * One entry's text, for formats whose file is nothing but its entries' texts one after
+   * another (a .vcf): `encode(items)` is then their concatenation, and a rewrite encodes and
+   * writes entry by entry instead of building the whole text. Such a format's `appendRaw`
+   * looks only at the end of the text it is given.
+   */
+  encodeEach?(item: T): string;
   /** Adds entries that could not be decoded back to an encoded file, verbatim. Absent or
    * undefined when the format cannot: then a file with broken entries is not rewritten, so
    * nothing is lost. */
@@ -196,28 +204,59 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
     if (!this.dirty) return;
     const { path } = this.opts;
     const { file, entries } = this.load();
-    const now = await readSnapshot(path);
-    if (now.signature !== this.snapshot.signature) {
+    if ((await currentSignature(path)) !== this.snapshot.signature) {
       throw new PimError('precondition-failed', `${path} changed since it was read; it will be read again on the next run`, { where: path });
     }
     const blocker = this.rewriteBlocker();
     if (blocker) throw blocker;
     const ordered = [...entries.values()].sort((a, b) => a.seq - b.seq);
-    const items: T[] = [];
-    const raws: string[] = [];
-    for (const e of ordered) {
-      if (e.kind === 'broken') raws.push(e.problem.raw);
-      else items.push(this.itemOf(e));
-    }
-    const encoded = this.encode(file, items);
-    const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
-    if (text === undefined) throw new PimError('invalid-data', `${path}: entries that cannot be read could not be kept; the file is not rewritten`, { where: path });
-    const bytes = new TextEncoder().encode(text);
-    killPoint('single-file.encoded');
-    await writeFileAtomic(path, bytes);
+    const raws = ordered.flatMap((e) => (e.kind === 'broken' ? [e.problem.raw] : []));
+    const hash = createHash('sha256');
+    const text = file.encodeEach ? this.textByEntry(file, file.encodeEach, ordered, raws) : this.wholeText(file, ordered, raws);
+    await writeFileAtomic(path, (function* hashed() {
+      for (const piece of text) {
+        hash.update(piece);
+        yield piece;
+      }
+    })());
     killPoint('single-file.written');
-    this.snapshot = { bytes, signature: fileSignature(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), bytes) };
+    // The bytes stay those first read: the entries' spans point into them.
+    this.snapshot = { bytes: this.snapshot.bytes, signature: signatureOf(await fsCall(path, 'stat', () => fs.stat(path, { bigint: true })), hash.digest('hex')) };
     this.dirty = false;
+  }
+
+  /** The rewrite as one text (formats with a header or a wrapper: CSV, .ics). */
+  private *wholeText(file: FileCodec<T>, ordered: Array<Entry<T>>, raws: string[]): Generator<string> {
+    const encoded = this.encode(file, ordered.flatMap((e) => (e.kind === 'broken' ? [] : [this.itemOf(e)])));
+    const text = raws.length === 0 ? encoded : file.appendRaw?.(encoded, raws);
+    if (text === undefined) throw this.rawsNotKept();
+    killPoint('single-file.encoded');
+    yield text;
+  }
+
+  /**
+   * The rewrite entry by entry: each entry decoded (from its span), encoded and handed to the
+   * writer, one at a time. The last entry's text is held back to end the file with what the
+   * format appends for broken entries.
+   */
+  private *textByEntry(file: FileCodec<T>, encodeEach: (item: T) => string, ordered: Array<Entry<T>>, raws: string[]): Generator<string> {
+    let last = '';
+    for (const e of ordered) {
+      if (e.kind === 'broken') continue;
+      const item = this.itemOf(e);
+      const text = this.encodeEntry(() => encodeEach(item));
+      if (last !== '') yield last;
+      last = text;
+    }
+    const tail = raws.length === 0 ? last : file.appendRaw?.(last, raws);
+    if (tail === undefined) throw this.rawsNotKept();
+    killPoint('single-file.encoded');
+    yield tail;
+  }
+
+  private rawsNotKept(): PimError {
+    const { path } = this.opts;
+    return new PimError('invalid-data', `${path}: entries that cannot be read could not be kept; the file is not rewritten`, { where: path });
   }
 
   rewriteBlocker(): PimError | undefined {
@@ -311,8 +350,12 @@ export class SingleFileSource<T extends Item> implements FlushableSource, Increm
   }
 
   private encode(file: FileCodec<T>, items: T[]): string {
+    return this.encodeEntry(() => file.encode(items));
+  }
+
+  private encodeEntry(encode: () => string): string {
     try {
-      return file.encode(items);
+      return encode();
     } catch (e) {
       throw new PimError('invalid-data', `cannot encode ${this.opts.path}: ${messageOf(e)}`, { where: this.opts.path, cause: e });
     }

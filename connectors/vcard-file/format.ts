@@ -1,5 +1,5 @@
-import { cardTextsByUid, encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
-import { decodeVCards, encodeVCards, vcardEntries, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
+import { cardTextByUid, encodeVCardLike } from '../../src/codecs/vcard/encode-like.js';
+import { decodeVCards, encodeVCard, vcardEntries, VCARD_ANDROID_CAPABILITIES, VCARD_CAPABILITIES, type VCardVersion } from '../../src/codecs/vcard/index.js';
 import type { ContactItem } from '../../src/model/item.js';
 import type { FileCodec, SingleFileFormat } from '../shared/single-file-source.js';
 
@@ -31,14 +31,15 @@ export function vcardFileFormat(version: VCardVersion | undefined): SingleFileFo
     const android = isAndroidExport(bytes);
     // Each card's own text, only once the file is rewritten: a sync that only reads the
     // file would otherwise hold every card's text beside it.
-    let own: Map<string, string> | undefined;
-    const ownText = (uid: string) => (own ??= bytes === undefined ? new Map() : cardTextsByUid(bytes)).get(uid);
+    let own: ((uid: string) => string | undefined) | undefined;
+    const ownText = (uid: string) => (own ??= bytes === undefined ? () => undefined : cardTextByUid(bytes))(uid);
+    // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
+    // files keep each card's own lines where the card did not change.
+    const encodeEach = (i: ContactItem) => (android ? encodeVCard(i, v, { android }) : encodeVCardLike(i, v, i.uid ? ownText(i.uid) : undefined));
     return {
-      // An Android export is written in Android's own form (X-ANDROID-CUSTOM rows); other
-      // files keep each card's own lines where the card did not change.
-      encode: (items) => (android
-        ? encodeVCards(items, v, { android })
-        : items.map((i) => encodeVCardLike(i, v, i.uid ? ownText(i.uid) : undefined)).join('')),
+      encode: (items) => items.map(encodeEach).join(''),
+      // A .vcf is its cards one after another: a rewrite is written card by card.
+      encodeEach,
       appendRaw: (encoded, raws) => [encoded, ...raws].map(withFinalCrlf).join(''),
     };
   };

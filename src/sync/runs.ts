@@ -18,16 +18,16 @@ export function newRun(trigger: RunTrigger, now: Date, command?: string): RunRec
 
 /** What one collection's report adds up to in the run record. */
 export function countsOf(report: CollectionReport): RunCollectionCounts {
-  const n = (a: string) => report.changes.filter((c) => c.action === a).length;
+  const n = report.counts;
   return {
     name: report.name,
-    created: n('created'),
-    updated: n('updated') + n('matched'),
-    merged: n('merged'),
-    conflicts: n('conflict'),
-    deleted: n('deleted'),
-    restored: n('restored'),
-    writes: report.writes.length,
+    created: n.created,
+    updated: n.updated + n.matched,
+    merged: n.merged,
+    conflicts: n.conflict,
+    deleted: n.deleted,
+    restored: n.restored,
+    writes: n.writes,
   };
 }
 

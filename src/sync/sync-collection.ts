@@ -17,6 +17,7 @@ import type { CollectionReport, CollectionSyncInput } from './types.js';
 import type { MemberState } from '../core/store.js';
 import { Workspace } from './workspace.js';
 import { boundHeapGrowth } from './heap-growth.js';
+import { addWrites, newReport } from './report.js';
 import { killPoint } from '../core/kill-point.js';
 
 /**
@@ -39,7 +40,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   killPoint('sync.locked');
   const now = input.now().toISOString();
   const ws = new Workspace(store, collection, input.dryRun, input.run, now);
-  const report: CollectionReport = { name: collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0, skipped: [] };
+  const report = newReport(collection, input.lines ?? true);
   const quarantined = new Map<string, Set<Href>>();
   for (const q of await store.listQuarantine(collection)) {
     let s = quarantined.get(q.member);
@@ -173,7 +174,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       }
       killPoint('plan.done');
       if (input.dryRun) {
-        report.writes.push(...p.tasks.map((t) => t.write));
+        addWrites(report, p.tasks.map((t) => t.write));
         continue;
       }
       // apply: intended writes are recorded first, so a run killed mid-way is reported and redone next time

@@ -32,6 +32,8 @@ export interface CollectionSyncInput {
   /** The id of the run this collection's sync belongs to (on every log entry and item version). */
   run: string;
   now: () => Date;
+  /** Whether the report lists each change and write (default) or only counts them (src/sync/report.ts). */
+  lines?: boolean;
   progress?: (event: ProgressEvent) => void;
 }
 
@@ -55,6 +57,11 @@ export interface PlannedWrite {
   label: string;
 }
 
+export type ChangeAction = StoreChangeSummary['action'];
+
+/** How many changes of each action, and writes to members, a run made: listed or not. */
+export type ReportCounts = Record<ChangeAction, number> & { writes: number };
+
 /** A change to the canonical store made (or, in a dry run, that would be made) by this run. */
 export interface StoreChangeSummary {
   action: 'created' | 'updated' | 'merged' | 'conflict' | 'matched' | 'deleted' | 'restored';
@@ -75,8 +82,18 @@ export interface ItemError {
 
 export interface CollectionReport {
   name: string;
+  /** Every change to the store, when the report keeps lines (`lines`); `counts` counts them either way. */
   changes: StoreChangeSummary[];
+  /** Every write to a member, when the report keeps lines; `counts.writes` counts them either way. */
   writes: PlannedWrite[];
+  counts: ReportCounts;
+  /** Whether `changes` and `writes` list each line (src/sync/report.ts `newReport`). */
+  lines: boolean;
+  /**
+   * For the group step: UIDs whose group membership the run may have changed, and whether
+   * the run only created them (src/sync/report.ts `addChanges`). Not output.
+   */
+  groupsTouched: Map<Uid, boolean>;
   quarantined: number;
   errors: ItemError[];
   /** Writes from an interrupted earlier run that this run redid. */

@@ -8,6 +8,7 @@ import { openContext, type AppContext } from '../context.js';
 import { describeError, UsageError } from '../errors.js';
 import { createLogger, LOG_LEVELS } from '../logger.js';
 import { formatUrls, listen, serverUrls } from './serve.js';
+import { CHANGE_ACTIONS } from '../../sync/report.js';
 import { syncAll } from './sync.js';
 
 export interface DaemonOptions {
@@ -129,14 +130,14 @@ async function runSync(app: AppContext, req: RunRequest, log: Logger): Promise<b
   log.info({ reasons: req.reasons, collections: only ?? 'all' }, 'sync started');
   try {
     const trigger = req.reasons.every((x) => x === 'write') ? 'endpoint' : req.reasons.every((x) => x === 'resolve') ? 'review' : 'schedule';
-    const r = await syncAll(app, { only, trigger });
+    const r = await syncAll(app, { only, trigger, lines: log.isLevelEnabled('debug') });
     let changes = 0;
     let writes = 0;
     let conflicts = 0;
     for (const rep of r.reports) {
-      changes += rep.changes.length;
-      writes += rep.writes.length;
-      conflicts += rep.changes.filter((c) => c.action === 'conflict').length;
+      changes += CHANGE_ACTIONS.reduce((n, a) => n + rep.counts[a], 0);
+      writes += rep.counts.writes;
+      conflicts += rep.counts.conflict;
       for (const c of rep.changes) log.debug({ collection: rep.name, action: c.action, uid: c.uid, label: c.label, member: c.member }, 'store change');
       for (const w of rep.writes) log.debug({ collection: rep.name, member: w.member, op: w.op, label: w.label }, 'write to member');
       if (rep.quarantined) log.warn({ collection: rep.name, quarantined: rep.quarantined }, 'items quarantined');

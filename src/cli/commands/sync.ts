@@ -1,5 +1,6 @@
 import { isPimError, messageOf } from '../../core/errors.js';
 import type { RunTrigger } from '../../core/store.js';
+import { CHANGE_ACTIONS } from '../../sync/report.js';
 import { newRun, recordRunEnd, recordRunStart } from '../../sync/runs.js';
 import { syncCollection } from '../../sync/sync-collection.js';
 import type { CollectionReport, ItemError, MemberInput } from '../../sync/types.js';
@@ -15,6 +16,8 @@ export interface SyncOptions {
   json?: boolean;
   /** What started this round (`pimhub runs`): the CLI unless the daemon says otherwise. */
   trigger?: RunTrigger;
+  /** Whether the reports list each change and write; by default only `--json` and `--dry-run` print them. */
+  lines?: boolean;
 }
 
 export interface SyncOutcome {
@@ -53,6 +56,7 @@ export async function syncAll(app: AppContext, opts: SyncOptions, out?: Output):
         store: app.store, collection: name, kind: col.kind, members, policy: app.config.conflict,
         deleteGuard: app.config.deleteGuard, allowMassDelete: !!opts.allowMassDelete, dryRun: !!opts.dryRun,
         identity: app.identity, run: run.id, now: () => new Date(), progress: out?.progress(),
+        lines: opts.lines ?? (!!opts.json || !!opts.dryRun),
       });
       reports.push(report);
       errors.push(...report.errors);
@@ -78,7 +82,7 @@ export async function syncCommand(opts: SyncOptions): Promise<number> {
     const r = await syncAll(app, opts, out);
     out.done();
     if (out.json) {
-      out.result({ dryRun: !!opts.dryRun, ...(r.run ? { run: r.run } : {}), collections: r.reports, errors: r.errors, exitCode: r.exitCode });
+      out.result({ dryRun: !!opts.dryRun, ...(r.run ? { run: r.run } : {}), collections: r.reports.map(reportJson), errors: r.errors, exitCode: r.exitCode });
     } else {
       printHuman(out, r, !!opts.dryRun);
     }
@@ -88,11 +92,17 @@ export async function syncCommand(opts: SyncOptions): Promise<number> {
   }
 }
 
+/** A collection's report as `sync --json` prints it: the lines, not the run's own bookkeeping. */
+function reportJson(rep: CollectionReport) {
+  const { name, changes, writes, quarantined, errors, recovered, skipped } = rep;
+  return { name, changes, writes, quarantined, errors, recovered, skipped };
+}
+
 function printHuman(out: Output, r: SyncOutcome, dryRun: boolean): void {
   for (const rep of r.reports) {
-    const count = (a: string) => rep.changes.filter((c) => c.action === a).length;
     const verb = dryRun ? 'would' : '';
-    out.line(`${rep.name}: ${dryRun ? '(dry run) ' : ''}store ${['created', 'updated', 'merged', 'conflict', 'matched', 'deleted', 'restored'].map((a) => `${count(a)} ${a}`).join(', ')}; ${rep.writes.length} write${rep.writes.length === 1 ? '' : 's'} to members${rep.quarantined ? `; ${rep.quarantined} quarantined` : ''}${rep.skipped.length ? `; ${rep.skipped.length} skipped (group cards a member's format holds only as labels)` : ''}`);
+    const writes = rep.counts.writes;
+    out.line(`${rep.name}: ${dryRun ? '(dry run) ' : ''}store ${CHANGE_ACTIONS.map((a) => `${rep.counts[a]} ${a}`).join(', ')}; ${writes} write${writes === 1 ? '' : 's'} to members${rep.quarantined ? `; ${rep.quarantined} quarantined` : ''}${rep.skipped.length ? `; ${rep.skipped.length} skipped (group cards a member's format holds only as labels)` : ''}`);
     if (dryRun) {
       for (const c of rep.changes) out.line(`  store: ${c.action.padEnd(8)} ${c.label} (${c.uid}) from ${c.member}${c.fields ? ` — ${c.fields.join(', ')}` : ''}`);
       for (const w of rep.writes) out.line(`  ${w.member}: ${verb} ${w.op} ${w.label}${w.href ? ` (${w.href})` : ''}`);

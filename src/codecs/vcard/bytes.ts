@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { iconv } from '../charsets.js';
+import { ownString } from '../../core/own-string.js';
 
 // ignoreBOM keeps a leading U+FEFF in the text, as Buffer#toString does.
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -45,14 +46,10 @@ export function decodeByteString(bstr: string, charset: string): string {
 }
 
 /**
- * The text on its own. V8 keeps a slice of 13 or more characters as a view into the text it
- * was cut from, so a UID or name kept by a run (its report, an href) kept its whole card's
- * text alive (B5: 17 MB of card texts at 30,000 cards). Slicing a fresh concatenation
- * flattens it first: the slice then views a copy the size of the value.
+ * A value cut from a card's text, on its own: a UID or name kept by a run (its report, an
+ * href) kept its whole card's text alive (B5: 17 MB of card texts at 30,000 cards).
  */
-function detached(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
-}
+const detached = ownString;
 
 /** Whether iconv-lite knows a charset name (`ISO-8859-1`, `Shift_JIS`, `windows-1252`…). */
 export function knownCharset(name: string): boolean {

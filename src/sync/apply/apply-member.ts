@@ -4,6 +4,7 @@ import type { LinkRecord } from '../../core/store.js';
 import type { Etag, Href } from '../../core/types.js';
 import { decideIncoming } from '../decide/merge-incoming.js';
 import { stage } from '../plan/stage.js';
+import { addWrites } from '../report.js';
 import type { ChangeTask, WriteTask } from '../plan/plan-member.js';
 import type { RunContext } from '../run-context.js';
 import { killPoint } from '../../core/kill-point.js';
@@ -87,7 +88,7 @@ async function writeOne(
         assertNever(task.write.op, 'planned write');
     }
   }
-  ctx.report.writes.push(write);
+  addWrites(ctx.report, [write]);
 }
 
 /** The member changed the item since we read it: read it again, decide that entry anew, and write once more. */

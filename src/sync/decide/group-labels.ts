@@ -50,9 +50,7 @@ async function membershipChanges(ctx: RunContext): Promise<Map<string, Pair>> {
     // Being in the group wins over leaving it when both forms disagree.
     if (!pairs.get(k)?.add) pairs.set(k, { name, uid, add });
   };
-  const onlyCreated = new Map<Uid, boolean>();
-  for (const c of ctx.report.changes) onlyCreated.set(c.uid, (onlyCreated.get(c.uid) ?? true) && c.action === 'created');
-  for (const [uid, created] of onlyCreated) {
+  for (const [uid, created] of ctx.report.groupsTouched) {
     const after = await ctx.ws.getItemByUid(uid);
     if (!after || after.item.kind !== 'contact') continue;
     const before = created ? undefined : await beforeRun(ctx, after);

@@ -1,6 +1,7 @@
 import { isPimError } from '../../core/errors.js';
 import type { MemberState, RunRecord, RunTrigger, Store, StoreChange } from '../../core/store.js';
 import type { Decision } from '../decide/decision.js';
+import { newReport } from '../report.js';
 import { countsOf, newRun } from '../runs.js';
 import type { CollectionReport } from '../types.js';
 import { Workspace } from '../workspace.js';
@@ -22,7 +23,7 @@ export async function commitDecisions(
   o: { collection: string; run: string; now: string; decisions: Decision[]; extra?: (report: CollectionReport) => StoreChange },
 ): Promise<CommittedDecisions> {
   const ws = new Workspace(store, o.collection, false, o.run, o.now, Number.MAX_SAFE_INTEGER);
-  const report: CollectionReport = { name: o.collection, changes: [], writes: [], quarantined: 0, errors: [], recovered: 0, skipped: [] };
+  const report = newReport(o.collection);
   for (const d of o.decisions) await stage(ws, report, d);
   try {
     const done = await ws.flush(o.extra?.(report) ?? {});

@@ -1,4 +1,5 @@
 import type { Decision } from '../decide/decision.js';
+import { addChanges } from '../report.js';
 import type { CollectionReport } from '../types.js';
 import type { Workspace } from '../workspace.js';
 
@@ -14,7 +15,7 @@ export async function stage(ws: Workspace, report: CollectionReport, d: Decision
   for (const u of d.unquarantine ?? []) ws.unquarantine(u.member, u.href);
   for (const q of d.quarantine ?? []) ws.quarantine(q);
   for (const l of d.logs ?? []) ws.log({ ...l, collection: ws.collection });
-  report.changes.push(...(d.changes ?? []));
+  if (d.changes) addChanges(report, d.changes, d.item);
   report.errors.push(...(d.errors ?? []));
   report.quarantined += d.quarantine?.length ?? 0;
 }
