@@ -116,5 +116,47 @@ forEachServer((profile) => {
         await proxy.stop();
       }
     });
+
+    test('an entry created after the first sync-collection was answered, and listed and fetched after it, is kept', async () => {
+      const s = server();
+      const name = freshName('late');
+      const url = await s.newCollection('contacts', name);
+      for (const u of ['ann', 'bob']) await putText(s, `${url}${u}.vcf`, contact(u, 'there from the start'), VCARD);
+      const { proxy, options } = await throughProxy(s);
+      let listedAfterAnswer = false;
+      // The query listing is held until the token-less sync-collection was answered, and a
+      // card is created meanwhile: the listing has it, the answer that gave the token does not.
+      proxy.hold = (req) => {
+        if (req.report !== 'addressbook-query') return undefined;
+        return (async () => {
+          const until = Date.now() + 15_000;
+          const answered = () => proxy.seen.some((r) => r.report === 'sync-collection' && r.status === 207);
+          while (!answered() && Date.now() < until) await sleep(20);
+          listedAfterAnswer = answered();
+          await putText(s, `${url}fay.vcf`, contact('fay', 'created after the token'), VCARD);
+        })();
+      };
+      const conn = dav.create('cloud', options, { baseDir: '/' });
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'pimhub-dav-first-'));
+        dirs.push(dir);
+        const members = async (): Promise<MemberInput[]> => [
+          { name: 'cloud', source: await conn.source('contacts', name) as Source },
+          { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: dir }, { baseDir: '/' }).source('contacts') },
+        ];
+        const run = engine('contacts');
+        const first = await run(await members());
+        assert.deepEqual(first.errors, []);
+        assert.ok(listedAfterAnswer, 'the listing was made after the sync-collection was answered');
+        assert.deepEqual(readdirSync(dir).sort(), ['ann.vcf', 'bob.vcf', 'fay.vcf'], 'fay is not taken for gone: the server still has it');
+        proxy.hold = undefined;
+        const second = await run(await members());
+        assert.deepEqual([second.changes, second.writes, second.errors], [[], [], []], 'the next delta names fay at the version stored: all quiet');
+        assert.deepEqual(readdirSync(dir).sort(), ['ann.vcf', 'bob.vcf', 'fay.vcf']);
+      } finally {
+        await conn.close?.();
+        await proxy.stop();
+      }
+    });
   });
 });
