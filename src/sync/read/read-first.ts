@@ -3,7 +3,7 @@ import { asEtag, type Etag, type Href } from '../../core/types.js';
 import type { LinkHead } from '../decide/context.js';
 import type { Workspace } from '../workspace.js';
 import { fetchBatches } from './fetch-batches.js';
-import type { MemberRead } from './read-member.js';
+import type { MemberRead } from './member-read.js';
 
 /**
  * A member's first read (no token) from a source whose token comes slowly: fetching starts
