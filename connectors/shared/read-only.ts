@@ -14,6 +14,9 @@ export function readOnly(source: Source): Source {
     get: (hrefs) => source.get(hrefs),
   };
   if (!isIncremental(source)) return ro;
-  const inc: IncrementalSource = { ...ro, changesSince: (token) => source.changesSince(token) };
+  const inc: IncrementalSource = {
+    ...ro, changesSince: (token) => source.changesSince(token),
+    ...(source.firstSync ? { firstSync: () => source.firstSync!() } : {}),
+  };
   return inc;
 }
