@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeVCards } from '../../src/codecs/vcard/decode-file.js';
+import { LINK_COLS, LINKS_FROM } from '../../src/store/sqlite/link-base.js';
 import { migrate, migrations } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { asEtag, asHref } from '../../src/core/types.js';
@@ -156,8 +157,11 @@ test('sqlite: migration 10 upgrades a version-9 file: bases equal to their agree
       assert.equal(r.text, base, `${member} ${href}: the same text`);
     }
     // The listings keep their indexes.
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('contacts', 'desktop') as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('contacts', 'desktop') as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     assert.match(plan('SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ?'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
+    // A base by reference costs one probe of the versions' key per link, never a scan.
+    assert.match(plan(`SELECT ${LINK_COLS} FROM ${LINKS_FROM} WHERE l.collection = ? AND l.member = ? ORDER BY l.href`),
+      /SEARCH l USING INDEX sqlite_autoindex_links_1 \(collection=\? AND member=\?\) \| SEARCH v USING INDEX sqlite_autoindex_item_versions_1 \(item_id=\? AND version=\?\)/);
     db.close();
   } finally {
     t.remove();
