@@ -59,7 +59,7 @@ export function sqliteCrashStore(path: string, url = 'sqlite:./pimhub.db'): Cras
     links: (db.prepare('SELECT collection, member, href, item_id FROM links').all() as Array<{ collection: string; member: string; href: string; item_id: string }>)
       .map((l) => ({ collection: l.collection, member: l.member, href: l.href, itemId: l.item_id })),
     baseless: (db.prepare(`SELECT l.member, l.href FROM links l LEFT JOIN item_versions v ON v.item_id = l.item_id AND v.version = l.base_version
-                           WHERE l.base IS NULL AND v.version IS NULL`).all() as Array<{ member: string; href: string }>).map((l) => `${l.member}:${l.href}`),
+                           WHERE l.base = '' AND v.version IS NULL`).all() as Array<{ member: string; href: string }>).map((l) => `${l.member}:${l.href}`),
     outbox: (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n,
   });
   const sound = (label: string, db: Database.Database): Rows => {
@@ -89,7 +89,7 @@ export function mongoCrashStore(url: string): CrashStore {
     return {
       items: (await db.collection(C.items).find({}).toArray()).map((d) => ({ id: String(d._id), collection: String(d.collection), uid: String(d.uid), deleted: d.deleted === 1 })),
       links: links.map((d) => ({ collection: String(d.collection), member: String(d.member), href: String(d.href), itemId: String(d.item_id) })),
-      baseless: links.filter((d) => typeof d.base !== 'string' && !versions.has(idOf(String(d.item_id), Number(d.base_version)))).map((d) => `${String(d.member)}:${String(d.href)}`),
+      baseless: links.filter((d) => d.base === '' && !versions.has(idOf(String(d.item_id), Number(d.base_version)))).map((d) => `${String(d.member)}:${String(d.href)}`),
       outbox: await db.collection(C.outbox).countDocuments({}),
       journal: await db.collection(C.journal).countDocuments({}),
     };

@@ -59,14 +59,14 @@ test('sqlite: a base equal to a version is kept as a reference to it, every othe
 
     const db = new Database(path, { readonly: true });
     const rows = db.prepare('SELECT member, item_id, base, base_version FROM links ORDER BY member, item_id').all() as Array<{ member: string; base: string | null; base_version: number | null }>;
-    assert.deepEqual(rows.map((r) => [r.member, r.base === null, r.base_version]), [
+    assert.deepEqual(rows.map((r) => [r.member, r.base === '', r.base_version]), [
       ['desktop', true, 1], ['desktop', true, 1], ['desktop', true, 1],
       ['file', true, 1], ['file', true, 1], ['file', true, 1],
       ['phone', false, null],
     ]);
     db.close();
     const rw = new Database(path);
-    assert.throws(() => rw.prepare(`UPDATE links SET base = NULL WHERE member = 'phone'`).run(), /CHECK/, 'a link has a base or names a version, never neither');
+    assert.throws(() => rw.prepare(`UPDATE links SET base = '' WHERE member = 'phone'`).run(), /CHECK/, 'a link has a base or names a version, never neither');
     rw.close();
 
     const again = openSqliteStore(path);
@@ -152,8 +152,8 @@ test('sqlite: migration 10 upgrades a version-9 file: bases equal to their agree
     const db = new Database(path, { readonly: true });
     assert.deepEqual(db.prepare('SELECT collection, member, href, item_id, etag, agreed_version, updated_at, raw FROM links ORDER BY collection, member, href').all(), before, 'every other column, byte for byte');
     for (const [member, href, , base, , , byReference] of rows) {
-      const r = db.prepare(`SELECT l.base, l.base_version, coalesce(l.base, v.data) AS text FROM links l LEFT JOIN item_versions v ON v.item_id = l.item_id AND v.version = l.base_version WHERE member = ? AND href = ?`).get(member, href) as { base: string | null; base_version: number | null; text: string };
-      assert.equal(r.base === null, byReference, `${member} ${href} stored by reference`);
+      const r = db.prepare(`SELECT l.base, l.base_version, coalesce(nullif(l.base, ''), v.data) AS text FROM links l LEFT JOIN item_versions v ON v.item_id = l.item_id AND v.version = l.base_version WHERE member = ? AND href = ?`).get(member, href) as { base: string | null; base_version: number | null; text: string };
+      assert.equal(r.base === '', byReference, `${member} ${href} stored by reference`);
       assert.equal(r.text, base, `${member} ${href}: the same text`);
     }
     // The listings keep their indexes.

@@ -7,10 +7,11 @@ import { C } from './schema.js';
 
 /**
  * A link's base stored by reference, as in the SQLite store (src/store/sqlite/link-base.ts):
- * a link document whose base equals a version of its item, byte for byte, holds
- * `base: null` and that version's number in `base_version`; reads fetch the versions' JSON
- * in one query per page of links. Versions are removed only with their collection, links
- * included, and never rewritten (an item write always makes a new version).
+ * a link document whose base equals a version of its item, byte for byte, holds `base: ''`
+ * (a pimhub of schema 1 fails to parse it rather than reading no base) and that version's
+ * number in `base_version`; reads fetch the versions' JSON in one query per page of links.
+ * Versions are removed only with their collection, links included, and never rewritten (an
+ * item write always makes a new version).
  */
 
 /** Bound on ids per `$in`. */
@@ -42,14 +43,14 @@ export async function linkDocs(
   }
   return links.map((l, i) => {
     const version = found[i] ?? (stored.get(idOf(l.itemId, l.agreedVersion)) === texts[i] ? l.agreedVersion : undefined);
-    const row = version === undefined ? linkToRow(l, texts[i]) : linkToRow(l, null, version);
+    const row = version === undefined ? linkToRow(l, texts[i]) : linkToRow(l, '', version);
     return { _id: idOf(l.collection, l.member, l.href), ...row };
   });
 }
 
 /** Fills in the base of each document that names a version (in place), with one query per page; returns them. */
 export async function withBases<T extends LinkRow>(db: Db, docs: T[]): Promise<T[]> {
-  const refs = docs.filter((d) => d.base === null && typeof d.base_version === 'number');
+  const refs = docs.filter((d) => d.base === '' && typeof d.base_version === 'number');
   const ids = [...new Set(refs.map((d) => idOf(d.item_id, d.base_version!)))];
   const data = new Map<string, string>();
   for (let i = 0; i < ids.length; i += CHUNK) {

@@ -39,8 +39,8 @@ export const C = {
 } as const;
 
 /**
- * 2: a link's base may be a reference to an item version (`base: null`, `base_version`;
- * link-base.ts), which a pimhub of schema 1 would read as no base: it is refused instead.
+ * 2: a link's base may be a reference to an item version (`base: ''`, `base_version`;
+ * link-base.ts), which a pimhub of schema 1 cannot read: it is refused on open.
  * Documents of schema 1 are valid in 2 as they are.
  */
 export const SCHEMA_VERSION = 2;

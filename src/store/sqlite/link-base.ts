@@ -5,9 +5,11 @@ import { linkToRow } from './rows.js';
 /**
  * A link's base stored by reference (schema 10). Most bases are exactly a version of the
  * link's item (what the member was written, or what it sent and the store kept as it came):
- * such a link holds that version's number in `base_version` and no JSON; only a base that
- * differs from it (a member's own view, a projection) is stored as JSON in `base`. Exactly
- * one of the two is set (a CHECK constraint). Reads take the JSON from `item_versions`.
+ * such a link holds that version's number in `base_version` and `base` is '' (no JSON text
+ * is empty; '' rather than NULL so that a pimhub of schema 9 still running on the file fails
+ * to parse it instead of reading no base); only a base that differs from every version (a
+ * member's own view) is stored as JSON in `base`. A CHECK keeps the two consistent. Reads
+ * take the JSON from `item_versions`.
  *
  * A version is removed only with its item (deleteCollection, which removes the links in
  * the same transaction) and never rewritten (an item write always makes a new version), so
@@ -15,10 +17,10 @@ import { linkToRow } from './rows.js';
  */
 
 /** The columns of a link as `linkFromRow` reads it, the base resolved; with `LINKS_FROM`. */
-export const LINK_COLS = 'l.collection, l.member, l.href, l.item_id, l.etag, coalesce(l.base, v.data) AS base, l.base_version, l.agreed_version, l.updated_at, l.raw';
+export const LINK_COLS = "l.collection, l.member, l.href, l.item_id, l.etag, coalesce(nullif(l.base, ''), v.data) AS base, l.base_version, l.agreed_version, l.updated_at, l.raw";
 
 /** `links l` with the version its base names, if it names one. */
-export const LINKS_FROM = 'links l LEFT JOIN item_versions v ON l.base IS NULL AND v.item_id = l.item_id AND v.version = l.base_version';
+export const LINKS_FROM = "links l LEFT JOIN item_versions v ON l.base = '' AND v.item_id = l.item_id AND v.version = l.base_version";
 
 /** Versions written by the commit under way: item id → version → its JSON text. */
 export type WrittenVersions = Map<string, Map<number, string>>;
@@ -32,7 +34,7 @@ export function putLink(stmt: StatementCache, l: LinkRecord, text: string, writt
   const version = versionEqualTo(stmt, l, text, written);
   stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, base_version, agreed_version, updated_at, raw)
         VALUES (@collection, @member, @href, @item_id, @etag, @base, @base_version, @agreed_version, @updated_at, @raw)`)
-    .run(version === undefined ? linkToRow(l, text) : linkToRow(l, null, version));
+    .run(version === undefined ? linkToRow(l, text) : linkToRow(l, '', version));
 }
 
 function versionEqualTo(stmt: StatementCache, l: LinkRecord, text: string, written: WrittenVersions | undefined): number | undefined {

@@ -51,9 +51,9 @@ export interface LinkRow {
   item_id: string;
   etag: Etag;
   /**
-   * The base as JSON, or null when `base_version` names the version of the item it equals
+   * The base as JSON, or '' when `base_version` names the version of the item it equals
    * (link-base.ts). A row as read carries the JSON either way (resolved by the query); null
-   * there means the version it names is missing.
+   * or '' there means the version it names is missing.
    */
   base: string | null;
   /** Absent in MongoDB documents written before bases were stored by reference. */
@@ -158,7 +158,7 @@ export function itemFromRow(r: ItemRow): StoredItem {
 
 export function linkFromRow(r: LinkRow): LinkRecord {
   const text = r.base;
-  if (text === null || text === undefined) {
+  if (text === null || text === undefined || text === '') {
     throw new PimError('io', `the store's link of member ${r.member} at ${r.href} (collection ${r.collection}) names version ${r.base_version} of item ${r.item_id} as its base, and that version is missing (was the store changed outside pimhub?); restore the store from a backup`, { where: r.href });
   }
   // The base is read only for the few links whose entry changed: parse it on first use, so
@@ -183,10 +183,10 @@ export function linkFromRow(r: LinkRow): LinkRecord {
 }
 
 /**
- * `base`: the base as JSON when the caller has it already, or null with `baseVersion`, the
+ * `base`: the base as JSON when the caller has it already, or '' with `baseVersion`, the
  * version of the item it equals (link-base.ts).
  */
-export function linkToRow(l: LinkRecord, base: string | null = JSON.stringify(l.base), baseVersion: number | null = null): LinkRow & { base_version: number | null } {
+export function linkToRow(l: LinkRecord, base: string = JSON.stringify(l.base), baseVersion: number | null = null): LinkRow & { base: string; base_version: number | null } {
   return {
     collection: l.collection,
     member: l.member,

@@ -274,10 +274,10 @@ export class SqliteStore implements Store {
     // One pass over the collection's items, probing links by the item_id index; only the
     // result rows are decoded.
     const rows = this.all<PendingRow>(
-      `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, coalesce(l.base, v.data) AS l_base, l.base_version AS l_base_version,
+      `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, coalesce(nullif(l.base, ''), v.data) AS l_base, l.base_version AS l_base_version,
               l.agreed_version AS l_agreed, l.updated_at AS l_updated, l.raw AS l_raw
        FROM items i LEFT JOIN links l INDEXED BY links_item ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
-         LEFT JOIN item_versions v ON l.base IS NULL AND v.item_id = l.item_id AND v.version = l.base_version
+         LEFT JOIN item_versions v ON l.base = '' AND v.item_id = l.item_id AND v.version = l.base_version
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
        ORDER BY i.seq, l.href`,
