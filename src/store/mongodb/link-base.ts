@@ -1,8 +1,7 @@
-import type { ClientSession, Db } from 'mongodb';
+import type { ClientSession, Db, Document } from 'mongodb';
 import type { LinkRecord } from '../../core/store.js';
 import { linkToRow, type LinkRow } from '../sqlite/rows.js';
 import { idOf, type VersionDoc } from './docs.js';
-import type { Doc } from './plan.js';
 import { C } from './schema.js';
 
 /**
@@ -27,7 +26,7 @@ export type WrittenVersions = Map<string, Map<number, string>>;
  */
 export async function linkDocs(
   db: Db, session: ClientSession | undefined, links: readonly LinkRecord[], json: (value: object) => string, written: WrittenVersions = new Map(),
-): Promise<Doc[]> {
+): Promise<Array<Document & { _id: string }>> {
   const texts = links.map((l) => json(l.base));
   const found = links.map((l, i) => {
     const mine = written.get(l.itemId);

@@ -1,12 +1,9 @@
-import type Database from 'better-sqlite3';
+import type { StatementCache } from './statement-cache.js';
 import { PimError } from '../../core/errors.js';
 import type { ItemWrite, StoreChange } from '../../core/store.js';
 import { jsonOnce } from '../json-once.js';
 import { putLink, type WrittenVersions } from './link-base.js';
 import { logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from './rows.js';
-
-/** Prepared-statement lookup of the store (cached by SQL text). */
-export type StatementCache = (sql: string) => Database.Statement;
 
 /**
  * Applies one `StoreChange`. Must run inside an IMMEDIATE transaction: a thrown error

@@ -1,7 +1,7 @@
 import { assertNever } from '../../core/errors.js';
 import type { ItemVersion, StoreRecords, StoreTable, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
-import type { StatementCache } from './apply-change.js';
+import type { StatementCache } from './statement-cache.js';
 import { LINK_COLS, LINKS_FROM, putLink } from './link-base.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, logToRow, memberStateFromRow, memberStateToRow,

@@ -1,5 +1,5 @@
 import type { LinkRecord } from '../../core/store.js';
-import type { StatementCache } from './apply-change.js';
+import type { StatementCache } from './statement-cache.js';
 import { linkToRow } from './rows.js';
 
 /**
