@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { C } from '../../src/store/mongodb/schema.js';
+import { idOf } from '../../src/store/mongodb/docs.js';
 
 /**
  * The crash suite's view of the store a killed run leaves: after a kill it must be sound, and
@@ -22,6 +23,8 @@ export interface CrashStore {
 interface Rows {
   items: Array<{ id: string; collection: string; uid: string; deleted: boolean }>;
   links: Array<{ collection: string; member: string; href: string; itemId: string }>;
+  /** Links whose base names a version of their item (schema 10 / MongoDB schema 2) that is not there. */
+  baseless: string[];
   outbox: number;
 }
 
@@ -29,6 +32,7 @@ function assertInvariants(label: string, r: Rows): void {
   const items = new Map(r.items.map((i) => [i.id, i] as const));
   const dangling = r.links.filter((l) => items.get(l.itemId)?.collection !== l.collection).map((l) => `${l.member}:${l.href}`);
   assert.deepEqual(dangling, [], `${label}: every link names an existing item of its collection`);
+  assert.deepEqual(r.baseless, [], `${label}: every link's base is there (as JSON, or as the version of its item it names)`);
   const seen = new Set<string>();
   const twice: string[] = [];
   for (const i of r.items) {
@@ -54,6 +58,8 @@ export function sqliteCrashStore(path: string, url = 'sqlite:./pimhub.db'): Cras
       .map((i) => ({ ...i, deleted: i.deleted === 1 })),
     links: (db.prepare('SELECT collection, member, href, item_id FROM links').all() as Array<{ collection: string; member: string; href: string; item_id: string }>)
       .map((l) => ({ collection: l.collection, member: l.member, href: l.href, itemId: l.item_id })),
+    baseless: (db.prepare(`SELECT l.member, l.href FROM links l LEFT JOIN item_versions v ON v.item_id = l.item_id AND v.version = l.base_version
+                           WHERE l.base = '' AND v.version IS NULL`).all() as Array<{ member: string; href: string }>).map((l) => `${l.member}:${l.href}`),
     outbox: (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n,
   });
   const sound = (label: string, db: Database.Database): Rows => {
@@ -77,12 +83,17 @@ export function sqliteCrashStore(path: string, url = 'sqlite:./pimhub.db'): Cras
 export function mongoCrashStore(url: string): CrashStore {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
   const db = client.db();
-  const rows = async (): Promise<Rows & { journal: number }> => ({
-    items: (await db.collection(C.items).find({}).toArray()).map((d) => ({ id: String(d._id), collection: String(d.collection), uid: String(d.uid), deleted: d.deleted === 1 })),
-    links: (await db.collection(C.links).find({}).toArray()).map((d) => ({ collection: String(d.collection), member: String(d.member), href: String(d.href), itemId: String(d.item_id) })),
-    outbox: await db.collection(C.outbox).countDocuments({}),
-    journal: await db.collection(C.journal).countDocuments({}),
-  });
+  const rows = async (): Promise<Rows & { journal: number }> => {
+    const links = await db.collection(C.links).find({}).toArray();
+    const versions = new Set((await db.collection(C.versions).find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
+    return {
+      items: (await db.collection(C.items).find({}).toArray()).map((d) => ({ id: String(d._id), collection: String(d.collection), uid: String(d.uid), deleted: d.deleted === 1 })),
+      links: links.map((d) => ({ collection: String(d.collection), member: String(d.member), href: String(d.href), itemId: String(d.item_id) })),
+      baseless: links.filter((d) => d.base === '' && !versions.has(idOf(String(d.item_id), Number(d.base_version)))).map((d) => `${String(d.member)}:${String(d.href)}`),
+      outbox: await db.collection(C.outbox).countDocuments({}),
+      journal: await db.collection(C.journal).countDocuments({}),
+    };
+  };
   return {
     url,
     async assertSound(label) {

@@ -4,6 +4,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { STORE_TABLES, type NewLogEntry, type RunRecord, type Store, type StoreChange } from '../../src/core/store.js';
 import { copyStore } from '../../src/store/copy-store.js';
 import { coll, contact, link, logEntry, write } from './store-fixtures.js';
+import { runLinkBaseContract } from './link-base-contract.js';
 import { asEtag, asHref, asUid } from '../../src/core/types.js';
 
 export { contact, write } from './store-fixtures.js';
@@ -528,4 +529,5 @@ export function runStoreContract(name: string, setup: StoreSetup): void {
       assert.equal((await s.getItem('i1'))?.version, 1);
     });
   });
+  runLinkBaseContract(name, setup);
 }

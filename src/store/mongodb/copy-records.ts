@@ -2,12 +2,13 @@ import { assertNever } from '../../core/errors.js';
 import type { ClientSession, Db, Document } from 'mongodb';
 import type { StoreRecords, StoreTable } from '../../core/store.js';
 import {
-  collectionFromRow, collectionToRow, itemFromRow, linkFromRow, linkToRow, logFromRow, logToRow, memberStateFromRow, memberStateToRow,
+  collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, logToRow, memberStateFromRow, memberStateToRow,
   outboxFromRow, outboxToRow, quarantineFromRow, quarantineToRow, runFromRow, runToRow,
   type CollectionRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow, type RunRow,
 } from '../sqlite/rows.js';
 import { lastNumber, seqCounter, type CounterDoc } from './counters.js';
 import { idOf, itemDoc, versionDoc, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
+import { linkDocs, withBases } from './link-base.js';
 import type { Op, Plan } from './plan.js';
 import { C } from './schema.js';
 
@@ -39,6 +40,7 @@ export async function exportPage<T extends StoreTable>(db: Db, table: T, offset:
   }
   const { c, sort } = SOURCES[table as Exclude<StoreTable, 'seqs'>];
   const docs = await db.collection(c).find({}).sort(sort).skip(offset).limit(limit).toArray() as Document[];
+  if (table === 'links') await withBases(db, docs as LinkRow[]);
   const out = ((): unknown[] => {
     switch (table) {
       case 'collections': return docs.map((d) => collectionFromRow(d as CollectionRow));
@@ -64,7 +66,8 @@ export async function planImport(db: Db, session: ClientSession | undefined, r: 
   for (const c of r.collections ?? []) ops.push({ c: C.collections, put: { _id: c.name, ...collectionToRow(c) } });
   for (const { identityKeys, ...i } of r.items ?? []) ops.push({ c: C.items, put: itemDoc(i, identityKeys) });
   for (const { itemId, ...v } of r.versions ?? []) ops.push({ c: C.versions, put: versionDoc(itemId, v) });
-  for (const l of r.links ?? []) ops.push({ c: C.links, put: { _id: idOf(l.collection, l.member, l.href), ...linkToRow(l) } });
+  // Versions come before links (STORE_TABLES), so a base equal to its agreed version is stored by reference again.
+  if (r.links?.length) for (const put of await linkDocs(db, session, r.links, (v) => JSON.stringify(v))) ops.push({ c: C.links, put });
   for (const s of r.memberStates ?? []) ops.push({ c: C.states, put: { _id: idOf(s.collection, s.member), ...memberStateToRow(s) } });
   for (const q of r.quarantine ?? []) ops.push({ c: C.quarantine, put: { _id: idOf(q.collection, q.member, q.href), ...quarantineToRow(q) } });
   for (const o of r.outbox ?? []) ops.push({ c: C.outbox, put: { _id: o.id, id: o.id, ...outboxToRow(o) } });

@@ -20,6 +20,7 @@ import { connectMongo, isJongodb, mongoError } from './connect.js';
 import { exportPage, planImport } from './copy-records.js';
 import { lastNumber, seqCounter } from './counters.js';
 import { idOf, versionFromDoc, type ItemDoc, type VersionDoc } from './docs.js';
+import { withBases } from './link-base.js';
 import { acquireLock, lockHolder, releaseLock } from './locks.js';
 import { pendingForMember, pendingIdsForMember } from './pending.js';
 import { C, ensureSchema } from './schema.js';
@@ -192,11 +193,11 @@ export class MongoStore implements Store {
 
   async getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined> {
     const r = await this.op('read a link', (db) => db.collection<LinkRow & { _id: string }>(C.links).findOne({ _id: idOf(collection, member, href) }));
-    return r ? linkFromRow(r) : undefined;
+    return r ? linkFromRow((await this.op('read a link', (db) => withBases(db, [r])))[0]!) : undefined;
   }
 
   async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
-    return (await this.find<LinkRow>(C.links, { collection, member }, { href: 1 })).map(linkFromRow);
+    return (await this.links(await this.find<LinkRow>(C.links, { collection, member }, { href: 1 }))).map(linkFromRow);
   }
 
   async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
@@ -215,7 +216,7 @@ export class MongoStore implements Store {
     const out: LinkRecord[] = [];
     for (let i = 0; i < hrefs.length; i += CHUNK) {
       const chunk = hrefs.slice(i, i + CHUNK);
-      out.push(...(await this.find<LinkRow>(C.links, { collection, member, href: { $in: chunk } }, { href: 1 })).map(linkFromRow));
+      out.push(...(await this.links(await this.find<LinkRow>(C.links, { collection, member, href: { $in: chunk } }, { href: 1 }))).map(linkFromRow));
     }
     return out;
   }
@@ -231,7 +232,7 @@ export class MongoStore implements Store {
   }
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
-    return (await this.find<LinkRow>(C.links, { item_id: itemId }, { collection: 1, member: 1, href: 1 })).map(linkFromRow);
+    return (await this.links(await this.find<LinkRow>(C.links, { item_id: itemId }, { collection: 1, member: 1, href: 1 }))).map(linkFromRow);
   }
 
   async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
@@ -327,6 +328,11 @@ export class MongoStore implements Store {
   db(): Db {
     if (!this.database) throw new PimError('io', 'the store is not open (call init() first, or it was closed)', { where: this.where });
     return this.database;
+  }
+
+  /** Link documents with the bases they name by version filled in. */
+  private async links(docs: LinkRow[]): Promise<LinkRow[]> {
+    return this.op('read link bases', (db) => withBases(db, docs));
   }
 
   private async find<T>(name: string, filter: Document, sort: Record<string, 1 | -1>, limit?: number): Promise<T[]> {

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { LinkRecord, StoredItem } from '../../core/store.js';
 import { itemFromRow, linkFromRow, type LinkRow } from '../sqlite/rows.js';
 import type { ItemDoc } from './docs.js';
+import { withBases } from './link-base.js';
 import { C } from './schema.js';
 
 const CHUNK = 1000;
@@ -61,7 +62,7 @@ export async function pendingForMember(db: Db, collection: string, member: strin
   const fullLinks = new Map<string, LinkRecord>();
   const linkIds = wanted.flatMap((w) => (w.linkId ? [w.linkId] : []));
   for (let i = 0; i < linkIds.length; i += CHUNK) {
-    const docs = await db.collection<LinkRow & { _id: string }>(C.links).find({ _id: { $in: linkIds.slice(i, i + CHUNK) } }).toArray();
+    const docs = await withBases(db, await db.collection<LinkRow & { _id: string }>(C.links).find({ _id: { $in: linkIds.slice(i, i + CHUNK) } }).toArray());
     for (const d of docs) fullLinks.set(d._id, linkFromRow(d));
   }
   const out: Array<{ item: StoredItem; link?: LinkRecord }> = [];

@@ -1,8 +1,10 @@
 import type { ClientSession, Db, Document } from 'mongodb';
 import { PimError } from '../../core/errors.js';
 import type { ItemWrite, StoreChange } from '../../core/store.js';
-import { linkToRow, logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from '../sqlite/rows.js';
+import { logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from '../sqlite/rows.js';
+import { jsonOnce } from '../json-once.js';
 import { seqCounter, type CounterDoc } from './counters.js';
+import { linkDocs, type WrittenVersions } from './link-base.js';
 import { idOf, type ItemDoc, type VersionDoc } from './docs.js';
 import { C } from './schema.js';
 
@@ -38,10 +40,12 @@ const CHUNK = 1000;
 export async function planChange(db: Db, session: ClientSession | undefined, change: StoreChange, now: string): Promise<Plan<{ logIds: number[]; outboxIds: number[] }>> {
   const ops: Op[] = [];
   const numbers = new Numbers(db, session);
-  if (change.items?.length) await planItems(db, session, numbers, change.items, now, ops);
+  const json = jsonOnce();
+  const written: WrittenVersions = new Map();
+  if (change.items?.length) await planItems(db, session, numbers, change.items, now, ops, json, written);
 
   for (const k of change.removeLinks ?? []) ops.push({ c: C.links, del: idOf(k.collection, k.member, k.href) });
-  for (const l of change.links ?? []) ops.push({ c: C.links, put: { _id: idOf(l.collection, l.member, l.href), ...linkToRow(l) } });
+  if (change.links?.length) for (const put of await linkDocs(db, session, change.links, json, written)) ops.push({ c: C.links, put });
 
   const logIds: number[] = [];
   const log = change.log ?? [];
@@ -89,7 +93,10 @@ export async function planDeleteCollection(db: Db, session: ClientSession | unde
   return { ops, result: undefined };
 }
 
-async function planItems(db: Db, session: ClientSession | undefined, numbers: Numbers, writes: readonly ItemWrite[], now: string, ops: Op[]): Promise<void> {
+async function planItems(
+  db: Db, session: ClientSession | undefined, numbers: Numbers, writes: readonly ItemWrite[], now: string, ops: Op[],
+  json: (value: object) => string, written: WrittenVersions,
+): Promise<void> {
   const state = new Map<string, { version: number; keys: string[] }>();
   const ids = [...new Set(writes.map((w) => w.id))];
   for (let i = 0; i < ids.length; i += CHUNK) {
@@ -123,7 +130,10 @@ async function planItems(db: Db, session: ClientSession | undefined, numbers: Nu
     const seq = nextSeq.get(w.collection)!;
     nextSeq.set(w.collection, seq + 1);
     const deleted = w.deleted ? 1 : 0;
-    const data = JSON.stringify(w.item);
+    const data = json(w.item);
+    let mine = written.get(w.id);
+    if (!mine) written.set(w.id, (mine = new Map()));
+    mine.set(version, data);
     const prevKeys = finalDocs.get(w.id)?.keys ?? state.get(w.id)?.keys ?? [];
     const keys = w.deleted ? [] : w.identityKeys !== undefined ? [...new Set(w.identityKeys)] : prevKeys;
     finalDocs.set(w.id, {

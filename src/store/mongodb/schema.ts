@@ -38,7 +38,12 @@ export const C = {
   meta: 'meta',
 } as const;
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: a link's base may be a reference to an item version (`base: ''`, `base_version`;
+ * link-base.ts), which a pimhub of schema 1 cannot read: it is refused on open.
+ * Documents of schema 1 are valid in 2 as they are.
+ */
+export const SCHEMA_VERSION = 2;
 
 const INDEXES: Record<string, IndexDescription[]> = {
   [C.items]: [
@@ -80,7 +85,7 @@ export async function ensureSchema(db: Db, where: string): Promise<void> {
     throw new PimError('unsupported', `the MongoDB store has schema version ${found.version}, newer than this pimhub knows (${SCHEMA_VERSION}); upgrade pimhub`, { where });
   }
   for (const [name, indexes] of Object.entries(INDEXES)) await db.collection(name).createIndexes(indexes);
-  if (!found) {
+  if (!found || found.version < SCHEMA_VERSION) {
     await meta.updateOne({ _id: 'schema' }, { $set: { version: SCHEMA_VERSION } }, { upsert: true });
   }
 }

@@ -1,10 +1,9 @@
-import type Database from 'better-sqlite3';
+import type { StatementCache } from './statement-cache.js';
 import { PimError } from '../../core/errors.js';
 import type { ItemWrite, StoreChange } from '../../core/store.js';
-import { linkToRow, logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from './rows.js';
-
-/** Prepared-statement lookup of the store (cached by SQL text). */
-export type StatementCache = (sql: string) => Database.Statement;
+import { jsonOnce } from '../json-once.js';
+import { putLink, type WrittenVersions } from './link-base.js';
+import { logToRow, memberStateToRow, outboxToRow, quarantineToRow, runToRow } from './rows.js';
 
 /**
  * Applies one `StoreChange`. Must run inside an IMMEDIATE transaction: a thrown error
@@ -13,15 +12,13 @@ export type StatementCache = (sql: string) => Database.Statement;
  */
 export function applyChange(stmt: StatementCache, change: StoreChange, now: string): { logIds: number[]; outboxIds: number[] } {
   const json = jsonOnce();
-  if (change.items?.length) writeItems(stmt, change.items, now, json);
+  const written: WrittenVersions = new Map();
+  if (change.items?.length) writeItems(stmt, change.items, now, json, written);
 
   for (const k of change.removeLinks ?? []) {
     stmt('DELETE FROM links WHERE collection = ? AND member = ? AND href = ?').run(k.collection, k.member, k.href);
   }
-  for (const l of change.links ?? []) {
-    stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at, raw)
-          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at, @raw)`).run(linkToRow(l, json(l.base)));
-  }
+  for (const l of change.links ?? []) putLink(stmt, l, json(l.base), written);
 
   const logIds: number[] = [];
   for (const e of change.log ?? []) logIds.push(insertLog(stmt, e));
@@ -59,20 +56,7 @@ export function insertLog(stmt: StatementCache, e: Parameters<typeof logToRow>[0
   return Number(info.lastInsertRowid);
 }
 
-/**
- * JSON text per object for one commit: a first sync writes an item's version as its data,
- * its history entry and the base of each member's link, most often the very same object.
- */
-function jsonOnce(): (value: object) => string {
-  const texts = new WeakMap<object, string>();
-  return (value) => {
-    let t = texts.get(value);
-    if (t === undefined) texts.set(value, (t = JSON.stringify(value)));
-    return t;
-  };
-}
-
-function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: string, json: (value: object) => string): void {
+function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: string, json: (value: object) => string, written: WrittenVersions): void {
   const seqs = new Map<string, number>();
   const nextSeq = (collection: string): number => {
     let v = seqs.get(collection);
@@ -114,6 +98,9 @@ function writeItems(stmt: StatementCache, writes: readonly ItemWrite[], now: str
     stmt('INSERT OR REPLACE INTO item_versions (item_id, version, deleted, data, time, run) VALUES (?, ?, ?, ?, ?, ?)').run(
       w.id, version, deleted, data, now, w.run ?? '',
     );
+    let mine = written.get(w.id);
+    if (!mine) written.set(w.id, (mine = new Map()));
+    mine.set(version, data);
     if (w.deleted || w.identityKeys !== undefined) {
       stmt('DELETE FROM identity_keys WHERE item_id = ?').run(w.id);
       if (!w.deleted) {

@@ -1,9 +1,10 @@
 import { assertNever } from '../../core/errors.js';
 import type { ItemVersion, StoreRecords, StoreTable, StoredItem } from '../../core/store.js';
 import type { Item } from '../../model/item.js';
-import type { StatementCache } from './apply-change.js';
+import type { StatementCache } from './statement-cache.js';
+import { LINK_COLS, LINKS_FROM, putLink } from './link-base.js';
 import {
-  collectionFromRow, collectionToRow, itemFromRow, linkFromRow, linkToRow, logFromRow, logToRow, memberStateFromRow, memberStateToRow,
+  collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, logToRow, memberStateFromRow, memberStateToRow,
   outboxFromRow, outboxToRow, quarantineFromRow, quarantineToRow, runFromRow, runToRow,
   type CollectionRow, type ItemRow, type LinkRow, type LogRow, type MemberStateRow, type OutboxRow, type QuarantineRow, type RunRow,
 } from './rows.js';
@@ -14,7 +15,7 @@ const ORDER: Record<StoreTable, string> = {
   collections: 'SELECT * FROM collections ORDER BY name',
   items: 'SELECT * FROM items ORDER BY id',
   versions: 'SELECT * FROM item_versions ORDER BY item_id, version',
-  links: 'SELECT * FROM links ORDER BY collection, member, href',
+  links: `SELECT ${LINK_COLS} FROM ${LINKS_FROM} ORDER BY l.collection, l.member, l.href`,
   memberStates: 'SELECT * FROM member_states ORDER BY collection, member',
   quarantine: 'SELECT * FROM quarantine ORDER BY collection, member, href',
   outbox: 'SELECT * FROM outbox ORDER BY id',
@@ -68,10 +69,8 @@ export function importRecords(stmt: StatementCache, r: Partial<StoreRecords>): v
   for (const d of r.dismissedPairs ?? []) {
     stmt('INSERT OR REPLACE INTO dismissed_pairs (collection, a, b, time) VALUES (?, ?, ?, ?)').run(d.collection, d.a, d.b, d.time);
   }
-  for (const l of r.links ?? []) {
-    stmt(`INSERT OR REPLACE INTO links (collection, member, href, item_id, etag, base, agreed_version, updated_at, raw)
-          VALUES (@collection, @member, @href, @item_id, @etag, @base, @agreed_version, @updated_at, @raw)`).run(linkToRow(l));
-  }
+  // Versions come before links (STORE_TABLES), so a base equal to its agreed version is stored by reference again.
+  for (const l of r.links ?? []) putLink(stmt, l, JSON.stringify(l.base));
   for (const s of r.memberStates ?? []) {
     stmt(`INSERT OR REPLACE INTO member_states (collection, member, token, last_sync, errors, last_error)
           VALUES (@collection, @member, @token, @last_sync, @errors, @last_error)`).run(memberStateToRow(s));

@@ -12,6 +12,7 @@ import type {
   StoredItem,
 } from '../../core/store.js';
 import type { CollectionKind, Etag, Href, Uid } from '../../core/types.js';
+import { PimError } from '../../core/errors.js';
 
 /**
  * Row shapes of the SQLite tables and their mapping to the Store's records. NULL columns
@@ -49,7 +50,14 @@ export interface LinkRow {
   href: Href;
   item_id: string;
   etag: Etag;
-  base: string;
+  /**
+   * The base as JSON, or '' when `base_version` names the version of the item it equals
+   * (link-base.ts). A row as read carries the JSON either way (resolved by the query); null
+   * or '' there means the version it names is missing.
+   */
+  base: string | null;
+  /** Absent in MongoDB documents written before bases were stored by reference. */
+  base_version?: number | null;
   agreed_version: number;
   updated_at: string;
   raw: string | null;
@@ -149,6 +157,10 @@ export function itemFromRow(r: ItemRow): StoredItem {
 }
 
 export function linkFromRow(r: LinkRow): LinkRecord {
+  const text = r.base;
+  if (text === null || text === undefined || text === '') {
+    throw new PimError('io', `the store's link of member ${r.member} at ${r.href} (collection ${r.collection}) names version ${r.base_version} of item ${r.item_id} as its base, and that version is missing (was the store changed outside pimhub?); restore the store from a backup`, { where: r.href });
+  }
   // The base is read only for the few links whose entry changed: parse it on first use, so
   // listing a member's 10,000 links for a no-change sync costs no JSON parsing.
   let base: LinkRecord['base'] | undefined;
@@ -162,7 +174,7 @@ export function linkFromRow(r: LinkRow): LinkRecord {
     updatedAt: r.updated_at,
     ...(r.raw === null || r.raw === undefined ? {} : { raw: r.raw }),
     get base() {
-      return (base ??= JSON.parse(r.base) as LinkRecord['base']);
+      return (base ??= JSON.parse(text) as LinkRecord['base']);
     },
     set base(v: LinkRecord['base']) {
       base = v;
@@ -170,8 +182,11 @@ export function linkFromRow(r: LinkRow): LinkRecord {
   };
 }
 
-/** `base`: the base as JSON when the caller has it already. */
-export function linkToRow(l: LinkRecord, base = JSON.stringify(l.base)): LinkRow {
+/**
+ * `base`: the base as JSON when the caller has it already, or '' with `baseVersion`, the
+ * version of the item it equals (link-base.ts).
+ */
+export function linkToRow(l: LinkRecord, base: string = JSON.stringify(l.base), baseVersion: number | null = null): LinkRow & { base: string; base_version: number | null } {
   return {
     collection: l.collection,
     member: l.member,
@@ -179,6 +194,7 @@ export function linkToRow(l: LinkRecord, base = JSON.stringify(l.base)): LinkRow
     item_id: l.itemId,
     etag: l.etag,
     base,
+    base_version: baseVersion,
     agreed_version: l.agreedVersion,
     updated_at: l.updatedAt,
     raw: l.raw ?? null,

@@ -11,6 +11,7 @@ import type { Etag, Href } from '../../core/types.js';
 import type { Item } from '../../model/item.js';
 import { applyChange, insertLog } from './apply-change.js';
 import { exportPage, importRecords } from './copy-records.js';
+import { LINK_COLS, LINKS_FROM } from './link-base.js';
 import { migrate, schemaVersion } from './migrations.js';
 import {
   collectionFromRow, collectionToRow, itemFromRow, linkFromRow, logFromRow, memberStateFromRow,
@@ -27,7 +28,7 @@ const DEFAULT_LOG_LIMIT = 100;
 
 const ITEM_COLS = 'i.id, i.collection, i.uid, i.version, i.seq, i.deleted, i.data, i.meta, i.updated_at';
 
-type PendingRow = ItemRow & { l_href: Href | null; l_etag: Etag; l_base: string; l_agreed: number; l_updated: string; l_raw: string | null };
+type PendingRow = ItemRow & { l_href: Href | null; l_etag: Etag; l_base: string | null; l_base_version: number | null; l_agreed: number; l_updated: string; l_raw: string | null };
 
 /**
  * The default store: one SQLite file in WAL mode, so `pimhub sync` and `pimhub serve` can
@@ -210,13 +211,13 @@ export class SqliteStore implements Store {
   }
 
   async getLink(collection: string, member: string, href: Href): Promise<LinkRecord | undefined> {
-    const r = this.guard(() => this.stmt('SELECT * FROM links WHERE collection = ? AND member = ? AND href = ?')
+    const r = this.guard(() => this.stmt(`SELECT ${LINK_COLS} FROM ${LINKS_FROM} WHERE l.collection = ? AND l.member = ? AND l.href = ?`)
       .get(collection, member, href) as LinkRow | undefined);
     return r && linkFromRow(r);
   }
 
   async linksForMember(collection: string, member: string): Promise<LinkRecord[]> {
-    return this.all<LinkRow>('SELECT * FROM links WHERE collection = ? AND member = ? ORDER BY href', collection, member).map(linkFromRow);
+    return this.all<LinkRow>(`SELECT ${LINK_COLS} FROM ${LINKS_FROM} WHERE l.collection = ? AND l.member = ? ORDER BY l.href`, collection, member).map(linkFromRow);
   }
 
   async linkHrefs(collection: string, member: string): Promise<Array<{ href: Href; itemId: string }>> {
@@ -235,7 +236,7 @@ export class SqliteStore implements Store {
     const out: LinkRecord[] = [];
     for (let i = 0; i < hrefs.length; i += IN_CHUNK) {
       const chunk = hrefs.slice(i, i + IN_CHUNK);
-      const rows = this.all<LinkRow>(`SELECT * FROM links WHERE collection = ? AND member = ? AND href IN (${chunk.map(() => '?').join(',')})`, collection, member, ...chunk);
+      const rows = this.all<LinkRow>(`SELECT ${LINK_COLS} FROM ${LINKS_FROM} WHERE l.collection = ? AND l.member = ? AND l.href IN (${chunk.map(() => '?').join(',')})`, collection, member, ...chunk);
       for (const r of rows) out.push(linkFromRow(r));
     }
     return out;
@@ -255,7 +256,7 @@ export class SqliteStore implements Store {
   }
 
   async linksForItem(itemId: string): Promise<LinkRecord[]> {
-    return this.all<LinkRow>('SELECT * FROM links WHERE item_id = ? ORDER BY collection, member, href', itemId).map(linkFromRow);
+    return this.all<LinkRow>(`SELECT ${LINK_COLS} FROM ${LINKS_FROM} WHERE l.item_id = ? ORDER BY l.collection, l.member, l.href`, itemId).map(linkFromRow);
   }
 
   async pendingIdsForMember(collection: string, member: string): Promise<string[]> {
@@ -273,9 +274,10 @@ export class SqliteStore implements Store {
     // One pass over the collection's items, probing links by the item_id index; only the
     // result rows are decoded.
     const rows = this.all<PendingRow>(
-      `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, l.base AS l_base,
+      `SELECT ${ITEM_COLS}, l.href AS l_href, l.etag AS l_etag, coalesce(nullif(l.base, ''), v.data) AS l_base, l.base_version AS l_base_version,
               l.agreed_version AS l_agreed, l.updated_at AS l_updated, l.raw AS l_raw
        FROM items i LEFT JOIN links l INDEXED BY links_item ON l.item_id = i.id AND l.collection = @collection AND l.member = @member
+         LEFT JOIN item_versions v ON l.base = '' AND v.item_id = l.item_id AND v.version = l.base_version
        WHERE i.collection = @collection
          AND CASE WHEN i.deleted = 0 THEN l.href IS NULL OR i.version > l.agreed_version ELSE l.href IS NOT NULL END
        ORDER BY i.seq, l.href`,
@@ -285,7 +287,7 @@ export class SqliteStore implements Store {
       const item = itemFromRow(r);
       if (r.l_href === null) return { item };
       const link = linkFromRow({
-        collection, member, href: r.l_href, item_id: r.id, etag: r.l_etag, base: r.l_base,
+        collection, member, href: r.l_href, item_id: r.id, etag: r.l_etag, base: r.l_base, base_version: r.l_base_version,
         agreed_version: r.l_agreed, updated_at: r.l_updated, raw: r.l_raw,
       });
       return { item, link };
