@@ -1,10 +1,15 @@
+import { boundedMemo } from './memo.js';
+
 /**
  * Email normalisation for identity keys: `MAILTO:Jane.Doe@Example.COM ` and
  * `jane.doe@example.com` are the same address. The local part is lower-cased too: RFC 5321
  * lets it be case-sensitive, but no mainstream provider treats it so, and treating case as
  * significant would duplicate contacts across exports that change it.
  */
-export function normalizeEmail(s: string): string {
+export const normalizeEmail: (s: string) => string = boundedMemo(emailKey);
+
+/** {@link normalizeEmail} without the memo. */
+export function emailKey(s: string): string {
   let v = s.trim();
   if (/^mailto:/i.test(v)) v = v.slice('mailto:'.length).trim();
   // `Jane Doe <jane@example.com>` as some exports write it: keep the address only.
