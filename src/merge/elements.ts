@@ -2,6 +2,7 @@ import { assertNever } from '../core/errors.js';
 import type { FieldRule, KeyKind } from '../model/field-rules.js';
 import { ruleMap, UNLISTED } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
+import { ElementMap } from './element-map.js';
 
 /** Computes a set element's identity from its main property (src/normalize/keys.ts). */
 export type Keyer = (kind: KeyKind, p: Property) => string;
@@ -12,7 +13,7 @@ export type Keyer = (kind: KeyKind, p: Property) => string;
  * properties sharing its vCard group (Apple's `item1.TEL` + `item1.X-ABLabel`), so a
  * label travels with its phone number and groups can be renumbered freely.
  */
-export type FieldMap = Map<string, Map<string, Property[]>>;
+export type FieldMap = Map<string, ElementMap>;
 
 export interface SplitComponent {
   fields: FieldMap;
@@ -101,8 +102,11 @@ function element(p: Property, extras: Property[] | undefined): Property[] {
 }
 
 function add(fields: FieldMap, field: string, key: string, props: Property[]): void {
-  let m = fields.get(field);
-  if (!m) fields.set(field, (m = new Map()));
+  const m = fields.get(field);
+  if (!m) {
+    fields.set(field, new ElementMap(key, props));
+    return;
+  }
   const existing = m.get(key);
   if (existing) for (const p of props) existing.push(p);
   else m.set(key, props);
@@ -139,7 +143,7 @@ export function joinFields(fields: FieldMap, volatile: Property[], order: readon
     const elements = fields.get(name)!;
     const rule = rules.get(name) ?? UNLISTED;
     if (rule.kind === 'set' && rule.explode) {
-      out.push(...rejoinValues([...elements.values()].flat()));
+      out.push(...rejoinValues(elements.values().flat()));
       continue;
     }
     for (const props of elements.values()) {

@@ -2,6 +2,7 @@ import type { FieldDecision, FieldSource } from '../core/store.js';
 import type { FieldRule } from '../model/field-rules.js';
 import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
+import { ElementMap } from './element-map.js';
 import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
 import { isPreferred } from '../normalize/meaning.js';
 import { componentKey, displayValue, sameForm, samePrefAside, sameProps, type Comparison } from './equality.js';
@@ -46,8 +47,6 @@ function decide<T>(
   const side = pick();
   return { value: side === 'current' ? c : i, side, conflict: true };
 }
-
-type Elements = Map<string, Property[]>;
 
 /** What a component's merge gathers while it walks the fields. */
 interface Gathered {
@@ -115,56 +114,88 @@ export function mergeComponent(
 /** One field: its elements in the order current, incoming, base hold them, each decided three-way. */
 function mergeField(
   field: string,
-  bf: Elements | undefined,
-  cf: Elements | undefined,
-  vf: Elements | undefined,
-  inf: Elements | undefined,
+  bf: ElementMap | undefined,
+  cf: ElementMap | undefined,
+  vf: ElementMap | undefined,
+  inf: ElementMap | undefined,
   compKey: string,
   ctx: MergeContext,
   g: Gathered,
 ): void {
-  const merged: Elements = new Map();
-  // Who set the field, looked up only when an element changed: most fields of most merges did not.
-  let currentSource: FieldSource | undefined;
-  const sourceOfCurrent = () => (currentSource ??= ctx.fieldSources[`${compKey}/${field}`] ?? ctx.currentFallback);
-  const one = (key: string, c: Property[] | undefined, i: Property[] | undefined, b: Property[] | undefined) => {
-    const v = vf?.get(key);
-    const cv = v ?? c;
-    // The common case first: both sides hold the element in the same form.
-    if (c !== undefined && cv === c && i !== undefined && c.length > 0 && sameForm(c, i)) {
-      merged.set(key, c);
-      return;
-    }
-    let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, sourceOfCurrent(), ctx.incoming), cv);
-    // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
-    if (o.conflict && samePrefAside(cv, i, ctx)) {
-      const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
-      o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
-    }
-    if (o.value && o.value.length > 0) merged.set(key, o.value);
-    if (o.side === 'incoming' || o.conflict) g.incomingChanged = true;
-    if (o.side === 'current' || o.conflict) g.currentChanged = true;
-    if (o.side === 'incoming' || o.conflict) {
-      const source = sourceOfCurrent();
-      if (o.value === i) g.sources[`${compKey}/${field}`] = ctx.incoming;
-      g.decisions.push({
-        field: key ? `${field}[${key}]` : field,
-        path: { component: compKey, field, element: key },
-        conflict: o.conflict,
-        base: displayValue(b),
-        values: [
-          { connector: source.connector, value: displayValue(c), raw: c ?? null },
-          { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
-        ],
-        chosen: displayValue(o.value),
-        chosenIndex: o.value === c ? 0 : 1,
-      });
-    }
-  };
-  if (cf) for (const [key, c] of cf) one(key, c, inf?.get(key), bf?.get(key));
-  if (inf) for (const [key, i] of inf) if (!cf?.has(key)) one(key, undefined, i, bf?.get(key));
-  if (bf) for (const [key, b] of bf) if (!cf?.has(key) && !inf?.has(key)) one(key, undefined, undefined, b);
-  if (merged.size > 0) g.out.set(field, merged);
+  const f: FieldWalk = { field, compKey, ctx, g, merged: undefined, vf, currentSource: undefined };
+  if (cf) {
+    const keys = cf.keys();
+    const values = cf.values();
+    for (let at = 0; at < keys.length; at += 1) mergeElement(f, keys[at]!, bf?.get(keys[at]!), values[at], inf?.get(keys[at]!));
+  }
+  if (inf) {
+    const keys = inf.keys();
+    const values = inf.values();
+    for (let at = 0; at < keys.length; at += 1) if (!cf?.has(keys[at]!)) mergeElement(f, keys[at]!, bf?.get(keys[at]!), undefined, values[at]);
+  }
+  if (bf) {
+    const keys = bf.keys();
+    const values = bf.values();
+    for (let at = 0; at < keys.length; at += 1) if (!cf?.has(keys[at]!) && !inf?.has(keys[at]!)) mergeElement(f, keys[at]!, values[at], undefined, undefined);
+  }
+  if (f.merged) g.out.set(field, f.merged);
+}
+
+/** The field being merged, and who set it (looked up only when an element changed: most fields of most merges did not). */
+interface FieldWalk {
+  field: string;
+  compKey: string;
+  ctx: MergeContext;
+  g: Gathered;
+  /** The field's merged elements, made with the first one. */
+  merged: ElementMap | undefined;
+  vf: ElementMap | undefined;
+  currentSource: FieldSource | undefined;
+}
+
+function sourceOfCurrent(f: FieldWalk): FieldSource {
+  return (f.currentSource ??= f.ctx.fieldSources[`${f.compKey}/${f.field}`] ?? f.ctx.currentFallback);
+}
+
+function keep(f: FieldWalk, key: string, value: Property[]): void {
+  if (f.merged) f.merged.set(key, value);
+  else f.merged = new ElementMap(key, value);
+}
+
+function mergeElement(f: FieldWalk, key: string, b: Property[] | undefined, c: Property[] | undefined, i: Property[] | undefined): void {
+  const { ctx, g } = f;
+  const cv = f.vf?.get(key) ?? c;
+  // The common case first: both sides hold the element in the same form.
+  if (c !== undefined && cv === c && i !== undefined && c.length > 0 && sameForm(c, i)) {
+    keep(f, key, c);
+    return;
+  }
+  let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, sourceOfCurrent(f), ctx.incoming), cv);
+  // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
+  if (o.conflict && samePrefAside(cv, i, ctx)) {
+    const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
+    o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
+  }
+  if (o.value && o.value.length > 0) keep(f, key, o.value);
+  if (o.side === 'incoming' || o.conflict) g.incomingChanged = true;
+  if (o.side === 'current' || o.conflict) g.currentChanged = true;
+  if (o.side === 'incoming' || o.conflict) {
+    const { field, compKey } = f;
+    const source = sourceOfCurrent(f);
+    if (o.value === i) g.sources[`${compKey}/${field}`] = ctx.incoming;
+    g.decisions.push({
+      field: key ? `${field}[${key}]` : field,
+      path: { component: compKey, field, element: key },
+      conflict: o.conflict,
+      base: displayValue(b),
+      values: [
+        { connector: source.connector, value: displayValue(c), raw: c ?? null },
+        { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
+      ],
+      chosen: displayValue(o.value),
+      chosenIndex: o.value === c ? 0 : 1,
+    });
+  }
 }
 
 /** Volatile properties: per name, the larger value (REV, LAST-MODIFIED, SEQUENCE); the store's otherwise. */
