@@ -1,3 +1,4 @@
+import { plainAscii } from './ascii.js';
 import { boundedMemo } from './memo.js';
 
 /**
@@ -6,7 +7,13 @@ import { boundedMemo } from './memo.js';
  * lets it be case-sensitive, but no mainstream provider treats it so, and treating case as
  * significant would duplicate contacts across exports that change it.
  */
-export const normalizeEmail: (s: string) => string = boundedMemo(emailKey);
+export function normalizeEmail(s: string): string {
+  // Most addresses are plain: no spaces, no `<…>`, no `mailto:`; their key is their lower-case form.
+  return plainAscii(s, isAngle) && ((s.charCodeAt(0) | 0x20) !== 0x6d || !/^mailto:/i.test(s)) ? s.toLowerCase() : emailMemo(s);
+}
+
+const isAngle = (c: number) => c === 0x3c;
+const emailMemo = boundedMemo(emailKey);
 
 /** {@link normalizeEmail} without the memo. */
 export function emailKey(s: string): string {

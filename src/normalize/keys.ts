@@ -5,6 +5,7 @@ import { normalizeEmail } from './email.js';
 import { normalizePhone } from './phone.js';
 import { nameKey } from './names.js';
 import { boundedMemo } from './memo.js';
+import { plainAscii } from './ascii.js';
 
 export interface KeyOptions {
   /** ISO 3166 region for phone numbers without a country code (config `defaultRegion`). */
@@ -22,8 +23,12 @@ function valueText(v: PropValue | undefined): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+const textKeyMemo = boundedMemo(plainTextKey);
+
 /** Trimmed, case-folded (NFKC, lower-case, `ß` → `ss` as Unicode full folding does), white space collapsed. */
-export const textKey: (s: string) => string = boundedMemo(plainTextKey);
+export function textKey(s: string): string {
+  return plainAscii(s) ? s.toLowerCase() : textKeyMemo(s);
+}
 
 /** {@link textKey} without the memo. */
 export function plainTextKey(s: string): string {
@@ -72,8 +77,13 @@ function adrKey(v: PropValue | undefined): string {
   return key;
 }
 
+const adrPartMemo = boundedMemo(plainAdrPartKey);
+const dotOrComma = (c: number) => c === 0x2e || c === 0x2c;
+
 /** One ADR component's key: text-keyed, `.` and `,` left out. */
-export const adrPartKey: (s: string) => string = boundedMemo(plainAdrPartKey);
+export function adrPartKey(s: string): string {
+  return plainAscii(s, dotOrComma) ? s.toLowerCase() : adrPartMemo(s);
+}
 
 /** {@link adrPartKey} without the memo. */
 export function plainAdrPartKey(s: string): string {
