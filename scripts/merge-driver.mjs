@@ -2,7 +2,8 @@
 // Drives B6's merges alone, for profiles and instruction counts (`--cpu-prof`, cachegrind):
 // the same cards, edits and merge call as bench/merge-engine.ts, on fresh objects each run.
 // Usage (after a build): node scripts/merge-driver.mjs [RUNS=5] [both|one]; GC_FIRST=1 with
-// --expose-gc collects the setup's garbage before each timed run (to see what it costs).
+// --expose-gc collects the setup's garbage before each timed run (to see what it costs); NOOP=1
+// skips the merges, so two instruction counts (RUNS 0 and 2) give the setup's share.
 // PIMHUB_DIST=DIR measures another build (A/B against a copy of an earlier dist/).
 const dist = process.env.PIMHUB_DIST ?? new URL('../dist', import.meta.url).pathname;
 const { decodeVCards } = await import(`${dist}/src/codecs/vcard/index.js`);
@@ -13,6 +14,8 @@ const { contacts } = await import(`${dist}/bench/generate.js`);
 
 const runs = Number(process.argv[2] ?? 5);
 const mode = process.argv[3] ?? 'both';
+// NOOP=1: everything but the merges (the setup's share of an instruction count).
+const noop = process.env.NOOP === '1';
 function edits(c) {
   const a = structuredClone(c);
   a.card.props.push({ name: 'email', params: { type: ['work'] }, type: 'text', values: [`new.${c.uid}@example.net`] });
@@ -37,6 +40,7 @@ for (let run = 0; run <= runs; run += 1) {
   const from = performance.now();
   const u0 = process.cpuUsage();
   for (const [base, current, incoming] of triples) {
+    if (noop) continue;
     mergeItem({
       base, current, incoming, caps: FULL_CAPABILITIES, keyOf: identity.keyOf, policy: { kind: 'newest' },
       incomingSource: { connector: 'b', time: '2024-01-02T00:00:00Z' }, fieldSources: {},
