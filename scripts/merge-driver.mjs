@@ -16,6 +16,9 @@ const runs = Number(process.argv[2] ?? 5);
 const mode = process.argv[3] ?? 'both';
 // NOOP=1: everything but the merges (the setup's share of an instruction count).
 const noop = process.env.NOOP === '1';
+// REPEAT=k merges each triple k times (the merge keeps nothing per object): for instruction
+// counts in which the setup's structuredClones would otherwise dominate the difference.
+const repeat = Number(process.env.REPEAT ?? 1);
 function edits(c) {
   const a = structuredClone(c);
   a.card.props.push({ name: 'email', params: { type: ['work'] }, type: 'text', values: [`new.${c.uid}@example.net`] });
@@ -39,7 +42,7 @@ for (let run = 0; run <= runs; run += 1) {
   if (process.env.GC_FIRST && globalThis.gc) globalThis.gc();
   const from = performance.now();
   const u0 = process.cpuUsage();
-  for (const [base, current, incoming] of triples) {
+  for (let k = 0; k < repeat; k += 1) for (const [base, current, incoming] of triples) {
     if (noop) continue;
     mergeItem({
       base, current, incoming, caps: FULL_CAPABILITIES, keyOf: identity.keyOf, policy: { kind: 'newest' },
@@ -50,7 +53,7 @@ for (let run = 0; run <= runs; run += 1) {
   const u = process.cpuUsage(u0);
   if (run > 0) windows.push([from, performance.now()]);
   if (run > 0) {
-    rates.push(triples.length / ((u.user + u.system) / 1e6));
+    rates.push((repeat * triples.length) / ((u.user + u.system) / 1e6));
     cpuTotal += (u.user + u.system) / 1000;
   }
 }
