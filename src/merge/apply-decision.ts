@@ -2,6 +2,7 @@ import type { FieldPath } from '../core/store.js';
 import { ICAL_RULES, SUBCOMPONENT_KEYS, VCARD_RULES } from '../model/field-rules.js';
 import type { Item } from '../model/item.js';
 import type { Component, Property } from '../model/property.js';
+import { ElementMap } from './element-map.js';
 import { joinFields, splitComponent, type Keyer } from './elements.js';
 import { subItems } from './merge-item.js';
 import { subKey } from './merge-component.js';
@@ -28,7 +29,7 @@ function setInComponent(c: Component, path: FieldPath, raw: unknown, keyOf: Keye
     return { ...c, components: raw ? [...others, raw as Component] : others };
   }
   const { fields, volatile } = splitComponent(c, table, keyOf);
-  const elements = fields.get(path.field) ?? new Map<string, Property[]>();
+  const elements = fields.get(path.field) ?? new ElementMap();
   if (raw && Array.isArray(raw) && raw.length > 0) elements.set(path.element, raw as Property[]);
   else elements.delete(path.element);
   fields.set(path.field, elements);

@@ -1,7 +1,8 @@
 import { assertNever } from '../core/errors.js';
 import type { FieldRule, KeyKind } from '../model/field-rules.js';
-import { ruleFor } from '../model/field-rules.js';
+import { ruleMap, UNLISTED } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
+import { ElementMap } from './element-map.js';
 
 /** Computes a set element's identity from its main property (src/normalize/keys.ts). */
 export type Keyer = (kind: KeyKind, p: Property) => string;
@@ -12,17 +13,12 @@ export type Keyer = (kind: KeyKind, p: Property) => string;
  * properties sharing its vCard group (Apple's `item1.TEL` + `item1.X-ABLabel`), so a
  * label travels with its phone number and groups can be renumbered freely.
  */
-export type FieldMap = Map<string, Map<string, Property[]>>;
+export type FieldMap = Map<string, ElementMap>;
 
 export interface SplitComponent {
   fields: FieldMap;
   /** Volatile properties (REV, DTSTAMP…), kept aside: never compared. */
   volatile: Property[];
-}
-
-function explodeValues(p: Property, rule: FieldRule): Property[] {
-  if (rule.kind !== 'set' || !rule.explode || p.values.length <= 1) return [p];
-  return p.values.map((v) => ({ ...p, values: [v] }));
 }
 
 function isAttachment(p: Property): boolean {
@@ -40,39 +36,55 @@ function groupMains(props: Property[]): Map<string, Property> {
   return mains;
 }
 
+/** The grouped properties that are not their group's main one, per group. */
+function attachments(props: Property[], mains: Map<string, Property>): Map<string, Property[]> {
+  const attached = new Map<string, Property[]>();
+  for (const p of props) {
+    if (p.group && mains.get(p.group) !== p) {
+      const list = attached.get(p.group);
+      if (list) list.push(p);
+      else attached.set(p.group, [p]);
+    }
+  }
+  return attached;
+}
+
 export function splitComponent(c: Component, table: Record<string, FieldRule>, keyOf: Keyer): SplitComponent {
   const fields: FieldMap = new Map();
   const volatile: Property[] = [];
-  const mains = groupMains(c.props);
-  const attached = new Map<string, Property[]>();
-  for (const p of c.props) {
-    if (p.group && mains.get(p.group) !== p) {
-      const list = attached.get(p.group) ?? [];
-      list.push(p);
-      attached.set(p.group, list);
+  const rules = ruleMap(table);
+  const props = c.props;
+  // Most cards have no groups: the maps of group mains and attachments are built only when one has.
+  let mains: Map<string, Property> | undefined;
+  let attached: Map<string, Property[]> | undefined;
+  for (const p of props) {
+    if (p.group) {
+      mains = groupMains(props);
+      attached = attachments(props, mains);
+      break;
     }
   }
-  const add = (field: string, key: string, props: Property[]) => {
-    let m = fields.get(field);
-    if (!m) fields.set(field, (m = new Map()));
-    const existing = m.get(key);
-    if (existing) existing.push(...props);
-    else m.set(key, props);
-  };
-  for (const p of c.props) {
-    if (p.group && mains.get(p.group) !== p) continue;
-    const rule = ruleFor(table, p.name);
-    const extras = p.group ? attached.get(p.group) ?? [] : [];
+  for (const p of props) {
+    let extras: Property[] | undefined;
+    if (p.group) {
+      if (mains!.get(p.group) !== p) continue;
+      extras = attached!.get(p.group);
+    }
+    const rule = rules.get(p.name) ?? UNLISTED;
     switch (rule.kind) {
       case 'volatile':
         volatile.push(p);
         break;
       case 'scalar':
-        add(p.name, '', [stripGroup(p), ...extras.map(stripGroup)]);
+        add(fields, p.name, '', element(p, extras));
         break;
       case 'set':
-        for (const one of explodeValues(p, rule)) {
-          add(p.name, keyOf(rule.key, one), [stripGroup(one), ...extras.map(stripGroup)]);
+        if (!rule.explode || p.values.length <= 1) add(fields, p.name, keyOf(rule.key, p), element(p, extras));
+        else {
+          for (const v of p.values) {
+            const one = { ...p, values: [v] };
+            add(fields, p.name, keyOf(rule.key, one), element(one, extras));
+          }
         }
         break;
       default:
@@ -82,25 +94,56 @@ export function splitComponent(c: Component, table: Record<string, FieldRule>, k
   return { fields, volatile };
 }
 
+/** An element's properties: the main one and its group's attachments, groups dropped. */
+function element(p: Property, extras: Property[] | undefined): Property[] {
+  const out = [stripGroup(p)];
+  if (extras) for (const x of extras) out.push(stripGroup(x));
+  return out;
+}
+
+function add(fields: FieldMap, field: string, key: string, props: Property[]): void {
+  const m = fields.get(field);
+  if (!m) {
+    fields.set(field, new ElementMap(key, props));
+    return;
+  }
+  const existing = m.get(key);
+  if (existing) for (const p of props) existing.push(p);
+  else m.set(key, props);
+}
+
 function stripGroup(p: Property): Property {
   if (p.group === undefined) return p;
   const { group: _group, ...rest } = p;
   return rest;
 }
 
+/** Where each property name first appears in `order` (the merged component is written in that order). */
+export function nameRanks(order: readonly string[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (let i = 0; i < order.length; i += 1) if (!ranks.has(order[i]!)) ranks.set(order[i]!, i);
+  return ranks;
+}
+
 /**
  * Back to properties. Elements with more than one property get a fresh group `itemN`,
- * numbered in order, so groups never collide after a merge.
+ * numbered in order, so groups never collide after a merge. Fields are written in the
+ * order their names first appear in `order` (names it lacks last), ties by name.
  */
-export function joinFields(fields: FieldMap, volatile: Property[], order: string[], table: Record<string, FieldRule>): Property[] {
+export function joinFields(fields: FieldMap, volatile: Property[], order: readonly string[] | ReadonlyMap<string, number>, table: Record<string, FieldRule>): Property[] {
+  const ranks = Array.isArray(order) ? nameRanks(order) : (order as ReadonlyMap<string, number>);
+  const unranked = Number.MAX_SAFE_INTEGER;
+  const named: Array<{ name: string; rank: number }> = [];
+  for (const name of fields.keys()) named.push({ name, rank: ranks.get(name) ?? unranked });
+  named.sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: Property[] = [];
   let group = 0;
-  const names = [...fields.keys()].sort((a, b) => rank(order, a) - rank(order, b) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
+  const rules = ruleMap(table);
+  for (const { name } of named) {
     const elements = fields.get(name)!;
-    const rule = ruleFor(table, name);
+    const rule = rules.get(name) ?? UNLISTED;
     if (rule.kind === 'set' && rule.explode) {
-      out.push(...rejoinValues([...elements.values()].flat()));
+      out.push(...rejoinValues(elements.values().flat()));
       continue;
     }
     for (const props of elements.values()) {
@@ -108,11 +151,12 @@ export function joinFields(fields: FieldMap, volatile: Property[], order: string
         group += 1;
         for (const p of props) out.push({ ...p, group: `item${group}` });
       } else {
-        out.push(...props);
+        for (const p of props) out.push(p);
       }
     }
   }
-  return [...out, ...volatile];
+  for (const p of volatile) out.push(p);
+  return out;
 }
 
 /** CATEGORIES:a and CATEGORIES:b with the same parameters become CATEGORIES:a,b again. */
@@ -138,9 +182,4 @@ export function sortedParams(p: Property): Array<[string, string | string[]]> {
       const v = p.params[k]!;
       return [k, Array.isArray(v) ? [...v].sort() : v];
     });
-}
-
-function rank(order: string[], name: string): number {
-  const i = order.indexOf(name);
-  return i === -1 ? order.length : i;
 }

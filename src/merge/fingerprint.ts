@@ -28,7 +28,7 @@ export function itemFingerprint(item: Item, keyOf: Keyer, caps?: FormatCapabilit
 export function componentFingerprint(c: Component, table: Record<string, FieldRule>, keyOf: Keyer): string {
   const { fields } = splitComponent(c, table, keyOf);
   const parts = [...fields.entries()]
-    .map(([name, elements]) => [name, [...elements.entries()].map(([k, props]) => [k, propsKey(props, { table, keyOf })]).sort()] as const)
+    .map(([name, elements]) => [name, elements.keys().map((k, at) => [k, propsKey(elements.values()[at], { table, keyOf })]).sort()] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return JSON.stringify([c.name, parts, c.components.map((s) => componentFingerprint(s, table, keyOf)).sort()]);
 }

@@ -2,6 +2,7 @@ import type { FieldDecision, FieldSource } from '../core/store.js';
 import type { FieldRule } from '../model/field-rules.js';
 import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
+import { ElementMap } from './element-map.js';
 import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
 import { isPreferred } from '../normalize/meaning.js';
 import { componentKey, displayValue, sameForm, samePrefAside, sameProps, type Comparison } from './equality.js';
@@ -47,6 +48,15 @@ function decide<T>(
   return { value: side === 'current' ? c : i, side, conflict: true };
 }
 
+/** What a component's merge gathers while it walks the fields. */
+interface Gathered {
+  out: FieldMap;
+  decisions: FieldDecision[];
+  sources: Record<string, FieldSource>;
+  incomingChanged: boolean;
+  currentChanged: boolean;
+}
+
 /** Merges one component (a vCard, or a VEVENT/VTODO/VJOURNAL master or override). */
 export function mergeComponent(
   base: Component | undefined,
@@ -66,68 +76,126 @@ export function mergeComponent(
   const sb = base ? split(base) : undefined;
   const sv = split(currentView);
   const si = splitComponent(incoming, ctx.table, ctx.keyOf);
-  const out: FieldMap = new Map();
-  const decisions: FieldDecision[] = [];
-  const sources: Record<string, FieldSource> = {};
-  let incomingChanged = false;
-  let currentChanged = false;
+  const g: Gathered = { out: new Map(), decisions: [], sources: {}, incomingChanged: false, currentChanged: false };
 
-  const fieldNames = new Set([...sc.fields.keys(), ...si.fields.keys(), ...(sb?.fields.keys() ?? [])]);
-  for (const field of fieldNames) {
-    const bf = sb?.fields.get(field);
-    const cf = sc.fields.get(field);
-    const vf = sv.fields.get(field);
-    const inf = si.fields.get(field);
-    const srcKey = `${compKey}/${field}`;
-    const currentSource = ctx.fieldSources[srcKey] ?? ctx.currentFallback;
-    const keys = new Set([...(cf?.keys() ?? []), ...(inf?.keys() ?? []), ...(bf?.keys() ?? [])]);
-    const merged = new Map<string, Property[]>();
-    for (const key of keys) {
-      const b = bf?.get(key);
-      const c = cf?.get(key);
-      const i = inf?.get(key);
-      let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, currentSource, ctx.incoming), vf?.get(key));
-      // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
-      if (o.conflict && samePrefAside(vf?.get(key) ?? c, i, ctx)) {
-        const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
-        o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
-      }
-      if (o.value && o.value.length > 0) merged.set(key, o.value);
-      if (o.side === 'incoming' || o.conflict) incomingChanged = true;
-      if (o.side === 'current' || o.conflict) currentChanged = true;
-      if (o.side === 'incoming' || o.conflict) {
-        if (o.value === i) sources[srcKey] = ctx.incoming;
-        decisions.push({
-          field: key ? `${field}[${key}]` : field,
-          path: { component: compKey, field, element: key },
-          conflict: o.conflict,
-          base: displayValue(b),
-          values: [
-            { connector: currentSource.connector, value: displayValue(c), raw: c ?? null },
-            { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
-          ],
-          chosen: displayValue(o.value),
-          chosenIndex: o.value === c ? 0 : 1,
-        });
-      }
+  // Fields in the order current, incoming, base name them (each once).
+  const bFields = sb?.fields;
+  for (const [field, cf] of sc.fields) mergeField(field, bFields?.get(field), cf, sv.fields.get(field), si.fields.get(field), compKey, ctx, g);
+  for (const [field, inf] of si.fields) {
+    if (!sc.fields.has(field)) mergeField(field, bFields?.get(field), undefined, sv.fields.get(field), inf, compKey, ctx, g);
+  }
+  if (bFields) {
+    for (const [field, bf] of bFields) {
+      if (!sc.fields.has(field) && !si.fields.has(field)) mergeField(field, bf, undefined, sv.fields.get(field), undefined, compKey, ctx, g);
     }
-    if (merged.size > 0) out.set(field, merged);
   }
 
   const subs = mergeSubcomponents(base?.components ?? [], current.components, incoming.components, compKey, ctx);
-  decisions.push(...subs.decisions);
-  incomingChanged ||= subs.incomingChanged;
-  currentChanged ||= subs.currentChanged;
+  for (const d of subs.decisions) g.decisions.push(d);
 
-  const order = [...current.props, ...incoming.props].map((p) => p.name);
+  const ranks = new Map<string, number>();
+  let at = 0;
+  for (const list of [current.props, incoming.props]) {
+    for (const p of list) {
+      if (!ranks.has(p.name)) ranks.set(p.name, at);
+      at += 1;
+    }
+  }
   const volatile = pickVolatile(sc.volatile, si.volatile);
   return {
-    component: { name: current.name, props: joinFields(out, volatile, order, ctx.table), components: subs.components },
-    decisions,
-    sources,
-    incomingChanged,
-    currentChanged,
+    component: { name: current.name, props: joinFields(g.out, volatile, ranks, ctx.table), components: subs.components },
+    decisions: g.decisions,
+    sources: g.sources,
+    incomingChanged: g.incomingChanged || subs.incomingChanged,
+    currentChanged: g.currentChanged || subs.currentChanged,
   };
+}
+
+/** One field: its elements in the order current, incoming, base hold them, each decided three-way. */
+function mergeField(
+  field: string,
+  bf: ElementMap | undefined,
+  cf: ElementMap | undefined,
+  vf: ElementMap | undefined,
+  inf: ElementMap | undefined,
+  compKey: string,
+  ctx: MergeContext,
+  g: Gathered,
+): void {
+  const f: FieldWalk = { field, compKey, ctx, g, merged: undefined, vf, currentSource: undefined };
+  if (cf) {
+    const keys = cf.keys();
+    const values = cf.values();
+    for (let at = 0; at < keys.length; at += 1) mergeElement(f, keys[at]!, bf?.get(keys[at]!), values[at], inf?.get(keys[at]!));
+  }
+  if (inf) {
+    const keys = inf.keys();
+    const values = inf.values();
+    for (let at = 0; at < keys.length; at += 1) if (!cf?.has(keys[at]!)) mergeElement(f, keys[at]!, bf?.get(keys[at]!), undefined, values[at]);
+  }
+  if (bf) {
+    const keys = bf.keys();
+    const values = bf.values();
+    for (let at = 0; at < keys.length; at += 1) if (!cf?.has(keys[at]!) && !inf?.has(keys[at]!)) mergeElement(f, keys[at]!, values[at], undefined, undefined);
+  }
+  if (f.merged) g.out.set(field, f.merged);
+}
+
+/** The field being merged, and who set it (looked up only when an element changed: most fields of most merges did not). */
+interface FieldWalk {
+  field: string;
+  compKey: string;
+  ctx: MergeContext;
+  g: Gathered;
+  /** The field's merged elements, made with the first one. */
+  merged: ElementMap | undefined;
+  vf: ElementMap | undefined;
+  currentSource: FieldSource | undefined;
+}
+
+function sourceOfCurrent(f: FieldWalk): FieldSource {
+  return (f.currentSource ??= f.ctx.fieldSources[`${f.compKey}/${f.field}`] ?? f.ctx.currentFallback);
+}
+
+function keep(f: FieldWalk, key: string, value: Property[]): void {
+  if (f.merged) f.merged.set(key, value);
+  else f.merged = new ElementMap(key, value);
+}
+
+function mergeElement(f: FieldWalk, key: string, b: Property[] | undefined, c: Property[] | undefined, i: Property[] | undefined): void {
+  const { ctx, g } = f;
+  const cv = f.vf?.get(key) ?? c;
+  // The common case first: both sides hold the element in the same form.
+  if (c !== undefined && cv === c && i !== undefined && c.length > 0 && sameForm(c, i)) {
+    keep(f, key, c);
+    return;
+  }
+  let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, sourceOfCurrent(f), ctx.incoming), cv);
+  // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
+  if (o.conflict && samePrefAside(cv, i, ctx)) {
+    const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
+    o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
+  }
+  if (o.value && o.value.length > 0) keep(f, key, o.value);
+  if (o.side === 'incoming' || o.conflict) g.incomingChanged = true;
+  if (o.side === 'current' || o.conflict) g.currentChanged = true;
+  if (o.side === 'incoming' || o.conflict) {
+    const { field, compKey } = f;
+    const source = sourceOfCurrent(f);
+    if (o.value === i) g.sources[`${compKey}/${field}`] = ctx.incoming;
+    g.decisions.push({
+      field: key ? `${field}[${key}]` : field,
+      path: { component: compKey, field, element: key },
+      conflict: o.conflict,
+      base: displayValue(b),
+      values: [
+        { connector: source.connector, value: displayValue(c), raw: c ?? null },
+        { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
+      ],
+      chosen: displayValue(o.value),
+      chosenIndex: o.value === c ? 0 : 1,
+    });
+  }
 }
 
 /** Volatile properties: per name, the larger value (REV, LAST-MODIFIED, SEQUENCE); the store's otherwise. */
@@ -154,6 +222,8 @@ function mergeSubcomponents(
   compKey: string,
   ctx: MergeContext,
 ): { components: Component[]; decisions: FieldDecision[]; incomingChanged: boolean; currentChanged: boolean } {
+  // A vCard has none: nothing to index.
+  if (base.length === 0 && current.length === 0 && incoming.length === 0) return { components: [], decisions: [], incomingChanged: false, currentChanged: false };
   const index = (list: Component[]) => new Map(list.map((c) => [subKey(c, ctx), c] as const));
   const bm = index(base);
   const cm = index(current);

@@ -2,7 +2,7 @@ import type { FieldDecision, FieldSource } from '../core/store.js';
 import { FULL_CAPABILITIES, type FormatCapabilities } from '../model/capabilities.js';
 import { ICAL_RULES, VCARD_RULES } from '../model/field-rules.js';
 import type { CalendarItem, ContactItem, Item } from '../model/item.js';
-import type { Component } from '../model/property.js';
+import type { Component, Property } from '../model/property.js';
 import type { Keyer } from './elements.js';
 import { componentFingerprint } from './fingerprint.js';
 import { mergeComponent, type MergeContext } from './merge-component.js';
@@ -69,27 +69,33 @@ function context(input: ItemMergeInput<Item>, table: MergeContext['table']): Mer
 }
 
 function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Array<ReturnType<typeof mergeComponent>>): ItemMergeResult<T> {
-  const decisions = parts.flatMap((p) => p.decisions);
-  return {
-    item,
-    decisions,
-    fieldSources: Object.assign({}, input.fieldSources, ...parts.map((p) => p.sources)),
-    incomingChanged: parts.some((p) => p.incomingChanged),
-    currentChanged: parts.some((p) => p.currentChanged),
-    conflicts: decisions.filter((d) => d.conflict).length,
-  };
+  // Each part's decisions are its own fresh list: one part's is taken as it is.
+  const decisions = parts.length === 1 ? parts[0]!.decisions : parts.flatMap((p) => p.decisions);
+  const fieldSources = Object.assign({}, input.fieldSources);
+  let incomingChanged = false;
+  let currentChanged = false;
+  for (const p of parts) {
+    Object.assign(fieldSources, p.sources);
+    incomingChanged ||= p.incomingChanged;
+    currentChanged ||= p.currentChanged;
+  }
+  let conflicts = 0;
+  for (const d of decisions) if (d.conflict) conflicts += 1;
+  return { item, decisions, fieldSources, incomingChanged, currentChanged, conflicts };
 }
 
 function mergeContact(input: ItemMergeInput<ContactItem>): ItemMergeResult<ContactItem> {
   const cur = input.current.card;
-  const uidProps = cur.props.filter((p) => p.name === 'uid');
+  const uidProps: Property[] = [];
+  const curProps: Property[] = [];
+  for (const p of cur.props) (p.name === 'uid' ? uidProps : curProps).push(p);
   // Both sides as the member's format holds them: what it cannot keep is no edit of its.
   const project = (c: Component) => (input.caps.project ? input.caps.project(c) : c);
   const incoming = withoutUid(fillUnheld(project(input.incoming.card), cur, input.caps));
   const base = input.base ? withoutUid(fillUnheld(project(input.base.card), cur, input.caps)) : undefined;
   const view = input.caps.project ? withoutUid(fillUnheld(project(cur), cur, input.caps)) : undefined;
-  const m = mergeComponent(base, withoutUid(cur), incoming, '', context(input, VCARD_RULES), view);
-  const card: Component = { ...m.component, props: [...uidProps, ...m.component.props] };
+  const m = mergeComponent(base, { ...cur, props: curProps }, incoming, '', context(input, VCARD_RULES), view);
+  const card: Component = { ...m.component, props: uidProps.length === 0 ? m.component.props : uidProps.concat(m.component.props) };
   return finish({ kind: 'contact', uid: input.current.uid, card }, input, [m]);
 }
 

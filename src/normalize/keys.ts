@@ -4,6 +4,8 @@ import { assertNever } from '../core/errors.js';
 import { normalizeEmail } from './email.js';
 import { normalizePhone } from './phone.js';
 import { nameKey } from './names.js';
+import { boundedMemo } from './memo.js';
+import { plainAscii } from './ascii.js';
 
 export interface KeyOptions {
   /** ISO 3166 region for phone numbers without a country code (config `defaultRegion`). */
@@ -21,8 +23,15 @@ function valueText(v: PropValue | undefined): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+const textKeyMemo = boundedMemo(plainTextKey);
+
 /** Trimmed, case-folded (NFKC, lower-case, `ß` → `ss` as Unicode full folding does), white space collapsed. */
 export function textKey(s: string): string {
+  return plainAscii(s) ? s.toLowerCase() : textKeyMemo(s);
+}
+
+/** {@link textKey} without the memo. */
+export function plainTextKey(s: string): string {
   // Plain ASCII is its own NFKC form and holds no ß: the common case skips both.
   const folded = NON_ASCII.test(s) ? s.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss') : s.toLowerCase();
   return folded.replace(/\s+/g, ' ').trim();
@@ -58,13 +67,34 @@ export function valueKey(kind: KeyKind, p: Property, opts: KeyOptions = {}): str
 /** ADR: each of the seven components text-keyed; the country is part of the key. */
 function adrKey(v: PropValue | undefined): string {
   const parts: Array<string | string[]> = Array.isArray(v) ? v : [valueText(v)];
-  const comps = parts.map((c) => textKey(Array.isArray(c) ? c.join(' ') : c).replace(/[.,]/g, ''));
-  while (comps.length < 7) comps.push('');
-  return comps.slice(0, 7).join(';');
+  let key = '';
+  for (let i = 0; i < 7; i += 1) {
+    const c = parts[i];
+    // Most components of most addresses are empty (post-office box, extended address, region).
+    const comp = c === undefined || c === '' ? '' : adrPartKey(Array.isArray(c) ? c.join(' ') : c);
+    key = i === 0 ? comp : `${key};${comp}`;
+  }
+  return key;
+}
+
+const adrPartMemo = boundedMemo(plainAdrPartKey);
+const dotOrComma = (c: number) => c === 0x2e || c === 0x2c;
+
+/** One ADR component's key: text-keyed, `.` and `,` left out. */
+export function adrPartKey(s: string): string {
+  return plainAscii(s, dotOrComma) ? s.toLowerCase() : adrPartMemo(s);
+}
+
+/** {@link adrPartKey} without the memo. */
+export function plainAdrPartKey(s: string): string {
+  return plainTextKey(s).replace(/[.,]/g, '');
 }
 
 /** URIs as written, trimmed; scheme lower-cased; `mailto:` addresses and `tel:` numbers case-folded. */
-function uriKey(s: string): string {
+const uriKey: (s: string) => string = boundedMemo(plainUriKey);
+
+/** {@link uriKey} without the memo. */
+export function plainUriKey(s: string): string {
   const v = s.trim();
   const m = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(v);
   if (!m) return v;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { CountryCode } from 'libphonenumber-js';
+import { boundedMemo } from './memo.js';
 
 type PhoneLibrary = typeof import('libphonenumber-js');
 let library: PhoneLibrary | undefined;
@@ -25,21 +26,28 @@ function phoneLibrary(): PhoneLibrary {
  * The value stored in cards is never rewritten: this is only a key.
  */
 export function normalizePhone(s: string, defaultRegion?: string): string {
-  const cacheKey = `${defaultRegion ?? ''}\u0000${s}`;
-  const known = normalized.get(cacheKey);
-  if (known !== undefined) return known;
-  const key = parseToKey(s, defaultRegion);
-  // Bounded: a run sees each distinct number a few times (base, sides, fingerprints); when full, start over.
-  if (normalized.size >= CACHE_LIMIT) normalized.clear();
-  normalized.set(cacheKey, key);
-  return key;
+  const region = defaultRegion ?? '';
+  if (region !== lastRegion) {
+    let memo = byRegion.get(region);
+    if (!memo) byRegion.set(region, (memo = boundedMemo((raw) => phoneKey(raw, defaultRegion))));
+    lastRegion = region;
+    lastMemo = memo;
+  }
+  return lastMemo!(s);
 }
 
-/** Parsing with libphonenumber is most of a merge's time: each distinct raw number is parsed once. */
-const CACHE_LIMIT = 50_000;
-const normalized = new Map<string, string>();
+/**
+ * Parsing with libphonenumber is most of a merge's time: each distinct raw number is parsed
+ * once per region (a run sees it on several sides and in fingerprints). One memo per region,
+ * looked up by the raw text itself: a joined region + text key would be a fresh string to
+ * hash on every call.
+ */
+const byRegion = new Map<string, (s: string) => string>();
+let lastRegion: string | undefined;
+let lastMemo: ((s: string) => string) | undefined;
 
-function parseToKey(s: string, defaultRegion: string | undefined): string {
+/** {@link normalizePhone} without the memo. */
+export function phoneKey(s: string, defaultRegion: string | undefined): string {
   let v = s.trim();
   if (/^tel:/i.test(v)) v = v.slice(4);
   // RFC 3966 parameters other than the extension (`;phone-context=`, `;isub=`) are not part of the number.
