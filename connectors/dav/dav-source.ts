@@ -1,6 +1,6 @@
 import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import type {
-  Delta, FetchResult, FirstSync, IncrementalSource, ListedEntry, WritableSource, WriteResult,
+  Delta, FetchResult, IncrementalSource, ListedEntry, WritableSource, WriteResult,
 } from '../../src/core/connector.js';
 import { PimError } from '../../src/core/errors.js';
 import { asEtag, asHref, type CollectionKind, type Etag, type Href } from '../../src/core/types.js';
@@ -61,28 +61,6 @@ export class DavSource implements WritableSource, IncrementalSource {
   /** RFC 6578 sync-collection where offered, else getctag plus a listing; null when the token is stale. */
   changesSince(token: string | undefined): Promise<Delta | null> {
     return changesSince(this, token);
-  }
-
-  /**
-   * A first run: the sync-collection without token (which gives the first token) and a
-   * listing by addressbook-query / calendar-query, sent together, so fetching need not wait
-   * for the former. Radicale 3 builds its sync history before it answers the first
-   * sync-collection of a collection (one fsynced file per entry: 23–165 s at 10,000 cards on
-   * a loaded machine) and serves other reads meanwhile (a shared lock); its query listing
-   * took 2–3 s where a PROPFIND Depth 1 took 30–40 s (docs/performance.md, "Speed round 5").
-   * Only where sync-collection is offered: else the first token is a ctag, which is cheap.
-   */
-  firstSync(): FirstSync | undefined {
-    if (!this.o.collection.syncCollection) return undefined;
-    const full = this.changesSince(undefined);
-    return { full, listing: this.queryListing() };
-  }
-
-  /** Every entry by a query that matches all; a server that refuses it is listed by PROPFIND. */
-  private async queryListing(): Promise<ListedEntry[]> {
-    const ms = await this.o.dav.report(this.url, this.o.format.listQuery, '1', true);
-    if (ms.status !== 207) return this.list();
-    return this.listed(ms.entries).changed;
   }
 
   /** Splits a multistatus into present entries (with ETags) and gone ones (404), by resource name. */

@@ -10,8 +10,6 @@ export interface ItemFormat extends ItemCodec {
   multiget(paths: string[]): string;
   /** The property that holds an item's text in the answer. */
   dataProp: QName;
-  /** An addressbook-query / calendar-query REPORT body that lists every entry with its ETag and no data. */
-  listQuery: string;
 }
 
 const MULTIGET: Record<CollectionKind, { report: QName; data: QName }> = {
@@ -20,20 +18,11 @@ const MULTIGET: Record<CollectionKind, { report: QName; data: QName }> = {
   calendar: { report: { ns: NS.caldav, name: 'calendar-multiget' }, data: { ns: NS.caldav, name: 'calendar-data' } },
 };
 
-// A filter that every entry passes: an empty one for address books (RFC 6352 §10.5), the
-// VCALENDAR component for calendars (RFC 4791 §9.7.1).
-const LIST_QUERY: Record<CollectionKind, string> = {
-  contacts: requestBody({ ns: NS.carddav, name: 'addressbook-query' }, dav('prop', dav('getetag')) + qname({ ns: NS.carddav, name: 'filter' })),
-  calendar: requestBody({ ns: NS.caldav, name: 'calendar-query' },
-    dav('prop', dav('getetag')) + qname({ ns: NS.caldav, name: 'filter' }, '<C:comp-filter name="VCALENDAR"/>')),
-};
-
 export function itemFormat(kind: CollectionKind, vcardVersion: VCardVersion): ItemFormat {
   const { report, data } = MULTIGET[kind];
   return {
     ...itemCodec(kind, vcardVersion),
     multiget: (paths) => requestBody(report, dav('prop', dav('getetag') + dav('getlastmodified') + qname(data)) + hrefList(paths)),
     dataProp: data,
-    listQuery: LIST_QUERY[kind],
   };
 }

@@ -64,7 +64,7 @@ export class DavRequests {
   }
 
   /** REPORT with a body made by requestBody; `whole` as for propfind. */
-  report(url: string, body: string, depth?: '0' | '1', whole = false): Promise<MultiStatus> {
+  report(url: string, body: string, depth?: '0', whole = false): Promise<MultiStatus> {
     return this.multistatus(url, 'REPORT', depth, body, whole);
   }
 

@@ -14,9 +14,6 @@ export function readOnly(source: Source): Source {
     get: (hrefs) => source.get(hrefs),
   };
   if (!isIncremental(source)) return ro;
-  const inc: IncrementalSource = {
-    ...ro, changesSince: (token) => source.changesSince(token),
-    ...(source.firstSync ? { firstSync: () => source.firstSync!() } : {}),
-  };
+  const inc: IncrementalSource = { ...ro, changesSince: (token) => source.changesSince(token) };
   return inc;
 }

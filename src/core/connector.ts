@@ -98,26 +98,10 @@ export interface Delta {
   token: string;
 }
 
-/**
- * A first run (no token) in two parts that run side by side: a quick listing to start
- * fetching from, and the source's own answer with its first token, which may take long
- * (Radicale builds its sync history on the first sync-collection of a collection: tens of
- * seconds at 10,000 cards). The listing is only where to start: `full` is what counts, and
- * the engine fetches again whatever the two disagree on.
- */
-export interface FirstSync {
-  /** Every entry with its version tag, fast; may be older or newer than `full`. */
-  listing: Promise<ListedEntry[]>;
-  /** What `changesSince(undefined)` gives. Requested at once, awaited once the listing's entries are fetched. */
-  full: Promise<Delta | null>;
-}
-
 /** Sources that can report changes since a token (RFC 6578 sync-collection, file signatures). */
 export interface IncrementalSource extends Source {
   /** `token` undefined: first run. Returns null when the token is invalid and a full list is needed. */
   changesSince(token: string | undefined): Promise<Delta | null>;
-  /** A first run whose listing need not wait for the token (see FirstSync); undefined where that gains nothing. */
-  firstSync?(): FirstSync | undefined;
 }
 
 export interface RemoteCollectionInfo {

@@ -19,11 +19,6 @@ export class CountingProxy {
   readonly seen: SeenRequest[] = [];
   private server?: http.Server;
   url = '';
-  /**
-   * Asked for every request before it is passed on, with its body: a promise holds the
-   * request back until it settles (a test orders what the server sees).
-   */
-  hold?: (req: SeenRequest, body: string) => Promise<void> | undefined;
 
   constructor(private readonly target: string) {}
 
@@ -32,12 +27,11 @@ export class CountingProxy {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      req.on('end', () => {
         const body = Buffer.concat(chunks);
         const report = req.method === 'REPORT' ? /<(?:[\w-]+:)?([\w-]+)[\s>]/.exec(body.toString('utf8').replace(/<\?xml[^>]*\?>/, ''))?.[1] : undefined;
         const entry: SeenRequest = { method: req.method ?? '', path: req.url ?? '', ...(req.headers.depth ? { depth: String(req.headers.depth) } : {}), ...(report ? { report } : {}), status: 0 };
         this.seen.push(entry);
-        await this.hold?.(entry, body.toString('utf8'));
         const headers = { ...req.headers, host: t.host };
         const out = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers }, (up) => {
           entry.status = up.statusCode ?? 0;

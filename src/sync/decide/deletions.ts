@@ -22,8 +22,6 @@ export async function decideDeletions(d: DecideContext, reads: MemberRead[], liv
   const gone: GoneDecision[] = [];
   const out: Decision[] = [];
   const deleting = new Set<string>();
-  /** What the delete guard weighs: not an item this run added and then found gone (`MemberRead.vanished`). */
-  const guarded = new Set<string>();
   for (const read of reads) {
     const caps = read.source.capabilities;
     if (read.blind() && read.gone.length > 0) {
@@ -48,19 +46,18 @@ export async function decideDeletions(d: DecideContext, reads: MemberRead[], liv
       const whole = link.agreedVersion > 0 ? link : await d.view.link(read.member, link.href);
       if (whole && unchangedSinceBase(whole, item, d.identity.keyOf, caps)) {
         deleting.add(item.id);
-        if (!read.vanished.has(link.href)) guarded.add(item.id);
         gone.push({ kind: 'delete', link, item });
       } else gone.push({ kind: 'restore', link, item });
     }
   }
   const guard = d.deleteGuard;
-  if (!d.allowMassDelete && guarded.size > guard * liveBefore) {
+  if (!d.allowMassDelete && deleting.size > guard * liveBefore) {
     const byMember = new Map<string, number>();
-    for (const g of gone) if (g.kind === 'delete' && guarded.has(g.item.id)) byMember.set(g.link.member, (byMember.get(g.link.member) ?? 0) + 1);
+    for (const g of gone) if (g.kind === 'delete') byMember.set(g.link.member, (byMember.get(g.link.member) ?? 0) + 1);
     const shrank = [...byMember].map(([m, n]) => `${m} (${n})`).join(', ');
     throw new PimError(
       'guard',
-      `this run would delete ${guarded.size} of ${liveBefore} items (more than deleteGuard ${guard}) because they are missing from the listing of ${shrank}; nothing was changed. If ${byMember.size === 1 ? 'that member' : 'those members'} really lost them, run again with --allow-mass-delete`,
+      `this run would delete ${deleting.size} of ${liveBefore} items (more than deleteGuard ${guard}) because they are missing from the listing of ${shrank}; nothing was changed. If ${byMember.size === 1 ? 'that member' : 'those members'} really lost them, run again with --allow-mass-delete`,
     );
   }
   for (const g of gone) out.push(goneDecision(d, g));

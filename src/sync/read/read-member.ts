@@ -1,12 +1,36 @@
-import { isIncremental, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
+import { isIncremental, type FetchedItem, type FetchProblem, type ListedEntry, type Source } from '../../core/connector.js';
 import type { LinkHead } from '../decide/context.js';
 import type { Etag, Href } from '../../core/types.js';
 import type { Workspace } from '../workspace.js';
-import { fetchBatches } from './fetch-batches.js';
-import type { MemberRead } from './member-read.js';
-import { readFirst } from './read-first.js';
 
-export type { MemberRead } from './member-read.js';
+export interface MemberRead {
+  member: string;
+  source: Source;
+  /** Entries to fetch: changed since the member's links say. */
+  changed: ListedEntry[];
+  /** Links whose entry is no longer at the source. */
+  gone: LinkHead[];
+  /** Entries that could not be decoded; complete once `batches` has been read to the end. */
+  problems: FetchProblem[];
+  /** Token to store once this read is fully merged. */
+  token?: string;
+  /** Whether an href is (still) at the source, as far as this read can tell. */
+  present(href: Href): boolean;
+  /** The etag the listing gave an href; undefined when not listed (or this read was a delta). */
+  listedEtag(href: Href): Etag | undefined;
+  /**
+   * Whether the member holds entries that could not be read and whose item cannot be told
+   * (no readable UID, no link at that href). Such an entry may be any item that seems gone,
+   * so no entry gone from this member counts as deleted in this run (SPEC §4). Known once
+   * `batches` has been read to the end.
+   */
+  blind(): boolean;
+  /** The changed entries, fetched and decoded a batch at a time: memory stays bounded by the batch. */
+  batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]>;
+}
+
+// Large enough for a source to split it into several requests in flight (DAV multigets of ~100).
+const FETCH_BATCH = 500;
 
 /**
  * Finds what changed at a member since the last run: a delta from the source's token where
@@ -20,8 +44,6 @@ export async function readMember(
   token: string | undefined,
 ): Promise<MemberRead> {
   const links = await ws.linksOf(member);
-  const first = token === undefined && isIncremental(source) ? source.firstSync?.() : undefined;
-  if (first) return readFirst(ws, member, source, links, first);
   let changed: ListedEntry[] = [];
   let gone: LinkHead[] = [];
   let newToken: string | undefined;
@@ -50,9 +72,19 @@ export async function readMember(
     gone = [...links.values()].filter((l) => !seen!.has(l.href));
   }
   const problems: FetchProblem[] = [];
+  async function* batches(onProgress?: (done: number, total: number) => void): AsyncGenerator<FetchedItem[]> {
+    for (let i = 0; i < changed.length; i += FETCH_BATCH) {
+      const hrefs: Href[] = changed.slice(i, i + FETCH_BATCH).map((e) => e.href);
+      const r = await source.get(hrefs);
+      problems.push(...r.problems);
+      // The merge needs each fetched entry's link with its base: one store query per batch.
+      await ws.preloadLinks(member, r.items.map((f) => f.href));
+      onProgress?.(Math.min(i + FETCH_BATCH, changed.length), changed.length);
+      yield r.items;
+    }
+  }
   return {
-    member, source, changed, gone, vanished: new Set(), problems, token: newToken,
-    batches: (onProgress) => fetchBatches(ws, member, source, changed.map((e) => e.href), problems, onProgress),
+    member, source, changed, gone, problems, token: newToken, batches,
     present: (href) => (seen ? seen.has(href) : !removed.has(href)),
     listedEtag: (href) => seen?.get(href),
     blind: () => problems.some((p) => p.uid === undefined && !links.has(p.href)),
