@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { hasDiscovery, type Connector } from '../../core/connector.js';
+import { hasDiscovery } from '../../core/connector.js';
 import { messageOf, PimError } from '../../core/errors.js';
 import { createConnector } from '../../../connectors/registry.js';
 import { convertVdirsyncer, type Converted, type Discover } from './convert.js';
@@ -19,15 +19,15 @@ export function defaultVdirsyncerConfig(env: NodeJS.ProcessEnv = process.env): s
 /** Lists a DAV storage's collections through pimhub's own connector (short timeout, no retries). */
 function discoverWith(baseDir: string): Discover {
   return async (name, options) => {
-    let c: Connector | undefined;
+    // Made outside the try: bad options fail the import, as they did before the registry was async.
+    const c = await createConnector(name, { ...options, timeoutMs: 15_000, retries: 0 }, { baseDir });
     try {
-      c = await createConnector(name, { ...options, timeoutMs: 15_000, retries: 0 }, { baseDir });
       if (!hasDiscovery(c)) return { error: 'this connector cannot list collections' };
       return { names: (await c.discover()).map((x) => x.name) };
     } catch (e) {
       return { error: messageOf(e) };
     } finally {
-      await c?.close?.();
+      await c.close?.();
     }
   };
 }
