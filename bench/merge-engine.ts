@@ -9,7 +9,7 @@ import { contacts } from './generate.js';
 import { MERGES_PER_SECOND } from './targets.js';
 
 /** Two different edits of a card: a new email on one side, a changed note and title on the other. */
-function edits(c: ContactItem): [ContactItem, ContactItem] {
+export function edits(c: ContactItem): [ContactItem, ContactItem] {
   const a = structuredClone(c);
   a.card.props.push({ name: 'email', params: { type: ['work'] }, type: 'text', values: [`new.${c.uid}@example.net`] });
   const b = structuredClone(c);

@@ -11,6 +11,8 @@ const { mergeItem } = await import(`${dist}/src/merge/merge-item.js`);
 const { FULL_CAPABILITIES } = await import(`${dist}/src/model/capabilities.js`);
 const { createIdentity } = await import(`${dist}/src/normalize/item-identity.js`);
 const { contacts } = await import(`${dist}/bench/generate.js`);
+// The bench's own edits (from this build's dist/ even when PIMHUB_DIST names another build).
+const { edits } = await import(new URL('../dist/bench/merge-engine.js', import.meta.url).href);
 
 const runs = Number(process.argv[2] ?? 5);
 const mode = process.argv[3] ?? 'both';
@@ -19,14 +21,6 @@ const noop = process.env.NOOP === '1';
 // REPEAT=k merges each triple k times (the merge keeps nothing per object): for instruction
 // counts in which the setup's structuredClones would otherwise dominate the difference.
 const repeat = Number(process.env.REPEAT ?? 1);
-function edits(c) {
-  const a = structuredClone(c);
-  a.card.props.push({ name: 'email', params: { type: ['work'] }, type: 'text', values: [`new.${c.uid}@example.net`] });
-  const b = structuredClone(c);
-  b.card.props = b.card.props.filter((p) => p.name !== 'note' && p.name !== 'title');
-  b.card.props.push({ name: 'note', params: {}, type: 'text', values: ['changed elsewhere'] }, { name: 'title', params: {}, type: 'text', values: ['Chefin'] });
-  return [a, b];
-}
 const cards = decodeVCards(contacts(5000, 9).map((c) => c.text).join('')).items;
 const identity = createIdentity('DE');
 const rates = [];

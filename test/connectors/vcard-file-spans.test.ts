@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { contacts } from '../../bench/generate.js';
 import { create } from '../../connectors/vcard-file/index.js';
 import { decodeVCards } from '../../src/codecs/vcard/index.js';
 import { isFlushable, isWritable } from '../../src/core/connector.js';
 import { asHref, type Href } from '../../src/core/types.js';
 import { withTempDir } from './temp-files.js';
+import { heapAfterGc } from '../heap.js';
 
 /**
  * A .vcf source keeps where each card is in the file, not the decoded card: a sync of a
@@ -17,13 +16,6 @@ import { withTempDir } from './temp-files.js';
  * decoded again when asked for, and gives what decoding the whole file gives; a rewrite
  * keeps the cards it did not change.
  */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 const N = 3000;
 

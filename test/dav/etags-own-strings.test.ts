@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { textOf } from '../../connectors/dav/xml-values.js';
 import { NS, parseXml, type XmlNode } from '../../src/xml/dav-xml.js';
+import { heapAfterGc } from '../heap.js';
 
 /**
  * A run keeps the etag of every entry it links, for the whole run (its link heads). Cut
  * from a server's answer, an etag was a view into that answer: a first sync of 10,000
  * cards from Radicale kept all its 100 multiget answers alive (19.5 MB) through them.
  */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 const ANSWERS = 100;
 const CARDS = 50;

@@ -6,7 +6,7 @@ import { asEtag, asHref, type Href } from '../../src/core/types.js';
 import { prop } from '../../src/model/property.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { contact, write } from './store-fixtures.js';
-import type { StoreSetup } from './store-contract.js';
+import { storeTest, type StoreSetup } from './store-fixtures.js';
 
 /**
  * Link bases (the item as a member holds it, last agreed) come back exactly as committed,
@@ -48,16 +48,7 @@ async function assertBase(s: Store, member: string, href: string, base: ContactI
 }
 
 export function runLinkBaseContract(name: string, setup: StoreSetup): void {
-  const it = (title: string, fn: (s: Store) => Promise<void>): void => {
-    test(title, async () => {
-      const { store, cleanup } = await setup();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  };
+  const it = storeTest(setup);
 
   describe(`${name}: link bases`, () => {
     it('a base equal to the current version: committed with the item (the very object) and later (a copy)', async (s) => {

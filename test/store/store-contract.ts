@@ -1,31 +1,21 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPimError } from '../../src/core/errors.js';
-import { STORE_TABLES, type NewLogEntry, type RunRecord, type Store, type StoreChange } from '../../src/core/store.js';
+import { STORE_TABLES, type NewLogEntry, type RunRecord, type StoreChange } from '../../src/core/store.js';
 import { copyStore } from '../../src/store/copy-store.js';
-import { coll, contact, link, logEntry, write } from './store-fixtures.js';
+import { coll, contact, link, logEntry, storeTest, write, type StoreSetup } from './store-fixtures.js';
 import { runLinkBaseContract } from './link-base-contract.js';
 import { asEtag, asHref, asUid } from '../../src/core/types.js';
 
 export { contact, write } from './store-fixtures.js';
+export type { StoreSetup } from './store-fixtures.js';
 
 /**
  * The acceptance suite every Store runs (ARCHITECTURE.md principle 7). `setup` returns a
  * fresh, initialised, empty store for each test.
  */
-export type StoreSetup = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
-
 export function runStoreContract(name: string, setup: StoreSetup): void {
-  const it = (title: string, fn: (s: Store) => Promise<void>): void => {
-    test(title, async () => {
-      const { store, cleanup } = await setup();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  };
+  const it = storeTest(setup);
 
   describe(`${name}: store contract`, () => {
     it('collections: upsert, get, list, replace', async (s) => {

@@ -1,4 +1,5 @@
-import type { CollectionRecord, ItemWrite, LinkRecord, NewLogEntry } from '../../src/core/store.js';
+import { test } from 'node:test';
+import type { CollectionRecord, ItemWrite, LinkRecord, NewLogEntry, Store } from '../../src/core/store.js';
 import type { ContactItem } from '../../src/model/item.js';
 import { prop } from '../../src/model/property.js';
 import { asEtag, asHref, asUid } from '../../src/core/types.js';
@@ -27,3 +28,20 @@ export function logEntry(uid: string, action: NewLogEntry['action'], time: strin
 
 export const coll = (name: string, extra: Partial<CollectionRecord> = {}): CollectionRecord =>
   ({ name, kind: 'contacts', origin: 'config', createdAt: '2024-01-01T00:00:00.000Z', ...extra });
+
+/** A fresh, initialised, empty store for each test, and how to remove it. */
+export type StoreSetup = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
+
+/** A test on a fresh store from `setup`, cleaned up afterwards. */
+export function storeTest(setup: StoreSetup): (title: string, fn: (s: Store) => Promise<void>) => void {
+  return (title, fn) => {
+    test(title, async () => {
+      const { store, cleanup } = await setup();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    });
+  };
+}
