@@ -38,14 +38,26 @@ export interface ItemMergeResult<T extends Item> {
  * other side deliberately removed it.
  */
 export function mergeItem<T extends Item>(input: ItemMergeInput<T>): ItemMergeResult<T> {
+  return mergeItemWith(input, mergeContact, mergeComponent);
+}
+
+/** A component's three-way merge, as `mergeComponent` does it. */
+export type ComponentMerger = typeof mergeComponent;
+
+/** {@link mergeItem} with another contact merge and component merge (the field-index prototype, measured against this one). */
+export function mergeItemWith<T extends Item>(
+  input: ItemMergeInput<T>,
+  contact: (input: ItemMergeInput<ContactItem>) => ItemMergeResult<ContactItem>,
+  component: ComponentMerger,
+): ItemMergeResult<T> {
   const r = input.current.kind === 'contact'
-    ? mergeContact(input as unknown as ItemMergeInput<ContactItem>)
-    : mergeCalendar(input as unknown as ItemMergeInput<CalendarItem>);
+    ? contact(input as unknown as ItemMergeInput<ContactItem>)
+    : mergeCalendar(input as unknown as ItemMergeInput<CalendarItem>, component);
   return r as unknown as ItemMergeResult<T>;
 }
 
 /** Adds what `caps` cannot hold from `from` to `c`, so its absence reads as "unchanged". */
-function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Component {
+export function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Component {
   if (caps === FULL_CAPABILITIES) return c;
   const unheld = from.props.filter((p) => !caps.holds(p, from));
   if (unheld.length === 0) return c;
@@ -53,11 +65,11 @@ function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Co
 }
 
 /** The canonical UID is the store's: a matched item keeps it. */
-function withoutUid(c: Component): Component {
+export function withoutUid(c: Component): Component {
   return { ...c, props: c.props.filter((p) => p.name !== 'uid') };
 }
 
-function context(input: ItemMergeInput<Item>, table: MergeContext['table']): MergeContext {
+export function context(input: ItemMergeInput<Item>, table: MergeContext['table']): MergeContext {
   return {
     table,
     keyOf: input.keyOf,
@@ -68,7 +80,7 @@ function context(input: ItemMergeInput<Item>, table: MergeContext['table']): Mer
   };
 }
 
-function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Array<ReturnType<typeof mergeComponent>>): ItemMergeResult<T> {
+export function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Array<ReturnType<typeof mergeComponent>>): ItemMergeResult<T> {
   // Each part's decisions are its own fresh list: one part's is taken as it is.
   const decisions = parts.length === 1 ? parts[0]!.decisions : parts.flatMap((p) => p.decisions);
   const fieldSources = Object.assign({}, input.fieldSources);
@@ -112,7 +124,7 @@ export function recurrenceKey(c: Component): string {
   return rid ? String(rid.values[0] ?? '').replace(/[^0-9TZ]/g, '') : 'master';
 }
 
-function mergeCalendar(input: ItemMergeInput<CalendarItem>): ItemMergeResult<CalendarItem> {
+function mergeCalendar(input: ItemMergeInput<CalendarItem>, mergeComponent: ComponentMerger): ItemMergeResult<CalendarItem> {
   const ctx = context(input, ICAL_RULES);
   const fp = (c: Component | undefined) => (c ? componentFingerprint(c, ICAL_RULES, input.keyOf) : '');
   const b = input.base ? subItems(input.base) : new Map<string, Component>();
