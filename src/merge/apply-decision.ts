@@ -3,7 +3,7 @@ import { ICAL_RULES, SUBCOMPONENT_KEYS, VCARD_RULES } from '../model/field-rules
 import type { Item } from '../model/item.js';
 import type { Component, Property } from '../model/property.js';
 import { ElementMap } from './element-map.js';
-import { joinFields, splitComponent, type Keyer } from './elements.js';
+import { firstPosition, joinFields, splitComponent, type Keyer } from './elements.js';
 import { subItems } from './merge-item.js';
 import { subKey } from './merge-component.js';
 
@@ -33,5 +33,5 @@ function setInComponent(c: Component, path: FieldPath, raw: unknown, keyOf: Keye
   if (raw && Array.isArray(raw) && raw.length > 0) elements.set(path.element, raw as Property[]);
   else elements.delete(path.element);
   fields.set(path.field, elements);
-  return { ...c, props: joinFields(fields, volatile, c.props.map((p) => p.name), table) };
+  return { ...c, props: joinFields(fields, volatile, (name) => firstPosition(name, c.props), table) };
 }

@@ -118,28 +118,44 @@ function stripGroup(p: Property): Property {
   return rest;
 }
 
-/** Where each property name first appears in `order` (the merged component is written in that order). */
-export function nameRanks(order: readonly string[]): Map<string, number> {
-  const ranks = new Map<string, number>();
-  for (let i = 0; i < order.length; i += 1) if (!ranks.has(order[i]!)) ranks.set(order[i]!, i);
-  return ranks;
+/** Where a property name first appears in `first` and then `second` read after it; undefined if in neither. */
+export function firstPosition(name: string, first: readonly Property[], second: readonly Property[] = []): number | undefined {
+  for (let at = 0; at < first.length; at += 1) if (first[at]!.name === name) return at;
+  for (let at = 0; at < second.length; at += 1) if (second[at]!.name === name) return first.length + at;
+  return undefined;
 }
+
+/** A field name's place in the merged component; undefined for names to write last. */
+export type FieldRank = (name: string) => number | undefined;
 
 /**
  * Back to properties. Elements with more than one property get a fresh group `itemN`,
  * numbered in order, so groups never collide after a merge. Fields are written in the
- * order their names first appear in `order` (names it lacks last), ties by name.
+ * order `rank` gives their names (names without one last), ties by name.
  */
-export function joinFields(fields: FieldMap, volatile: Property[], order: readonly string[] | ReadonlyMap<string, number>, table: Record<string, FieldRule>): Property[] {
-  const ranks = Array.isArray(order) ? nameRanks(order) : (order as ReadonlyMap<string, number>);
+export function joinFields(fields: FieldMap, volatile: Property[], rank: FieldRank, table: Record<string, FieldRule>): Property[] {
   const unranked = Number.MAX_SAFE_INTEGER;
-  const named: Array<{ name: string; rank: number }> = [];
-  for (const name of fields.keys()) named.push({ name, rank: ranks.get(name) ?? unranked });
-  named.sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A component has a dozen fields or so: an insertion sort of two parallel arrays, without
+  // an object per name or the work array Array.prototype.sort allocates.
+  const names: string[] = [];
+  const ranks: number[] = [];
+  for (const name of fields.keys()) {
+    const r = rank(name) ?? unranked;
+    let at = names.length;
+    names.push(name);
+    ranks.push(r);
+    while (at > 0 && (ranks[at - 1]! > r || (ranks[at - 1] === r && names[at - 1]! > name))) {
+      names[at] = names[at - 1]!;
+      ranks[at] = ranks[at - 1]!;
+      at -= 1;
+    }
+    names[at] = name;
+    ranks[at] = r;
+  }
   const out: Property[] = [];
   let group = 0;
   const rules = ruleMap(table);
-  for (const { name } of named) {
+  for (const name of names) {
     const elements = fields.get(name)!;
     const rule = rules.get(name) ?? UNLISTED;
     if (rule.kind === 'set' && rule.explode) {

@@ -3,7 +3,7 @@ import type { FieldRule } from '../model/field-rules.js';
 import { SUBCOMPONENT_KEYS } from '../model/field-rules.js';
 import type { Component, Property } from '../model/property.js';
 import { ElementMap } from './element-map.js';
-import { joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
+import { firstPosition, joinFields, splitComponent, type FieldMap, type Keyer } from './elements.js';
 import { isPreferred } from '../normalize/meaning.js';
 import { componentKey, displayValue, sameForm, samePrefAside, sameProps, type Comparison } from './equality.js';
 import { chooseSide, type ConflictPolicy } from './policy.js';
@@ -29,23 +29,20 @@ export interface ComponentMerge {
   currentChanged: boolean;
 }
 
-type Outcome<T> = { value: T | undefined; side: 'both' | 'current' | 'incoming'; conflict: boolean };
+/** Which side a three-way decision keeps: both agree, one side's change, or a conflict for the policy. */
+const enum Side { Both, Incoming, Current, Conflict }
 
-/** The three-way rule, for one element: equal sides agree; a side equal to the base did not change. */
-function decide<T>(
-  b: T | undefined,
-  c: T | undefined,
-  i: T | undefined,
-  eq: (x: T | undefined, y: T | undefined) => boolean,
-  pick: () => 'current' | 'incoming',
-  /** The current value as the incoming member's format would hold it, for comparing. */
-  cv: T | undefined = c,
-): Outcome<T> {
-  if (eq(cv, i)) return { value: c, side: 'both', conflict: false };
-  if (eq(b, cv)) return { value: i, side: 'incoming', conflict: false };
-  if (eq(b, i)) return { value: c, side: 'current', conflict: false };
-  const side = pick();
-  return { value: side === 'current' ? c : i, side, conflict: true };
+/**
+ * The three-way rule, for one element: equal sides agree; a side equal to the base did not
+ * change. `cv` is the current value as the incoming member's format would hold it. The
+ * comparison is a plain function with its comparison table (no closure, no outcome object:
+ * a merge decides every element of every field).
+ */
+function decide<T, C>(b: T | undefined, cv: T | undefined, i: T | undefined, eq: (x: T | undefined, y: T | undefined, cmp: C) => boolean, cmp: C): Side {
+  if (eq(cv, i, cmp)) return Side.Both;
+  if (eq(b, cv, cmp)) return Side.Incoming;
+  if (eq(b, i, cmp)) return Side.Current;
+  return Side.Conflict;
 }
 
 /** What a component's merge gathers while it walks the fields. */
@@ -93,17 +90,9 @@ export function mergeComponent(
   const subs = mergeSubcomponents(base?.components ?? [], current.components, incoming.components, compKey, ctx);
   for (const d of subs.decisions) g.decisions.push(d);
 
-  const ranks = new Map<string, number>();
-  let at = 0;
-  for (const list of [current.props, incoming.props]) {
-    for (const p of list) {
-      if (!ranks.has(p.name)) ranks.set(p.name, at);
-      at += 1;
-    }
-  }
   const volatile = pickVolatile(sc.volatile, si.volatile);
   return {
-    component: { name: current.name, props: joinFields(g.out, volatile, ranks, ctx.table), components: subs.components },
+    component: { name: current.name, props: joinFields(g.out, volatile, (name) => firstPosition(name, current.props, incoming.props), ctx.table), components: subs.components },
     decisions: g.decisions,
     sources: g.sources,
     incomingChanged: g.incomingChanged || subs.incomingChanged,
@@ -170,30 +159,36 @@ function mergeElement(f: FieldWalk, key: string, b: Property[] | undefined, c: P
     keep(f, key, c);
     return;
   }
-  let o = decide(b, c, i, (x, y) => sameProps(x, y, ctx), () => chooseSide(ctx.policy, sourceOfCurrent(f), ctx.incoming), cv);
-  // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
-  if (o.conflict && samePrefAside(cv, i, ctx)) {
-    const incomingPreferred = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred);
-    o = incomingPreferred ? { value: i, side: 'incoming', conflict: false } : { value: c, side: 'current', conflict: false };
+  let side = decide(b, cv, i, sameProps, ctx);
+  let conflict = false;
+  if (side === Side.Conflict) {
+    conflict = true;
+    side = chooseSide(ctx.policy, sourceOfCurrent(f), ctx.incoming) === 'current' ? Side.Current : Side.Incoming;
+    // Both sides hold the element and differ only in its preference flag: keep the preferred one, no conflict.
+    if (samePrefAside(cv, i, ctx)) {
+      conflict = false;
+      side = (i ?? []).some(isPreferred) && !(c ?? []).some(isPreferred) ? Side.Incoming : Side.Current;
+    }
   }
-  if (o.value && o.value.length > 0) keep(f, key, o.value);
-  if (o.side === 'incoming' || o.conflict) g.incomingChanged = true;
-  if (o.side === 'current' || o.conflict) g.currentChanged = true;
-  if (o.side === 'incoming' || o.conflict) {
+  const value = side === Side.Incoming ? i : c;
+  if (value && value.length > 0) keep(f, key, value);
+  if (side === Side.Current || conflict) g.currentChanged = true;
+  if (side === Side.Incoming || conflict) {
+    g.incomingChanged = true;
     const { field, compKey } = f;
     const source = sourceOfCurrent(f);
-    if (o.value === i) g.sources[`${compKey}/${field}`] = ctx.incoming;
+    if (value === i) g.sources[`${compKey}/${field}`] = ctx.incoming;
     g.decisions.push({
       field: key ? `${field}[${key}]` : field,
       path: { component: compKey, field, element: key },
-      conflict: o.conflict,
+      conflict,
       base: displayValue(b),
       values: [
         { connector: source.connector, value: displayValue(c), raw: c ?? null },
         { connector: ctx.incoming.connector, value: displayValue(i), raw: i ?? null },
       ],
-      chosen: displayValue(o.value),
-      chosenIndex: o.value === c ? 0 : 1,
+      chosen: displayValue(value),
+      chosenIndex: value === c ? 0 : 1,
     });
   }
 }
@@ -234,30 +229,36 @@ export function mergeSubcomponents(
   let incomingChanged = false;
   let currentChanged = false;
   const currentSource = ctx.fieldSources[`${compKey}/components`] ?? ctx.currentFallback;
-  const eq = (x: Component | undefined, y: Component | undefined) => componentKey(x, ctx) === componentKey(y, ctx);
   for (const key of keys) {
     const c = cm.get(key);
     const i = im.get(key);
-    const o = decide(bm.get(key), c, i, eq, () => chooseSide(ctx.policy, currentSource, ctx.incoming));
-    if (o.value) components.push(o.value);
-    if (o.side === 'incoming' || o.conflict) incomingChanged = true;
-    if (o.side === 'current' || o.conflict) currentChanged = true;
-    if (o.side === 'incoming' || o.conflict) {
+    let side = decide(bm.get(key), c, i, sameComponent, ctx);
+    const conflict = side === Side.Conflict;
+    if (conflict) side = chooseSide(ctx.policy, currentSource, ctx.incoming) === 'current' ? Side.Current : Side.Incoming;
+    const value = side === Side.Incoming ? i : c;
+    if (value) components.push(value);
+    if (side === Side.Incoming || conflict) incomingChanged = true;
+    if (side === Side.Current || conflict) currentChanged = true;
+    if (side === Side.Incoming || conflict) {
       const name = (c ?? i)!.name;
       const show = (x: Component | undefined) => (x ? displayValue(x.props) : null);
       decisions.push({
         field: `${name}[${key}]`,
         path: { component: compKey, field: name, element: key },
-        conflict: o.conflict,
+        conflict,
         base: show(bm.get(key)),
         values: [
           { connector: currentSource.connector, value: show(c), raw: c ?? null },
           { connector: ctx.incoming.connector, value: show(i), raw: i ?? null },
         ],
-        chosen: show(o.value),
-        chosenIndex: o.value === c ? 0 : 1,
+        chosen: show(value),
+        chosenIndex: value === c ? 0 : 1,
       });
     }
   }
   return { components, decisions, incomingChanged, currentChanged };
+}
+
+function sameComponent(x: Component | undefined, y: Component | undefined, cmp: Comparison): boolean {
+  return componentKey(x, cmp) === componentKey(y, cmp);
 }

@@ -95,7 +95,7 @@ export function mergeIndexed(b: ComponentIndex | undefined, c: ComponentIndex, i
   }
   const volatile = pickVolatile(c.volatile, i.volatile);
   return {
-    component: { name: c.component.name, props: joinFields(fields, volatile, ranks, ctx.table), components: subs.components },
+    component: { name: c.component.name, props: joinFields(fields, volatile, (name) => ranks.get(name), ctx.table), components: subs.components },
     decisions,
     sources: w.sources,
     incomingChanged: w.incomingChanged || subs.incomingChanged,
