@@ -194,7 +194,7 @@ function mergeElement(f: FieldWalk, key: string, b: Property[] | undefined, c: P
 }
 
 /** Volatile properties: per name, the larger value (REV, LAST-MODIFIED, SEQUENCE); the store's otherwise. */
-export function pickVolatile(current: Property[], incoming: Property[]): Property[] {
+function pickVolatile(current: Property[], incoming: Property[]): Property[] {
   const byName = new Map<string, Property>();
   for (const p of current) if (!byName.has(p.name)) byName.set(p.name, p);
   for (const p of incoming) {
@@ -210,7 +210,7 @@ export function subKey(c: Component, cmp: Comparison): string {
   return `${c.name}:${keyProps.map((n) => JSON.stringify(c.props.find((p) => p.name === n)?.values ?? null)).join('|')}`;
 }
 
-export function mergeSubcomponents(
+function mergeSubcomponents(
   base: Component[],
   current: Component[],
   incoming: Component[],

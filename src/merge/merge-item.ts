@@ -38,26 +38,14 @@ export interface ItemMergeResult<T extends Item> {
  * other side deliberately removed it.
  */
 export function mergeItem<T extends Item>(input: ItemMergeInput<T>): ItemMergeResult<T> {
-  return mergeItemWith(input, mergeContact, mergeComponent);
-}
-
-/** A component's three-way merge, as `mergeComponent` does it. */
-export type ComponentMerger = typeof mergeComponent;
-
-/** {@link mergeItem} with another contact merge and component merge (the field-index prototype, measured against this one). */
-export function mergeItemWith<T extends Item>(
-  input: ItemMergeInput<T>,
-  contact: (input: ItemMergeInput<ContactItem>) => ItemMergeResult<ContactItem>,
-  component: ComponentMerger,
-): ItemMergeResult<T> {
   const r = input.current.kind === 'contact'
-    ? contact(input as unknown as ItemMergeInput<ContactItem>)
-    : mergeCalendar(input as unknown as ItemMergeInput<CalendarItem>, component);
+    ? mergeContact(input as unknown as ItemMergeInput<ContactItem>)
+    : mergeCalendar(input as unknown as ItemMergeInput<CalendarItem>);
   return r as unknown as ItemMergeResult<T>;
 }
 
 /** Adds what `caps` cannot hold from `from` to `c`, so its absence reads as "unchanged". */
-export function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Component {
+function fillUnheld(c: Component, from: Component, caps: FormatCapabilities): Component {
   if (caps === FULL_CAPABILITIES) return c;
   const unheld = from.props.filter((p) => !caps.holds(p, from));
   if (unheld.length === 0) return c;
@@ -65,11 +53,11 @@ export function fillUnheld(c: Component, from: Component, caps: FormatCapabiliti
 }
 
 /** The canonical UID is the store's: a matched item keeps it. */
-export function withoutUid(c: Component): Component {
+function withoutUid(c: Component): Component {
   return { ...c, props: c.props.filter((p) => p.name !== 'uid') };
 }
 
-export function context(input: ItemMergeInput<Item>, table: MergeContext['table']): MergeContext {
+function context(input: ItemMergeInput<Item>, table: MergeContext['table']): MergeContext {
   return {
     table,
     keyOf: input.keyOf,
@@ -80,7 +68,7 @@ export function context(input: ItemMergeInput<Item>, table: MergeContext['table'
   };
 }
 
-export function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Array<ReturnType<typeof mergeComponent>>): ItemMergeResult<T> {
+function finish<T extends Item>(item: T, input: ItemMergeInput<Item>, parts: Array<ReturnType<typeof mergeComponent>>): ItemMergeResult<T> {
   // Each part's decisions are its own fresh list: one part's is taken as it is.
   const decisions = parts.length === 1 ? parts[0]!.decisions : parts.flatMap((p) => p.decisions);
   const fieldSources = Object.assign({}, input.fieldSources);
@@ -124,7 +112,7 @@ export function recurrenceKey(c: Component): string {
   return rid ? String(rid.values[0] ?? '').replace(/[^0-9TZ]/g, '') : 'master';
 }
 
-function mergeCalendar(input: ItemMergeInput<CalendarItem>, mergeComponent: ComponentMerger): ItemMergeResult<CalendarItem> {
+function mergeCalendar(input: ItemMergeInput<CalendarItem>): ItemMergeResult<CalendarItem> {
   const ctx = context(input, ICAL_RULES);
   const fp = (c: Component | undefined) => (c ? componentFingerprint(c, ICAL_RULES, input.keyOf) : '');
   const b = input.base ? subItems(input.base) : new Map<string, Component>();
