@@ -58,11 +58,6 @@ export class ListingCache {
 
   constructor(private readonly capBytes = LISTING_CACHE_BYTES) {}
 
-  /** Whether a listing of the collection is kept (at some seq): `list` then costs what changed since. */
-  has(col: CollectionRecord): boolean {
-    return this.byCollection.has(keyOf(col));
-  }
-
   /** The collection's listing as the store holds it now. */
   async list(store: Store, col: CollectionRecord): Promise<Listing> {
     const key = keyOf(col);

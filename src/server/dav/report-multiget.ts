@@ -42,7 +42,7 @@ type Found = { href: string; name: Href; item: StoredItem } | { href: string };
  */
 async function resolveAll(ctx: DavContext, col: CollectionRecord, hrefs: string[]): Promise<Found[]> {
   const names = hrefs.map((href) => nameInCollection(href, ctx.user, col.name));
-  const listing = hrefs.length >= BY_LISTING || ctx.listings.has(col) ? await ctx.listings.list(ctx.store, col) : undefined;
+  const listing = hrefs.length >= BY_LISTING ? await ctx.listings.list(ctx.store, col) : undefined;
   const ids = listing ? names.map((n) => (n === undefined ? undefined : listing.named(n)?.item.id)) : [];
   const read = new Map((await ctx.store.getItems([...new Set(ids.filter((id) => id !== undefined))])).map((i) => [i.id, i] as const));
   const found: Found[] = [];
