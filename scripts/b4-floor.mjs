@@ -120,9 +120,15 @@ try {
     const r = await vdirsyncer(join(work, `replay-${i}`), proxy.url);
     console.log(`from memory:          ${fmt(r.wall)} s wall, vdirsyncer CPU ${fmt(r.cpu)} s (load ${fmt(load)})${proxy.state.misses ? `, ${proxy.state.misses} requests not recorded` : ''}`);
   }
+  proxy.server.closeAllConnections();
   proxy.server.close();
 } finally {
-  serve?.kill('SIGTERM');
-  if (serve) await new Promise((ok) => serve.once('exit', ok));
+  if (serve && serve.exitCode === null && serve.signalCode === null) {
+    const gone = new Promise((ok) => serve.once('exit', ok));
+    serve.kill('SIGTERM');
+    await gone;
+  }
   rmSync(work, { recursive: true, force: true });
 }
+// Kept-alive sockets of the proxy's upstream agent would hold the event loop open.
+process.exit(0);
