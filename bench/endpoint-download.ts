@@ -26,16 +26,26 @@ interface Download {
   /** What getting the data there cost, not timed in the figure. */
   seeding: string;
   serverRssKb?: number;
+  /** The server's own CPU seconds (user + system) during the first download (median over the runs), where known. */
+  serverCpu?: number;
 }
 
 /** vdirsyncer's first download (discover + sync into an empty folder) and its no-change sync from `remote`. */
-function download(ctx: BenchContext, dir: string, remote: { url: string; username?: string; password?: string }): Omit<Download, 'seeding'> {
+function download(ctx: BenchContext, dir: string, remote: { url: string; username?: string; password?: string }, serverCpu?: () => number | undefined): Omit<Download, 'seeding'> {
   const vs = vdirsyncerSetup(dir, remote);
-  const first = measure(ctx.runs, () => vs.reset(), () => runOnce(firstDownload(vs), { cwd: vs.dir }));
+  const cpu: number[] = [];
+  const first = measure(ctx.runs, () => vs.reset(), () => {
+    const before = serverCpu?.();
+    const sample = runOnce(firstDownload(vs), { cwd: vs.dir });
+    const after = serverCpu?.();
+    if (before !== undefined && after !== undefined) cpu.push(after - before);
+    return sample;
+  });
   const files = countFiles(vs.vdir, '.vcf');
   if (files !== ctx.size) throw new Error(`vdirsyncer downloaded ${files} cards from ${remote.url}, ${ctx.size} expected`);
   const again = measure(ctx.runs, () => {}, () => runOnce(`${vs.command} sync`, { cwd: vs.dir }));
-  return { first, again, files };
+  const median = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)];
+  return { first, again, files, ...(median === undefined ? {} : { serverCpu: median }) };
 }
 
 async function fromPimhub(ctx: BenchContext, work: string, all: Array<{ text: string }>): Promise<Download> {
@@ -60,7 +70,7 @@ async function fromPimhub(ctx: BenchContext, work: string, all: Array<{ text: st
   const serve = await startServe(ctx.root, dir, env);
   try {
     ctx.log(`endpoint: vdirsyncer from pimhub serve at ${serve.base}`);
-    const d = download(ctx, join(dir, 'vdirsyncer'), { url: `${serve.base}/`, username: 'alice', password: PASSWORD });
+    const d = download(ctx, join(dir, 'vdirsyncer'), { url: `${serve.base}/`, username: 'alice', password: PASSWORD }, () => serve.cpuSeconds());
     return { ...d, seeding: `\`pimhub sync\` from a .vcf, ${fmtSeconds(seed.seconds)} s`, serverRssKb: serve.peakRssKb() };
   } finally {
     await serve.stop();
@@ -123,7 +133,7 @@ export const endpointDownload: BenchFigure = {
       return [
         title,
         '',
-        `The same ${ctx.size.toLocaleString('en')} generated contacts on each server; vdirsyncer 0.19 \`discover && sync\` into an empty folder (first download), then \`sync\` with nothing changed; wall seconds of vdirsyncer's process, median of ${ctx.runs} runs; ratios against Radicale. pimhub serve's own peak RSS: ${fmtMb(pimhub.serverRssKb)} MB.`,
+        `The same ${ctx.size.toLocaleString('en')} generated contacts on each server; vdirsyncer 0.19 \`discover && sync\` into an empty folder (first download), then \`sync\` with nothing changed; wall seconds of vdirsyncer's process, median of ${ctx.runs} runs; ratios against Radicale. pimhub serve's own peak RSS: ${fmtMb(pimhub.serverRssKb)} MB; its own CPU during the first download (user + system, median of the runs): ${pimhub.serverCpu === undefined ? 'n/a' : `${fmtSeconds(pimhub.serverCpu)} s`} — the server's share; vdirsyncer's CPU and its disk waits are the rest.`,
         '',
         '| server | first download s | vdirsyncer CPU s | ratio | no-change sync s | vdirsyncer CPU s | ratio | vdirsyncer peak RSS MB | seeded by (not timed) |',
         '|---|---|---|---|---|---|---|---|---|',

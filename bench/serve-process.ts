@@ -8,6 +8,8 @@ export interface ServeProcess {
   base: string;
   /** Peak RSS of the server process so far (VmHWM), in kB; undefined where /proc is missing. */
   peakRssKb(): number | undefined;
+  /** User + system CPU seconds of the server process so far; undefined where /proc is missing. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,15 @@ export async function startServe(root: string, cwd: string, env: Record<string, 
         try {
           const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
           return m ? Number(m[1]) : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      cpuSeconds() {
+        try {
+          // /proc/PID/stat after the command name: utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).
+          const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return (Number(f[11]) + Number(f[12])) / 100;
         } catch {
           return undefined;
         }

@@ -36,6 +36,12 @@ export interface Listing {
    * the user), UTF-8, by entry: an object written since is a new entry and misses.
    */
   rendered(kind: string): Rendered;
+  /**
+   * The live object served under this name, when exactly one entry has it; undefined when
+   * none has it, two have it, or an endpoint link of another item (a tombstone's) has it:
+   * `resolveName` settles those.
+   */
+  named(name: Href): Entry<ItemHead> | undefined;
 }
 
 /** The kept `response`s of one kind of request. */
@@ -54,7 +60,7 @@ export class ListingCache {
 
   /** The collection's listing as the store holds it now. */
   async list(store: Store, col: CollectionRecord): Promise<Listing> {
-    const key = `${col.name}\n${col.createdAt}`;
+    const key = keyOf(col);
     for (;;) {
       const pending = this.refreshing.get(key);
       if (!pending) break;
@@ -105,6 +111,8 @@ export class ListingCache {
   }
 }
 
+const keyOf = (col: CollectionRecord) => `${col.name}\n${col.createdAt}`;
+
 /** One collection's heads, endpoint links and names, patched item by item. */
 class CollectionListing {
   private readonly heads = new Map<string, ItemHead>();
@@ -116,6 +124,8 @@ class CollectionListing {
   /** Item id → the entries (names) a live item is served under. */
   private readonly named = new Map<string, Array<Entry<ItemHead>>>();
   private entries: Array<Entry<ItemHead>> | undefined;
+  /** Name → its entry (null: more than one entry has it), made with `entries`. */
+  private byName: Map<Href, Entry<ItemHead> | null> | undefined;
   /** Per kind of request, the rendered `response` of each current entry (dropped with the entry). */
   private readonly renderings = new Map<string, { byEntry: Map<Entry<ItemHead>, Buffer>; bytes: number }>();
 
@@ -142,7 +152,19 @@ class CollectionListing {
 
   view(): Listing {
     this.entries ??= [...this.named.values()].flat();
-    return { seq: this.seq, entries: this.entries, rendered: (kind) => this.rendering(kind) };
+    return { seq: this.seq, entries: this.entries, rendered: (kind) => this.rendering(kind), named: (name) => this.entryNamed(name) };
+  }
+
+  private entryNamed(name: Href): Entry<ItemHead> | undefined {
+    if (!this.byName) {
+      const byName = new Map<Href, Entry<ItemHead> | null>();
+      for (const e of this.view().entries) byName.set(e.name, byName.has(e.name) ? null : e);
+      this.byName = byName;
+    }
+    const e = this.byName.get(name) ?? undefined;
+    // An endpoint link names another item (a tombstone's, say): `resolveName` decides.
+    const owner = this.hrefOwner.get(name);
+    return e && (owner === undefined || owner === e.item.id) ? e : undefined;
   }
 
   private rendering(kind: string): Rendered {
@@ -193,6 +215,7 @@ class CollectionListing {
     this.rename(touched);
     this.seq = seq;
     this.entries = undefined;
+    this.byName = undefined;
   }
 
   private setHead(h: ItemHead): void {

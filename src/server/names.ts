@@ -58,10 +58,16 @@ function defaultName(col: CollectionRecord, item: ItemHead, ownsUid: boolean): H
 /** The item a name answers to (live or tombstone), without listing the collection. */
 export async function resolveName(store: Store, col: CollectionRecord, name: Href): Promise<StoredItem | undefined> {
   const link = await store.getLink(col.name, ENDPOINT_MEMBER, name);
-  if (link) {
-    const item = await store.getItem(link.itemId);
-    if (item && item.collection === col.name) return item;
-  }
+  const linked = link ? await store.getItem(link.itemId) : undefined;
+  if (linked && linked.collection === col.name && !linked.deleted) return linked;
+  // A tombstone's link yields to a live item whose default name it is (a listing serves that
+  // item under the name: entriesOf); with none, the name is the tombstone's.
+  const byDefault = await byDefaultName(store, col, name);
+  return byDefault && !byDefault.deleted ? byDefault : linked && linked.collection === col.name ? linked : byDefault;
+}
+
+/** The item without endpoint links whose default name (`UID.ext`, else `ID.ext`) this is. */
+async function byDefaultName(store: Store, col: CollectionRecord, name: Href): Promise<StoredItem | undefined> {
   const ext = extensionOf(col);
   if (!name.endsWith(ext)) return undefined;
   const stem = name.slice(0, -ext.length);

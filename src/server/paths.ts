@@ -105,6 +105,13 @@ export function nameInCollection(href: string, user: string, collection: string)
   let path = href.trim();
   const m = /^https?:\/\/[^/]+(\/.*)$/i.exec(path);
   if (m) path = m[1]!;
+  // The hrefs this server wrote (a multiget names thousands): the collection's own href and a
+  // name that decodes to itself; anything else goes through parsePath.
+  const prefix = collectionHref(user, collection);
+  if (path.startsWith(prefix)) {
+    const name = path.slice(prefix.length);
+    if (UNRESERVED.test(name) && name !== '' && name !== '.' && name !== '..') return asHref(name);
+  }
   let p: ParsedPath;
   try {
     p = parsePath(path);

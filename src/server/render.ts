@@ -5,7 +5,7 @@
  */
 import { encodeCalendarItemLike } from '../codecs/icalendar/encode-like.js';
 import { decodeICalendar } from '../codecs/icalendar/index.js';
-import { encodeVCardLike, templateVersion } from '../codecs/vcard/encode-like.js';
+import { encodeVCardLike, parseCardTemplate, type CardTemplate } from '../codecs/vcard/encode-like.js';
 import { decodeVCards, VCARD_40_ONLY } from '../codecs/vcard/index.js';
 import { decodeJCard, encodeJCard } from '../codecs/vcard/jcard.js';
 import type { CollectionRecord, StoredItem } from '../core/store.js';
@@ -36,8 +36,18 @@ export function versionFromAccept(accept: string | undefined): CardVersion | und
  */
 export function cardVersionFor(requested: CardVersion | undefined, template: { raw: string; own: boolean } | undefined): CardVersion {
   if (requested) return requested;
-  const own = template?.own ? templateVersion(template.raw) : undefined;
+  const own = template?.own ? templateOf(template.raw)?.version : undefined;
   return own === '4.0' || own === '3.0' ? own : '3.0';
+}
+
+/**
+ * The last template parsed: an object is served by `cardVersionFor` then `render`, each
+ * needing the parsed text the client holds (parsing it is most of serving it).
+ */
+let lastTemplate: { raw: string; parsed: CardTemplate | undefined } | undefined;
+function templateOf(raw: string): CardTemplate | undefined {
+  if (lastTemplate?.raw !== raw) lastTemplate = { raw, parsed: parseCardTemplate(raw) };
+  return lastTemplate.parsed;
 }
 
 /** Only these properties (RFC 6352 §10.4.2 partial retrieval); undefined = all. */
@@ -51,7 +61,7 @@ export function render(item: StoredItem, v: CardVersion = '3.0', only?: PropSele
   const it = item.item;
   if (it.kind === 'contact') {
     const card = only ? { ...it.card, props: it.card.props.filter((p) => only.has(p.name)) } : it.card;
-    return encodeVCardLike({ ...it, card }, v, template);
+    return encodeVCardLike({ ...it, card }, v, template === undefined ? undefined : templateOf(template));
   }
   return encodeCalendarItemLike(it, template);
 }

@@ -65,7 +65,10 @@ export class Served {
   }
 
   add(col: CollectionRecord, name: Href, item: StoredItem, raw?: string): void {
-    this.byCol.set(col.name, [...(this.byCol.get(col.name) ?? []), { href: name, item, ...(raw === undefined ? {} : { raw }) }]);
+    const served = this.byCol.get(col.name);
+    const one = { href: name, item, ...(raw === undefined ? {} : { raw }) };
+    if (served) served.push(one);
+    else this.byCol.set(col.name, [one]);
   }
 
   /** One commit per collection per request. */

@@ -83,9 +83,9 @@ export function templateVersion(text: string | undefined): VCardVersion | undefi
   return text === undefined ? undefined : parseCardTemplate(text)?.version;
 }
 
-/** encodeVCard, in the template's form where the item did not change (see above). */
-export function encodeVCardLike(item: ContactItem, version: VCardVersion, template: string | undefined): string {
-  const t = template === undefined ? undefined : parseCardTemplate(template);
+/** encodeVCard, in the template's form where the item did not change (see above); the template as text or parsed. */
+export function encodeVCardLike(item: ContactItem, version: VCardVersion, template: string | CardTemplate | undefined): string {
+  const t = typeof template === 'string' ? parseCardTemplate(template) : template;
   if (!t || t.version !== version) return encodeVCard(item, version);
   const holds = VCARD_HOLDS[version];
   const used = new Set<number>();

@@ -22,7 +22,7 @@ export const LINK_COLS = "l.collection, l.member, l.href, l.item_id, l.etag, coa
 /** `links l` with the version its base names, if it names one. */
 export const LINKS_FROM = "links l LEFT JOIN item_versions v ON l.base = '' AND v.item_id = l.item_id AND v.version = l.base_version";
 
-/** Versions written by the commit under way: item id → version → its JSON text. */
+/** Versions written by the commit under way, or found equal to a link's base in it: item id → version → its JSON text. */
 export type WrittenVersions = Map<string, Map<number, string>>;
 
 /**
@@ -46,5 +46,12 @@ function versionEqualTo(stmt: StatementCache, l: LinkRecord, text: string, writt
   if (l.agreedVersion <= 0 || mine?.has(l.agreedVersion)) return undefined;
   // Compared inside SQLite: the version's text is never copied out.
   const hit = stmt('SELECT 1 FROM item_versions WHERE item_id = ? AND version = ? AND data = ?').get(l.itemId, l.agreedVersion, text);
-  return hit === undefined ? undefined : l.agreedVersion;
+  if (hit === undefined) return undefined;
+  // A version never changes: the next link of this commit with this base (the endpoint
+  // records two links per object served) is answered without the query.
+  if (written) {
+    if (mine) mine.set(l.agreedVersion, text);
+    else written.set(l.itemId, new Map([[l.agreedVersion, text]]));
+  }
+  return l.agreedVersion;
 }
