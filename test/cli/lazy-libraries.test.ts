@@ -123,3 +123,26 @@ test('opening the SQLite store loads better-sqlite3\'s addon by its path, not th
   ].join('\n'));
   assert.deepEqual(r, { collections: 0, bindings: false, addon: true, memoryStore: false });
 });
+
+test('a DAV request does not load node\'s fetch library (undici): the answer is the connector\'s own', () => {
+  const r = probe([
+    `const { DavHttp } = await import(${JSON.stringify(url('connectors/dav/http.js'))});`,
+    "const { createServer } = await import('node:http');",
+    "const server = createServer((q, res) => res.writeHead(207, { 'Content-Type': 'application/xml; charset=utf-8', ETag: '\"e1\"' }).end('\\ufeff<multistatus/>'));",
+    "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
+    'const origin = `http://127.0.0.1:${server.address().port}`;',
+    'const undici = () => process.moduleLoadList.some((m) => m.includes("undici"));',
+    'const before = undici();',
+    'const http = new DavHttp(origin, { timeoutMs: 5000, retries: 0, retryBaseMs: 10, maxRetryAfterMs: 10, authorization: () => undefined, concurrency: 1, insecure: false });',
+    "const res = await http.fetch(`${origin}/book/`, { method: 'PROPFIND', headers: { Depth: '0' }, body: '<propfind/>' });",
+    "const answer = { status: res.status, ok: res.ok, etag: res.headers.get('ETag'), type: res.headers.get('content-type'), text: await res.text(), url: res.url };",
+    'http.close(); server.close();',
+    'console.log(JSON.stringify({ before, answer, after: undici() }));',
+  ].join('\n'));
+  assert.deepEqual(r, {
+    before: false,
+    answer: { status: 207, ok: true, etag: '"e1"', type: 'application/xml; charset=utf-8', text: '<multistatus/>', url: r.answer && (r.answer as { url: string }).url },
+    after: false,
+  });
+  assert.match(String((r.answer as { url: string }).url), /^http:\/\/127\.0\.0\.1:\d+\/book\/$/);
+});
