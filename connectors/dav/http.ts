@@ -52,6 +52,48 @@ export function credentialsMayGo(home: URL, target: URL): boolean {
   return home.protocol === 'https:' && target.protocol === 'https:' && underICloud(home.hostname) && underICloud(target.hostname);
 }
 
+/** What a request carries: the part of fetch's RequestInit the connector uses. */
+export interface DavRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** `manual`: a redirect is returned, not followed. */
+  redirect?: 'follow' | 'manual';
+  /** Multiplies the connector's timeout for this request (a listing of a whole collection). */
+  timeoutScale?: number;
+}
+
+/**
+ * An answer, shaped like the part of fetch's Response the connector reads. Not node's own
+ * Response and Headers: in Node 20 the first use of either loads node's fetch library
+ * (undici), ~290 M instructions, about a tenth of a no-change DAV sync's CPU
+ * (docs/performance.md, "Speed round 6").
+ */
+export class DavAnswer {
+  readonly headers: { get(name: string): string | null };
+  constructor(readonly status: number, readonly statusText: string, readonly url: string, headers: http.IncomingHttpHeaders, private readonly body: Buffer) {
+    this.headers = {
+      get: (name) => {
+        const v = headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      },
+    };
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  /** The body as UTF-8, a byte-order mark dropped, as Response.text() reads it. */
+  async text(): Promise<string> {
+    return new TextDecoder().decode(this.body);
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer;
+  }
+}
+
 interface Raw {
   status: number;
   statusText: string;
@@ -62,7 +104,7 @@ interface Raw {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The connector's one HTTP client, with a WHATWG-fetch-shaped face: node's http(s) with a
+ * The connector's one HTTP client, with a fetch-shaped face (DavAnswer): node's http(s) with a
  * keep-alive agent (so `caFile` and `insecure` apply), a timeout per request, bounded
  * retries with backoff on 5xx, 429 (Retry-After honoured) and dropped connections, and
  * redirects followed with the same method (RFC 6764 `/.well-known` answers with one).
@@ -85,24 +127,17 @@ export class DavHttp {
   }
 
   /**
-   * A WHATWG-fetch-shaped function (what DavRequests sends through). `timeoutScale` in
-   * `init` multiplies the connector's timeout for this request (a listing of a whole collection).
+   * A fetch-shaped function (what DavRequests sends through); `timeoutScale` in `init`
+   * multiplies the connector's timeout for this request (a listing of a whole collection).
    */
-  readonly fetch = async (input: string | URL | Request, init: RequestInit & { timeoutScale?: number } = {}): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers = new Headers(init.headers);
-    const body = init.body == null ? undefined
-      : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8')
-        : Buffer.from(await new Response(init.body).arrayBuffer());
+  readonly fetch = async (input: string | URL, init: DavRequestInit = {}): Promise<DavAnswer> => {
+    const url = typeof input === 'string' ? input : input.href;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v.trim();
+    const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : init.body;
     const raw = await this.send(url, (init.method ?? 'GET').toUpperCase(), headers, body, init.redirect === 'manual', Math.min(this.s.timeoutMs * (init.timeoutScale ?? 1), MAX_TIMEOUT_MS));
-    const out = new Headers();
-    for (const [k, v] of Object.entries(raw.r.headers)) {
-      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
-    }
     const noBody = raw.r.status === 204 || raw.r.status === 205 || raw.r.status === 304;
-    const res = new Response(noBody ? null : raw.r.body, { status: raw.r.status, statusText: raw.r.statusText, headers: out });
-    Object.defineProperty(res, 'url', { value: raw.url });
-    return res;
+    return new DavAnswer(raw.r.status, raw.r.statusText, raw.url, raw.r.headers, noBody ? Buffer.alloc(0) : raw.r.body);
   };
 
   close(): void {
@@ -110,7 +145,7 @@ export class DavHttp {
     this.agents.https.destroy();
   }
 
-  private async send(url: string, method: string, headers: Headers, body: Buffer | undefined, manual: boolean, timeoutMs: number): Promise<{ r: Raw; url: string }> {
+  private async send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, manual: boolean, timeoutMs: number): Promise<{ r: Raw; url: string }> {
     let current = url;
     let m = method;
     let b = body;
@@ -126,7 +161,7 @@ export class DavHttp {
     }
   }
 
-  private async withRetries(url: string, method: string, headers: Headers, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
+  private async withRetries(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
     let timeout = timeoutMs;
     for (let attempt = 0; ; attempt += 1) {
       const last = attempt >= this.s.retries;
@@ -164,12 +199,9 @@ export class DavHttp {
     return Math.min(Math.max(secs, 0), this.s.maxRetryAfterMs);
   }
 
-  private once(url: string, method: string, headers: Headers, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
+  private once(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<Raw> {
     const u = new URL(url);
-    const h: Record<string, string> = {};
-    headers.forEach((v, k) => {
-      h[k] = v;
-    });
+    const h: Record<string, string> = { ...headers };
     const auth = this.trusted(u) ? this.s.authorization() : undefined;
     if (auth !== undefined && h.authorization === undefined) h.authorization = auth;
     if (body !== undefined) h['content-length'] = String(body.length);

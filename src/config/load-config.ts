@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import * as z from './zod.js';
 import type { Schema } from './zod.js';
 import { PimError, messageOf } from '../core/errors.js';
 import type { CollectionKind } from '../core/types.js';
 import { parsePolicy, type ConflictPolicy } from '../merge/policy.js';
 import { formatProblems, toProblems, didYouMean, type Problem, type Source } from './problems.js';
-import { configSchema } from './schema.js';
+import { configSchema, type RawConfig } from './schema.js';
+import { quickRead } from './quick-read.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** Seconds the endpoint's HTTP server waits (`server.timeouts`; applied in src/server/http-limits.ts). */
 export interface HttpTimeouts {
@@ -79,7 +80,17 @@ export function loadConfig(file: string, schemas: ConnectorSchemas): PimhubConfi
   return parseConfig(text, path, schemas);
 }
 
+/**
+ * A valid config is read once, by js-yaml (quick-read.ts); one with any problem is read again
+ * by yaml, the reader of record, whose document places each message at its line and column.
+ */
 export function parseConfig(text: string, file: string, schemas: ConnectorSchemas): PimhubConfig {
+  const quick = quickRead(text);
+  if (quick !== undefined) {
+    const checked = checkConfig(quick ?? {}, schemas);
+    if (checked.config) return resolveConfig(checked.config, checked.connectors, file);
+  }
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -88,8 +99,18 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
       return `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     }).join('\n'), { where: file });
   }
+  const checked = checkConfig(doc.toJS() ?? {}, schemas);
+  if (checked.config) return resolveConfig(checked.config, checked.connectors, file);
   const src: Source = { file, doc, lines };
-  const raw: unknown = doc.toJS() ?? {};
+  throw new PimError('config', formatProblems(src, checked.problems), { where: file });
+}
+
+type Checked =
+  | { config: RawConfig; connectors: Record<string, ConnectorConfig>; problems?: undefined }
+  | { config?: undefined; problems: Problem[] };
+
+/** The config's value checked against the schema, each connector's options and the names they refer to. */
+function checkConfig(raw: unknown, schemas: ConnectorSchemas): Checked {
   const problems: Problem[] = [];
   // Every part is checked even when another failed, so one run lists every problem.
   const parsed = z.safeParse(configSchema, raw);
@@ -138,8 +159,13 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
       if (!Object.hasOwn(rawConnectors, name) && p !== 'endpoint') problems.push({ path: ['conflict'], message: `prefer names "${p}", which is not a connector${didYouMean(name, Object.keys(rawConnectors))}` });
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new PimError('config', formatProblems(src, problems), { where: file });
-  const cfg = parsed.data;
+  if (problems.length > 0 || !parsed.success) return { problems };
+  return { config: parsed.data, connectors };
+}
+
+/** A checked config with its paths, members and server address resolved. */
+function resolveConfig(cfg: RawConfig, connectors: Record<string, ConnectorConfig>, file: string): PimhubConfig {
+  const policy = parsePolicy(cfg.conflict)!;
   const collections: Record<string, CollectionConfig> = {};
   for (const [name, c] of Object.entries(cfg.collections)) {
     const members: MemberRef[] = c.members.map((m) => {
@@ -155,7 +181,7 @@ export function parseConfig(text: string, file: string, schemas: ConnectorSchema
     store: cfg.store,
     schedule: cfg.schedule,
     defaultRegion: cfg.defaultRegion,
-    conflict: policy!,
+    conflict: policy,
     deleteGuard: cfg.deleteGuard,
     server: {
       host: m[1]!.replace(/^\[|\]$/g, ''),

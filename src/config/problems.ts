@@ -3,7 +3,8 @@
  * with a suggestion when a name is close to a known one. zod's issues are reworded here
  * (the one place), and positions come from the YAML document's source ranges.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import type { Issue, Schema } from './zod.js';
 
 export type KeyPath = Array<string | number>;
@@ -24,6 +25,7 @@ export interface Source {
 
 /** Offset of the node at `path` (or of the deepest part of it that exists). */
 function offsetOf(doc: Document, path: KeyPath, at: 'key' | 'value'): number | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let found: number | undefined = (node as { range?: number[] } | null)?.range?.[0];
   for (const [i, seg] of path.entries()) {

@@ -97,3 +97,52 @@ test('a connector type\'s code is loaded when a connector of that type is made: 
   ].join('\n'));
   assert.deepEqual(r, { made: ['vdir', 'carddav', 'google-csv'], csvAfterDav: false, csvAfterSheet: true });
 });
+
+test('a valid config is read without yaml; a config with a problem loads it and the message keeps its line and column', () => {
+  const r = probe([
+    `const { parseConfig } = await import(${JSON.stringify(url('src/config/load-config.js'))});`,
+    `const { connectorSchemas } = await import(${JSON.stringify(url('connectors/schemas.js'))});`,
+    "const text = 'store: sqlite:./p.db\\nconnectors:\\n  desk: { type: vdir, path: ./c }\\ncollections:\\n  c: { kind: contacts, members: [desk] }\\n';",
+    "const ok = parseConfig(text, '/tmp/pimhub.yaml', connectorSchemas()).collections.c.members.map((m) => m.name);",
+    'const afterValid = await loaded("yaml");',
+    "let bad = '';",
+    "try { parseConfig('store: sqlite:./p.db\\nconnectors:\\n  desk: { type: vdir, path: 7 }\\n', '/tmp/pimhub.yaml', connectorSchemas()); } catch (e) { bad = e.message; }",
+    'console.log(JSON.stringify({ ok, afterValid, bad, afterProblem: await loaded("yaml") }));',
+  ].join('\n'));
+  assert.deepEqual(r, { ok: ['desk'], afterValid: false, bad: '/tmp/pimhub.yaml:3:29: connectors.desk.path: expected text, found the number 7', afterProblem: true });
+});
+
+test('opening the SQLite store loads better-sqlite3\'s addon by its path, not through the bindings package\'s search', () => {
+  const r = probe([
+    `const { openStore } = await import(${JSON.stringify(url('src/store/open-store.js'))});`,
+    'const store = await openStore("sqlite::memory:", "/");',
+    'const collections = (await store.listCollections()).length;',
+    'await store.close();',
+    'const ours = (dir) => resolved.some((u) => u.includes(`/dist/src/store/${dir}/`));',
+    'console.log(JSON.stringify({ collections, bindings: await loaded("bindings"), addon: Object.keys(cache).some((k) => k.endsWith("better_sqlite3.node")), memoryStore: ours("memory") }));',
+  ].join('\n'));
+  assert.deepEqual(r, { collections: 0, bindings: false, addon: true, memoryStore: false });
+});
+
+test('a DAV request does not load node\'s fetch library (undici): the answer is the connector\'s own', () => {
+  const r = probe([
+    `const { DavHttp } = await import(${JSON.stringify(url('connectors/dav/http.js'))});`,
+    "const { createServer } = await import('node:http');",
+    "const server = createServer((q, res) => res.writeHead(207, { 'Content-Type': 'application/xml; charset=utf-8', ETag: '\"e1\"' }).end('\\ufeff<multistatus/>'));",
+    "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
+    'const origin = `http://127.0.0.1:${server.address().port}`;',
+    'const undici = () => process.moduleLoadList.some((m) => m.includes("undici"));',
+    'const before = undici();',
+    'const http = new DavHttp(origin, { timeoutMs: 5000, retries: 0, retryBaseMs: 10, maxRetryAfterMs: 10, authorization: () => undefined, concurrency: 1, insecure: false });',
+    "const res = await http.fetch(`${origin}/book/`, { method: 'PROPFIND', headers: { Depth: '0' }, body: '<propfind/>' });",
+    "const answer = { status: res.status, ok: res.ok, etag: res.headers.get('ETag'), type: res.headers.get('content-type'), text: await res.text(), url: res.url };",
+    'http.close(); server.close();',
+    'console.log(JSON.stringify({ before, answer, after: undici() }));',
+  ].join('\n'));
+  assert.deepEqual(r, {
+    before: false,
+    answer: { status: 207, ok: true, etag: '"e1"', type: 'application/xml; charset=utf-8', text: '<multistatus/>', url: r.answer && (r.answer as { url: string }).url },
+    after: false,
+  });
+  assert.match(String((r.answer as { url: string }).url), /^http:\/\/127\.0\.0\.1:\d+\/book\/$/);
+});

@@ -59,6 +59,23 @@ test('sqlite: data survives close and reopen; migrations run once', async () => 
   }
 });
 
+test('sqlite: the store opens with its settings in force (WAL, NORMAL, foreign keys, autocheckpoint, busy timeout)', async () => {
+  const t = tempDir();
+  try {
+    const store = openSqliteStore(join(t.dir, 'pimhub.db'));
+    // The connection's own settings: most pragmas hold per connection, so a second one would not see them.
+    const db = (store as unknown as { conn(): Database.Database }).conn();
+    const pragma = (name: string) => db.pragma(name, { simple: true });
+    assert.deepEqual(
+      { journal: pragma('journal_mode'), synchronous: pragma('synchronous'), foreignKeys: pragma('foreign_keys'), autocheckpoint: pragma('wal_autocheckpoint'), busy: pragma('busy_timeout') },
+      { journal: 'wal', synchronous: 1, foreignKeys: 1, autocheckpoint: 10000, busy: 5000 },
+    );
+    await store.close();
+  } finally {
+    t.remove();
+  }
+});
+
 test('sqlite: migrate runs each pending migration once, in order, and refuses newer files', () => {
   const db = new Database(':memory:');
   const ran: number[] = [];

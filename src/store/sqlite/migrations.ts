@@ -283,6 +283,9 @@ export function schemaVersion(db: Database.Database): number {
  * migrate. Returns how many migrations ran.
  */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations, where = ''): number {
+  // A store already at this version (every start but the first) needs no write lock to say so:
+  // versions only grow, and a newer one is refused below, inside the transaction.
+  if (schemaVersion(db) === list.length) return 0;
   let ran = 0;
   for (;;) {
     const step = db.transaction((): boolean => {

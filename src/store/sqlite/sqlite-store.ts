@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PimError, isPimError, messageOf } from '../../core/errors.js';
 import type {
@@ -22,6 +23,33 @@ import { killPoint } from '../../core/kill-point.js';
 
 /** How long a statement waits for another process's write lock before failing with `busy`. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Set on every open, in one `exec` (one native call instead of a prepared statement per
+ * pragma). NORMAL is durable across application crashes in WAL mode; only a power loss may
+ * lose the last commits. wal_autocheckpoint: the WAL is copied into the file every 10,000
+ * pages (40 MB) instead of SQLite's 1,000: a sync's batches rewrite the same index pages
+ * (hrefs, UIDs, identity keys arrive in no order), and each checkpoint writes a page once
+ * however often it changed. First sync of 10,000 contacts: 0.82M → 0.65M blocks written
+ * (docs/performance.md, "Speed round 4"). better-sqlite3 sets the busy timeout itself from
+ * its `timeout` option.
+ */
+const OPEN_PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA foreign_keys = ON;';
+
+let addonPath: string | undefined | null = null;
+/**
+ * better-sqlite3's compiled addon, by path: without it the library asks the `bindings`
+ * package, which loads two more modules and probes a dozen paths on every start
+ * (docs/performance.md, "Speed round 6"). An install that put the addon elsewhere (a debug
+ * build) leaves it undefined, and the library searches as before.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === null) {
+    const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    addonPath = existsSync(file) ? file : undefined;
+  }
+  return addonPath;
+}
 /** Bound on `?` placeholders per IN list (SQLite's limit is 32766; keep statements small). */
 const IN_CHUNK = 500;
 const DEFAULT_LOG_LIMIT = 100;
@@ -54,18 +82,9 @@ export class SqliteStore implements Store {
     if (this.db) return this;
     this.guard(() => {
       if (this.path !== ':memory:' && this.path !== '') mkdirSync(dirname(this.path), { recursive: true });
-      const db = new Database(this.path, { timeout: BUSY_TIMEOUT_MS });
+      const db = new Database(this.path, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
       try {
-        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-        db.pragma('journal_mode = WAL');
-        // NORMAL is durable across application crashes in WAL mode; only a power loss may lose the last commits.
-        db.pragma('synchronous = NORMAL');
-        // Copy the WAL into the file every 10,000 pages (40 MB) instead of SQLite's 1,000: a
-        // sync's batches rewrite the same index pages (hrefs, UIDs, identity keys arrive in no
-        // order), and each checkpoint writes a page once however often it changed. First sync
-        // of 10,000 contacts: 0.82M → 0.65M blocks written (docs/performance.md, "Speed round 4").
-        db.pragma('wal_autocheckpoint = 10000');
-        db.pragma('foreign_keys = ON');
+        db.exec(OPEN_PRAGMAS);
         migrate(db, undefined, this.path);
       } catch (e) {
         db.close();
