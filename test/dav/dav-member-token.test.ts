@@ -153,6 +153,30 @@ forEachServer((profile) => {
       assert.deepEqual(seen(), [`REPORT ${pathOf(second)} sync-collection`]);
     });
 
+    test('a stored collection that answers with a redirect is found again by discovery, never read at the other URL as empty', async () => {
+      const s = server();
+      const shown = freshName('Work');
+      const first = await s.newCollection('contacts', freshName('old-path'), shown);
+      await cards(s, first, ['ada', 'bob', 'cleo']);
+      const m = member();
+      await m.run(shown);
+      const second = await s.newCollection('contacts', freshName('new-path'), shown);
+      await cards(s, second, ['ada', 'bob', 'cleo']);
+      const del = await s.request('DELETE', first);
+      await del.arrayBuffer();
+      proxy.moved.set(pathOf(first), pathOf(second));
+      try {
+        proxy.reset();
+        const r = await m.run(shown);
+        assert.deepEqual([r.errors, r.changes], [[], []], 'nothing deleted');
+        assert.ok(proxy.seen.some((q) => q.status === 301) && discovery().length >= 2, seen().join(', '));
+        assert.deepEqual(m.files(), ['ada@pimhub.test.vcf', 'bob@pimhub.test.vcf', 'cleo@pimhub.test.vcf']);
+        assert.equal(readToken(await m.token(), '', 'contacts').collection?.url, `${proxy.url.replace(/\/$/, '')}${pathOf(second)}`);
+      } finally {
+        proxy.moved.clear();
+      }
+    });
+
     test('a collection gone is the config error naming what exists; nothing is deleted', async () => {
       const s = server();
       const name = freshName('book');
