@@ -63,7 +63,9 @@ function createDav(name: string, o: DavOptions, ctx: ConnectorContext, type: Dav
     return client;
   };
   let found: Promise<DavCollection[]> | undefined;
-  const collections = (): Promise<DavCollection[]> => {
+  /** `fresh`: discovery again even if this connector ran it already (a daemon keeps its connectors for its lifetime). */
+  const collections = (fresh = false): Promise<DavCollection[]> => {
+    if (fresh) found = undefined;
     found ??= discoverCollections(requests(), o.url, kinds).catch((e: unknown) => {
       found = undefined;
       throw e;
@@ -92,7 +94,7 @@ function createDav(name: string, o: DavOptions, ctx: ConnectorContext, type: Dav
       const s = new DavMemberSource({
         id, kind,
         fingerprint: fingerprintOf({ type, url: o.url, username: o.username, kind, remote }),
-        find: async () => pick(name, kind, await collections(), remote, o.url),
+        find: async (fresh) => pick(name, kind, await collections(fresh), remote, o.url),
         open: (c) => new DavSource({
           id, kind, collection: c, dav: requests(), format: format(c),
           batchSize: o.batchSize ?? DEFAULTS.batchSize, concurrency: o.concurrency ?? DEFAULTS.concurrency,

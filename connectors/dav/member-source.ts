@@ -14,8 +14,11 @@ export interface MemberSourceOptions {
   kind: CollectionKind;
   /** fingerprintOf the member's settings (member-token.ts). */
   fingerprint: string;
-  /** Discovery, then the member's collection; a config error naming what exists when it has none. */
-  find(): Promise<DavCollection>;
+  /**
+   * Discovery, then the member's collection; a config error naming what exists when it has
+   * none. `fresh`: not what the connector found earlier (a kept collection failed).
+   */
+  find(fresh: boolean): Promise<DavCollection>;
   /** The source of a known collection. */
   open(c: DavCollection): DavSource;
   /** The capabilities when they do not depend on the collection (calendars, a configured vCard version). */
@@ -95,7 +98,7 @@ export class DavMemberSource implements WritableSource, IncrementalSource {
     this.current = undefined;
     let found: DavSource;
     try {
-      found = await this.source();
+      found = await this.source(true);
     } catch (e) {
       throw failure instanceof CollectionMissing ? e : failure;
     }
@@ -123,10 +126,10 @@ export class DavMemberSource implements WritableSource, IncrementalSource {
     return (await this.source()).delete(href, etag);
   }
 
-  /** The collection's source: the one known, else found by discovery (once, however many ask). */
-  private source(): Promise<DavSource> {
+  /** The collection's source: the one known, else found by discovery (once, however many ask; `fresh`: see `find`). */
+  private source(fresh = false): Promise<DavSource> {
     if (this.current) return Promise.resolve(this.current);
-    this.finding ??= this.o.find().then((c) => {
+    this.finding ??= this.o.find(fresh).then((c) => {
       this.current = this.o.open(c);
       return this.current;
     }).finally(() => {

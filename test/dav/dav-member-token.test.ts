@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { dav } from '../../connectors/dav/index.js';
 import { fingerprintOf, readToken } from '../../connectors/dav/member-token.js';
 import { create as createVdir } from '../../connectors/vdir/index.js';
+import type { Connector } from '../../src/core/connector.js';
 import { parsePolicy } from '../../src/merge/policy.js';
 import { createIdentity } from '../../src/normalize/item-identity.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
@@ -47,8 +48,9 @@ forEachServer((profile) => {
         store,
         files: () => readdirSync(dir).filter((f) => !f.startsWith('.')).sort(),
         token: async () => (await store.getMemberState('c', 'cloud'))?.token ?? '',
-        async run(remote: string, extra: Record<string, unknown> = {}): Promise<CollectionReport> {
-          const conn = dav.create('cloud', davOptions(server(), { url: connectorUrl(), ...extra }), { baseDir: '/' });
+        /** `kept`: a connector kept from run to run (the daemon's), else a new one (a new process's). */
+        async run(remote: string, extra: Record<string, unknown> = {}, kept?: Connector): Promise<CollectionReport> {
+          const conn = kept ?? dav.create('cloud', davOptions(server(), { url: connectorUrl(), ...extra }), { baseDir: '/' });
           try {
             return await syncCollection({
               store, collection: 'c', kind: 'contacts', policy: parsePolicy('newest')!, deleteGuard: 0.5, allowMassDelete: false,
@@ -56,7 +58,7 @@ forEachServer((profile) => {
               members: [{ name: 'cloud', source: await conn.source('contacts', remote) }, { name: 'desktop', source: await desk.source('contacts') }],
             });
           } finally {
-            await conn.close?.();
+            if (!kept) await conn.close?.();
           }
         },
       };
@@ -174,6 +176,28 @@ forEachServer((profile) => {
         assert.equal(readToken(await m.token(), '', 'contacts').collection?.url, `${proxy.url.replace(/\/$/, '')}${pathOf(second)}`);
       } finally {
         proxy.moved.clear();
+      }
+    });
+
+    test('a connector kept from run to run (the daemon) discovers afresh when the kept collection moved', async () => {
+      const s = server();
+      const shown = freshName('Club');
+      const first = await s.newCollection('contacts', freshName('old-path'), shown);
+      await cards(s, first, ['ada', 'bob']);
+      const m = member();
+      const conn = dav.create('cloud', davOptions(s, { url: proxy.url }), { baseDir: '/' });
+      try {
+        assert.deepEqual((await m.run(shown, {}, conn)).errors, []);
+        const second = await s.newCollection('contacts', freshName('new-path'), shown);
+        await cards(s, second, ['ada', 'bob']);
+        const del = await s.request('DELETE', first);
+        await del.arrayBuffer();
+        const r = await m.run(shown, {}, conn);
+        assert.deepEqual([r.errors, r.changes], [[], []], 'not what the connector discovered in the first run');
+        assert.equal(readToken(await m.token(), '', 'contacts').collection?.url, `${proxy.url.replace(/\/$/, '')}${pathOf(second)}`);
+        assert.deepEqual(m.files(), ['ada@pimhub.test.vcf', 'bob@pimhub.test.vcf']);
+      } finally {
+        await conn.close?.();
       }
     });
 
