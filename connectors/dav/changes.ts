@@ -1,5 +1,6 @@
 import type { Delta, ListedEntry } from '../../src/core/connector.js';
 import type { Href } from '../../src/core/types.js';
+import { expectCollectionAt } from './collection-missing.js';
 import type { DavCollection } from './discovery.js';
 import { dav, davText, NS } from '../../src/xml/dav-xml.js';
 import { propOf, type DavEntry, type MultiStatus } from './multistatus.js';
@@ -50,10 +51,10 @@ async function syncCollection(src: ChangeSource, syncToken: string | undefined):
       (t === undefined ? dav('sync-token') : davText('sync-token', t)) + davText('sync-level', '1') + dav('prop', dav('getetag')));
     // Without a token the answer lists the whole collection; with one, only what changed.
     const ms = await src.o.dav.report(src.url, body, '0', t === undefined);
-    if (ms.status !== 207) {
-      if (t !== undefined && staleToken(ms)) return null;
-      throw src.o.dav.error(ms.status, 'REPORT', src.url);
-    }
+    const refused = ms.status !== 207 && t !== undefined && staleToken(ms);
+    expectCollectionAt(src.o.dav, ms, 'REPORT', src.url, refused);
+    if (refused) return null;
+    if (ms.status !== 207) throw src.o.dav.error(ms.status, 'REPORT', src.url);
     const d = src.listed(ms.entries);
     for (const e of d.changed) {
       changed.set(e.href, e);
@@ -87,6 +88,7 @@ function truncated(src: ChangeSource, ms: MultiStatus): boolean {
 
 async function getCtag(src: ChangeSource): Promise<string | undefined> {
   const ms = await src.o.dav.propfind(src.url, [{ ns: NS.cs, name: 'getctag' }], '0');
+  expectCollectionAt(src.o.dav, ms, 'PROPFIND', src.url);
   if (ms.status !== 207) throw src.o.dav.error(ms.status, 'PROPFIND', src.url);
   return textOf(propOf(ms.entries[0], NS.cs, 'getctag'));
 }

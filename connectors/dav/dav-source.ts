@@ -7,6 +7,7 @@ import { asEtag, asHref, type CollectionKind, type Etag, type Href } from '../..
 import type { FormatCapabilities } from '../../src/model/capabilities.js';
 import type { Item } from '../../src/model/item.js';
 import { changesSince } from './changes.js';
+import { expectCollectionAt } from './collection-missing.js';
 import type { DavCollection } from './discovery.js';
 import { safeUrl } from './http.js';
 import { fileNameFor } from '../shared/file-names.js';
@@ -54,7 +55,9 @@ export class DavSource implements WritableSource, IncrementalSource {
 
   /** PROPFIND Depth 1 getetag: every entry and its ETag, no bodies. */
   async list(): Promise<ListedEntry[]> {
-    const ms = this.o.dav.ok(await this.o.dav.propfind(this.url, [{ ns: NS.dav, name: 'getetag' }, { ns: NS.dav, name: 'resourcetype' }], '1', true), 'PROPFIND', this.url);
+    const ms = await this.o.dav.propfind(this.url, [{ ns: NS.dav, name: 'getetag' }, { ns: NS.dav, name: 'resourcetype' }], '1', true);
+    expectCollectionAt(this.o.dav, ms, 'PROPFIND', this.url);
+    this.o.dav.ok(ms, 'PROPFIND', this.url);
     return this.listed(ms.entries).changed;
   }
 

@@ -10,6 +10,8 @@ import { DavSource } from './dav-source.js';
 import { discoverCollections, type DavCollection } from './discovery.js';
 import { DavHttp, safeUrl } from './http.js';
 import { itemFormat } from './item-format.js';
+import { DavMemberSource } from './member-source.js';
+import { fingerprintOf } from './member-token.js';
 import { caldavSchema, carddavSchema, davSchema, type DavOptions, type DavType } from './options.js';
 import { DavRequests } from './requests.js';
 
@@ -61,7 +63,9 @@ function createDav(name: string, o: DavOptions, ctx: ConnectorContext, type: Dav
     return client;
   };
   let found: Promise<DavCollection[]> | undefined;
-  const collections = (): Promise<DavCollection[]> => {
+  /** `fresh`: discovery again even if this connector ran it already (a daemon keeps its connectors for its lifetime). */
+  const collections = (fresh = false): Promise<DavCollection[]> => {
+    if (fresh) found = undefined;
     found ??= discoverCollections(requests(), o.url, kinds).catch((e: unknown) => {
       found = undefined;
       throw e;
@@ -84,12 +88,18 @@ function createDav(name: string, o: DavOptions, ctx: ConnectorContext, type: Dav
       if (!kinds.includes(kind)) {
         throw new PimError('config', `${name}: a ${type} connector holds ${kinds.join(' and ')}, not ${kind}; use type dav or caldav/carddav`, { where: `connectors.${name}.type` });
       }
-      const c = pick(name, kind, await collections(), remote, o.url);
-      const versions = c.vcardVersions;
-      const vcardVersion = o.vcardVersion ?? (versions.includes('4.0') && !versions.includes('3.0') ? '4.0' : '3.0');
-      const s = new DavSource({
-        id: remote === undefined ? name : `${name}/${remote}`, kind, collection: c, dav: requests(),
-        format: itemFormat(kind, vcardVersion), batchSize: o.batchSize ?? DEFAULTS.batchSize, concurrency: o.concurrency ?? DEFAULTS.concurrency,
+      const format = (c: DavCollection) => itemFormat(kind, o.vcardVersion ?? (c.vcardVersions.includes('4.0') && !c.vcardVersions.includes('3.0') ? '4.0' : '3.0'));
+      const id = remote === undefined ? name : `${name}/${remote}`;
+      // The collection is found on first use: from the member's token when it holds one (no discovery), else by discovery.
+      const s = new DavMemberSource({
+        id, kind,
+        fingerprint: fingerprintOf({ type, url: o.url, username: o.username, kind, remote }),
+        find: async (fresh) => pick(name, kind, await collections(fresh), remote, o.url),
+        open: (c) => new DavSource({
+          id, kind, collection: c, dav: requests(), format: format(c),
+          batchSize: o.batchSize ?? DEFAULTS.batchSize, concurrency: o.concurrency ?? DEFAULTS.concurrency,
+        }),
+        ...(kind === 'calendar' || o.vcardVersion !== undefined ? { fixedCapabilities: itemFormat(kind, o.vcardVersion ?? '3.0').capabilities } : {}),
       });
       return o.readOnly ? readOnly(s) : s;
     },

@@ -9,7 +9,10 @@ export function readOnly(source: Source): Source {
   const ro: Source = {
     id: source.id,
     kind: source.kind,
-    capabilities: source.capabilities,
+    // Read through: a DAV member knows its capabilities once its collection is known.
+    get capabilities() {
+      return source.capabilities;
+    },
     list: () => source.list(),
     get: (hrefs) => source.get(hrefs),
   };

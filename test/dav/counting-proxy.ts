@@ -17,6 +17,8 @@ export interface SeenRequest {
  */
 export class CountingProxy {
   readonly seen: SeenRequest[] = [];
+  /** Paths the proxy answers itself with a 301 to another path (a server that moved a collection). */
+  readonly moved = new Map<string, string>();
   private server?: http.Server;
   url = '';
 
@@ -32,6 +34,12 @@ export class CountingProxy {
         const report = req.method === 'REPORT' ? /<(?:[\w-]+:)?([\w-]+)[\s>]/.exec(body.toString('utf8').replace(/<\?xml[^>]*\?>/, ''))?.[1] : undefined;
         const entry: SeenRequest = { method: req.method ?? '', path: req.url ?? '', ...(req.headers.depth ? { depth: String(req.headers.depth) } : {}), ...(report ? { report } : {}), status: 0 };
         this.seen.push(entry);
+        const to = this.moved.get(req.url ?? '');
+        if (to !== undefined) {
+          entry.status = 301;
+          res.writeHead(301, { Location: new URL(to, this.url).href }).end();
+          return;
+        }
         const headers = { ...req.headers, host: t.host };
         const out = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers }, (up) => {
           entry.status = up.statusCode ?? 0;

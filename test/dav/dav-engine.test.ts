@@ -125,9 +125,16 @@ forEachServer((profile) => {
       const info = found.find((c) => c.name === name);
       assert.deepEqual(info && { kind: info.kind, url: info.url, displayName: info.displayName }, { kind: 'contacts', url, displayName: name });
       assert.ok(found.some((c) => c.kind === 'calendar' && c.components?.includes('VTODO')), JSON.stringify(found));
-      assert.equal(((await conn.source('contacts', name)) as { url?: string }).url, url);
-      await assert.rejects(conn.source('contacts', 'no-such-book'), (e: unknown) =>
-        isPimError(e, 'config') && e.message.includes('no address book "no-such-book"') && e.message.includes(`cloud/${name}`));
+      const named = await conn.source('contacts', name);
+      await named.list();
+      assert.equal((named as { url?: string }).url, url, 'known once first used');
+      // The collection is found on first use (a later run takes it from the member's token):
+      // an unknown one fails there, naming what exists.
+      const unknown = await conn.source('contacts', 'no-such-book');
+      const namesWhatExists = (e: unknown) => isPimError(e, 'config') && e.message.includes('no address book "no-such-book"') && e.message.includes(`cloud/${name}`);
+      await assert.rejects(unknown.list(), namesWhatExists);
+      assert.ok(isIncremental(unknown));
+      await assert.rejects(unknown.changesSince(undefined), namesWhatExists);
       const cardOnly = carddav.create('cards', { ...davOptions(s), type: 'carddav' }, { baseDir: '/' });
       await assert.rejects(cardOnly.source('calendar'), (e: unknown) => isPimError(e, 'config') && e.message.includes('not calendar'));
       await conn.close?.();

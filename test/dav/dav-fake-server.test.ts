@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { dav, carddav } from '../../connectors/dav/index.js';
 import { DavHttp, credentialsMayGo } from '../../connectors/dav/http.js';
 import { DavRequests } from '../../connectors/dav/requests.js';
+import { readToken } from '../../connectors/dav/member-token.js';
 import { isIncremental, type IncrementalSource } from '../../src/core/connector.js';
 import { isPimError } from '../../src/core/errors.js';
 import { asHref } from '../../src/core/types.js';
@@ -173,13 +174,21 @@ test('without sync-collection: getctag says whether to list; an unchanged ctag c
   assert.ok(isIncremental(src));
   const inc = src as IncrementalSource;
   const first = await inc.changesSince(undefined);
-  assert.equal(first?.token, 'ctag:1');
+  const changesOf = (token: string | undefined) => readToken(token ?? '', '', 'contacts').changes;
+  assert.equal(changesOf(first?.token), 'ctag:1');
   assert.deepEqual(first?.changed.map((e) => e.href).sort(), ['broken.vcf', 'good.vcf']);
   const before = s.requests;
-  assert.deepEqual(await inc.changesSince('ctag:1'), { changed: [], deleted: [], token: 'ctag:1' });
+  assert.deepEqual(await inc.changesSince(first!.token), { changed: [], deleted: [], token: first!.token });
   assert.equal(s.requests - before, 1);
+  // A later run (a new connector) with the token: the same one request, no discovery.
+  const later = carddav.create('cloud', { type: 'carddav', url: `${s.url}book/` }, { baseDir: '/' });
+  const again = (await later.source('contacts')) as IncrementalSource;
+  const beforeLater = s.requests;
+  assert.deepEqual(await again.changesSince(first!.token), { changed: [], deleted: [], token: first!.token });
+  assert.equal(s.requests - beforeLater, 1);
+  await later.close?.();
   state.ctag = '2';
-  assert.equal(await inc.changesSince('ctag:1'), null, 'a new ctag asks for a full listing');
+  assert.equal(await inc.changesSince(first!.token), null, 'a new ctag asks for a full listing');
   await c.close?.();
 });
 
@@ -380,4 +389,41 @@ test('a missing DAV server is skipped with the install hint, and fails under CI=
   assert.equal(availability(missing, { CI: 'true' }), 'fail');
   assert.equal(availability({ binary: process.execPath }, { CI: 'true' }), 'run');
   assert.equal(INSTALL_HINT, 'apt-get install radicale xandikos');
+});
+
+test('a collection kept in the token that fails and that the server now describes otherwise (no sync-collection) is discovered again', async () => {
+  const state = { sync: true };
+  const s = await serve((q, body, res) => {
+    const path = q.url ?? '';
+    const reports = state.sync ? '<d:supported-report-set><d:supported-report><d:report><d:sync-collection/></d:report></d:supported-report></d:supported-report-set>' : '';
+    if (q.method === 'PROPFIND' && path === '/book/' && q.headers.depth === '0') {
+      multistatus(res, response('/book/', `<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><d:displayname>Book</d:displayname><cs:getctag>c1</cs:getctag>${reports}`));
+    } else if (q.method === 'PROPFIND' && path === '/book/') {
+      multistatus(res, response('/book/', '<d:resourcetype><d:collection/></d:resourcetype>') + response('/book/good.vcf', '<d:getetag>"g1"</d:getetag>'));
+    } else if (q.method === 'REPORT' && body.includes('sync-collection') && state.sync) {
+      multistatus(res, response('/book/good.vcf', '<d:getetag>"g1"</d:getetag>'), '<d:sync-token>t1</d:sync-token>');
+    } else if (q.method === 'REPORT' && body.includes('sync-collection')) {
+      res.writeHead(501).end();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  const connect = () => carddav.create('cloud', { type: 'carddav', url: `${s.url}book/`, retries: 0 }, { baseDir: '/' });
+  const before = connect();
+  const first = await ((await before.source('contacts')) as IncrementalSource).changesSince(undefined);
+  await before.close?.();
+  assert.equal(readToken(first!.token, '', 'contacts').changes, 'sync:t1');
+  assert.equal(readToken(first!.token, '', 'contacts').collection?.syncCollection, true);
+
+  state.sync = false;
+  const later = connect();
+  const src = (await later.source('contacts')) as IncrementalSource;
+  // The engine's way: the stored token (refused: 501), then a full read, which fails at the
+  // kept collection's sync-collection; discovery says the collection has none now: getctag and a listing.
+  assert.equal(await src.changesSince(first!.token), null);
+  const full = await src.changesSince(undefined);
+  assert.deepEqual(full?.changed.map((e) => e.href), ['good.vcf']);
+  assert.equal(readToken(full!.token, '', 'contacts').changes, 'ctag:c1');
+  assert.equal(readToken(full!.token, '', 'contacts').collection?.syncCollection, false);
+  await later.close?.();
 });

@@ -18,8 +18,8 @@ export interface DavServer {
   url: string;
   username?: string;
   password?: string;
-  /** Makes a new, empty address book or calendar; returns its URL. */
-  newCollection(kind: 'contacts' | 'calendar', name: string): Promise<string>;
+  /** Makes a new, empty address book or calendar at the path segment `name`, shown as `displayName` (default: `name`); returns its URL. */
+  newCollection(kind: 'contacts' | 'calendar', name: string, displayName?: string): Promise<string>;
   /** The folder the server keeps its data in (a load test fills a big collection there directly). */
   dataDir: string;
   /** A raw request with the server's credentials (to change things behind pimhub's back). */
@@ -110,9 +110,9 @@ async function launch(profile: ServerProfile, args: (dir: string, port: number) 
     dataDir: dir,
     ...creds,
     request,
-    async newCollection(kind, name) {
+    async newCollection(kind, name, displayName = name) {
       const u = `${homes(url)[kind]}${encodeURIComponent(name)}/`;
-      const r = kind === 'contacts' ? await request('MKCOL', u, mkcolBody(name), XML) : await request('MKCALENDAR', u, mkcalBody(name), XML);
+      const r = kind === 'contacts' ? await request('MKCOL', u, mkcolBody(displayName), XML) : await request('MKCALENDAR', u, mkcalBody(displayName), XML);
       await r.arrayBuffer();
       if (r.status !== 201) throw new Error(`${kind} collection ${u}: ${r.status}`);
       return u;
