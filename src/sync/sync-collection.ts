@@ -75,17 +75,25 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   };
   const failed = new Map<string, string>();
   const stateBefore = new Map<string, MemberState | undefined>();
-  for (const m of input.members) {
+  // Members are read at once (a server's answer and a folder's listing overlap), their
+  // outcomes taken in member order.
+  const outcomes = await Promise.all(input.members.map(async (m) => {
     try {
       const state = await store.getMemberState(collection, m.name);
       stateBefore.set(m.name, state);
-      const read = await readMember(ws, m.name, m.source, state?.token);
+      return { m, read: await readMember(ws, m.name, m.source, state?.token) };
+    } catch (e) {
+      return { m, error: e };
+    }
+  }));
+  for (const { m, read, error } of outcomes) {
+    if (read) {
       reads.push(read);
       killPoint('read.listed');
       goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
-    } catch (e) {
-      failed.set(m.name, messageOf(e));
-      report.errors.push({ collection, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
+    } else {
+      failed.set(m.name, messageOf(error));
+      report.errors.push({ collection, member: m.name, where: isPimError(error) && error.where ? error.where : m.name, message: messageOf(error) });
     }
   }
 
