@@ -60,9 +60,6 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     allowMassDelete: input.allowMassDelete, now, quarantined, goneHrefs, interrupted,
   };
   const ctx: RunContext = { input, ws, report, decide, heartbeat };
-  const liveBefore = await store.countItems(collection);
-  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
-  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
   const plan = (d: Decision) => stage(ws, report, d);
 
   // read
@@ -77,7 +74,7 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   const stateBefore = new Map<string, MemberState | undefined>();
   // Members are read at once (a server's answer and a folder's listing overlap), their
   // outcomes taken in member order.
-  const outcomes = await Promise.all(input.members.map(async (m) => {
+  const reading = Promise.all(input.members.map(async (m) => {
     try {
       const state = await store.getMemberState(collection, m.name);
       stateBefore.set(m.name, state);
@@ -86,6 +83,11 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
       return { m, error: e };
     }
   }));
+  // Counted while the members answer: reading changes nothing in the store.
+  const liveBefore = await store.countItems(collection);
+  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
+  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
+  const outcomes = await reading;
   for (const { m, read, error } of outcomes) {
     if (read) {
       reads.push(read);
