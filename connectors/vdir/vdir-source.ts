@@ -10,6 +10,7 @@ import { errnoOf, fsCall, fsError } from '../shared/fs-errors.js';
 import { mtimeIso, readWithStat } from '../shared/file-snapshot.js';
 import { uidOfBroken as uidOf } from '../../src/codecs/readable-uid.js';
 import { statEtag } from '../shared/signatures.js';
+import { statSignatures } from '../shared/stat-listing.js';
 import { fileNameFor } from '../shared/file-names.js';
 import type { ItemCodec } from '../shared/item-codec.js';
 import { killPoint } from '../../src/core/kill-point.js';
@@ -25,9 +26,6 @@ export interface VdirSourceOptions {
   /** For messages: the config key of the path (`connectors.desktop.path`). */
   configKey: string;
 }
-
-/** How many stats run at once when listing. */
-const STAT_BATCH = 64;
 
 /**
  * A vdir (vdirsyncer's storage format): one item per file; href = file name, etag = the
@@ -66,13 +64,11 @@ export class VdirSource implements WritableSource {
       .filter((d) => (d.isFile() || d.isSymbolicLink()) && d.name.endsWith(this.o.extension) && !isTempName(d.name))
       .map((d) => d.name)
       .sort();
+    const etags = await statSignatures(this.o.dir, names, statEtag);
     const out: ListedEntry[] = [];
-    for (let i = 0; i < names.length; i += STAT_BATCH) {
-      const batch = await Promise.all(names.slice(i, i + STAT_BATCH).map(async (name) => {
-        const etag = await this.etagOf(name);
-        return etag === undefined ? undefined : { href: asHref(name), etag };
-      }));
-      for (const e of batch) if (e) out.push(e);
+    for (let i = 0; i < names.length; i += 1) {
+      const etag = etags[i];
+      if (etag !== undefined) out.push({ href: asHref(names[i]!), etag });
     }
     return out;
   }

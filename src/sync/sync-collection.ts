@@ -60,9 +60,6 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
     allowMassDelete: input.allowMassDelete, now, quarantined, goneHrefs, interrupted,
   };
   const ctx: RunContext = { input, ws, report, decide, heartbeat };
-  const liveBefore = await store.countItems(collection);
-  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
-  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
   const plan = (d: Decision) => stage(ws, report, d);
 
   // read
@@ -75,17 +72,30 @@ async function run(input: CollectionSyncInput, heartbeat: () => Promise<void>): 
   };
   const failed = new Map<string, string>();
   const stateBefore = new Map<string, MemberState | undefined>();
-  for (const m of input.members) {
+  // Members are read at once (a server's answer and a folder's listing overlap), their
+  // outcomes taken in member order.
+  const reading = Promise.all(input.members.map(async (m) => {
     try {
       const state = await store.getMemberState(collection, m.name);
       stateBefore.set(m.name, state);
-      const read = await readMember(ws, m.name, m.source, state?.token);
+      return { m, read: await readMember(ws, m.name, m.source, state?.token) };
+    } catch (e) {
+      return { m, error: e };
+    }
+  }));
+  // Counted while the members answer: reading changes nothing in the store.
+  const liveBefore = await store.countItems(collection);
+  // A first sync (no item was ever written to the collection): no store query per new entry to find its item.
+  if (liveBefore === 0 && (await store.currentSeq(collection)) === 0) ws.startsEmpty();
+  const outcomes = await reading;
+  for (const { m, read, error } of outcomes) {
+    if (read) {
       reads.push(read);
       killPoint('read.listed');
       goneHrefs.set(m.name, new Set(read.gone.map((l) => l.href)));
-    } catch (e) {
-      failed.set(m.name, messageOf(e));
-      report.errors.push({ collection, member: m.name, where: isPimError(e) && e.where ? e.where : m.name, message: messageOf(e) });
+    } else {
+      failed.set(m.name, messageOf(error));
+      report.errors.push({ collection, member: m.name, where: isPimError(error) && error.where ? error.where : m.name, message: messageOf(error) });
     }
   }
 

@@ -147,3 +147,20 @@ test('vdir: an update keeps the file\'s own lines for every property that did no
   await s.update(ev!.href, ev!.etag, item);
   assert.equal(await fs.readFile(join(dir, 'cal', 'e.ics'), 'utf8'), cal.replace('SUMMARY:Stand-up\r\n', 'SUMMARY:Daily\r\n'));
 }));
+
+test('vdir: a file rewritten in place, same size, within the same second, is listed with a new etag (stat only: no file opened)', () => withTempDir(async (dir) => {
+  const path = join(dir, 'a.vcf');
+  await fs.writeFile(path, VCARD('a', 'Ann'));
+  const second = Math.floor(Date.now() / 1000) - 60;
+  await fs.utimes(path, second + 0.25, second + 0.25);
+  const s = await create('d', { type: 'vdir', path: dir }, { baseDir: '/' }).source('contacts');
+  const [before] = await s.list();
+  await fs.writeFile(path, VCARD('a', 'Bob'));
+  await fs.utimes(path, second + 0.5, second + 0.5);
+  const [after] = await s.list();
+  assert.equal((await fs.stat(path)).size, Buffer.byteLength(VCARD('a', 'Ann')), 'the same size');
+  assert.notEqual(after!.etag, before!.etag);
+  const got = (await s.get([after!.href])).items[0]!;
+  assert.equal(got.etag, after!.etag, 'the fetched bytes carry the etag the listing gave');
+  assert.ok(got.item.kind === 'contact' && got.item.card.props.some((p) => p.name === 'fn' && p.values[0] === 'Bob'));
+}));

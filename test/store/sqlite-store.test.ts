@@ -11,7 +11,7 @@ import { isPimError } from '../../src/core/errors.js';
 import { migrate, migrations, type Migration } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
-import { write } from './store-fixtures.js';
+import { link, write } from './store-fixtures.js';
 import { asEtag, asHref } from '../../src/core/types.js';
 
 function tempDir(): { dir: string; remove(): void } {
@@ -137,7 +137,9 @@ test('sqlite: migration 6 upgrades a version-5 file: its listings come from the 
       const sql = `SELECT i.id ${q.replace(/@collection/g, "'c'").replace(/@member/g, "'endpoint'")}`;
       assert.match(plan(sql), /SEARCH l USING INDEX links_item \(item_id=\? AND collection=\? AND member=\?\)/, sql);
     }
-    assert.match(plan('SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ?', 'c', 'endpoint'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
+    // linkHeads reads in pages by href: the first page and every later one, from the index alone and unsorted.
+    assert.match(plan('SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ? ORDER BY href LIMIT 2000', 'c', 'endpoint'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\?\)$/);
+    assert.match(plan('SELECT href, item_id, etag, agreed_version FROM links WHERE collection = ? AND member = ? AND href > ? ORDER BY href LIMIT 2000', 'c', 'endpoint', 'a'), /^SEARCH links USING COVERING INDEX links_href_item \(collection=\? AND member=\? AND href>\?\)$/);
     db.close();
   } finally {
     t.remove();
@@ -235,6 +237,13 @@ test('sqlite: 10,000 item writes in one commit, and pendingForMember over them (
   await store.commit({ links: writes.map((w, i) => ({ collection: 'c', member: 'm1', href: asHref(`${i}.vcf`), itemId: w.id, etag: asEtag('"1"'), base: w.item, agreedVersion: 1, updatedAt: '2024-01-01T00:00:00.000Z' })) });
   // Timings belong in `npm run bench`, not in tests; this checks the result at size.
   assert.deepEqual(await store.pendingForMember('c', 'm1'), []);
+  // linkHeads reads them in pages of 2,000 by href: every head once, another member's left out.
+  await store.commit({ links: [link('i1', '5000.vcf', 1, 'm0'), link('i2', 'zzz.vcf', 1, 'm2')] });
+  const heads = await store.linkHeads('c', 'm1');
+  assert.equal(heads.length, 10_000);
+  const byHref = new Map(heads.map((h) => [h.href, h]));
+  assert.equal(byHref.size, 10_000, 'no head twice');
+  writes.forEach((w, i) => assert.deepEqual(byHref.get(asHref(`${i}.vcf`)), { member: 'm1', href: `${i}.vcf`, itemId: w.id, etag: '"1"', agreedVersion: 1 }));
   await store.close();
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -70,6 +70,43 @@ test('a no-change sync does not ask a single file whether it can be rewritten (n
     assert.deepEqual(edited.errors, []);
     assert.ok(asked >= 1, 'a write to the file asks (the plan, and the rewrite itself)');
     assert.match(readFileSync(file, 'utf8'), /NOTE:met at the pub/);
+  } finally {
+    store.close();
+  }
+});
+
+test('a vdir file rewritten with the same size within the same second is still synced, and the run after is quiet', async () => {
+  const [vdir, files] = [tempDir(), tempDir()];
+  const ada = join(vdir, 'ada.vcf');
+  writeFileSync(ada, card('ada@work.test', ['FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org']));
+  const second = Math.floor(Date.now() / 1000) - 60;
+  utimesSync(ada, second + 0.25, second + 0.25);
+  const file = join(files, 'phone.vcf');
+  const store = new SqliteStore(join(tempDir(), 'pimhub.db'));
+  await store.init();
+  const sync = async () => {
+    const members: Array<{ name: string; source: Source }> = [
+      { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: vdir }, { baseDir: '/' }).source('contacts') },
+      { name: 'phone', source: await createVcardFile('phone', { type: 'vcard-file', path: file }, { baseDir: '/' }).source('contacts') },
+    ];
+    return syncCollection({
+      store, collection: 'contacts', kind: 'contacts', members, policy: parsePolicy('newest')!, deleteGuard: 0.5,
+      allowMassDelete: false, dryRun: false, identity: createIdentity('DE'), run: `r-${Date.now()}`, now: () => new Date(),
+    });
+  };
+  try {
+    assert.deepEqual((await sync()).errors, []);
+    assert.match(readFileSync(file, 'utf8'), /EMAIL:ada@example\.org/);
+    const size = statSync(ada).size;
+    writeFileSync(ada, card('ada@work.test', ['FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.net']));
+    utimesSync(ada, second + 0.5, second + 0.5);
+    assert.equal(statSync(ada).size, size, 'the same size');
+    const edited = await sync();
+    assert.deepEqual(edited.errors, []);
+    assert.equal(edited.writes.filter((w) => w.member === 'phone').length, 1);
+    assert.match(readFileSync(file, 'utf8'), /EMAIL:ada@example\.net/);
+    const again = await sync();
+    assert.deepEqual([again.changes, again.writes, again.errors], [[], [], []]);
   } finally {
     store.close();
   }
