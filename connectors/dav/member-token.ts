@@ -24,7 +24,9 @@ export interface MemberSettings {
 /**
  * A short hash of the settings: a token written under other settings (another url, user or
  * collection name) is not trusted to name the member's collection. Hashed, so the token
- * holds neither the user name nor the configured URL.
+ * does not spell out the user name or the configured URL (a short unsalted hash: someone
+ * who knows the URL could still test guesses of the user name against it; no password or
+ * other secret goes in).
  */
 export function fingerprintOf(s: MemberSettings): string {
   return createHash('sha256').update(JSON.stringify([s.type, s.url, s.username ?? null, s.kind, s.remote ?? null])).digest('hex').slice(0, 16);
@@ -67,8 +69,11 @@ export function readToken(token: string, fingerprint: string, kind: CollectionKi
   }
   const o = (parsed ?? {}) as { f?: unknown; c?: unknown; t?: unknown };
   const collection = asCollection(o.c, kind);
+  // A change token whose collection cannot be read is not known to belong to the collection
+  // found now: sent there, it could skip changes (or match a ctag by chance). List everything.
+  if (!collection) return { trusted: false };
   const changes = typeof o.t === 'string' ? o.t : undefined;
-  return { ...(collection ? { collection } : {}), trusted: collection !== undefined && o.f === fingerprint, ...(changes !== undefined ? { changes } : {}) };
+  return { collection, trusted: o.f === fingerprint, ...(changes !== undefined ? { changes } : {}) };
 }
 
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -47,10 +47,12 @@ export async function statSignatures<S extends string>(
 function statOne(dir: string, name: string): BigIntStats | undefined {
   const path = join(dir, name);
   try {
-    // Only ENOENT gives undefined: a folder that stops being one (ENOTDIR, an unmounted
-    // drive) must fail the listing, never make every entry look deleted.
-    return statSync(path, { bigint: true, throwIfNoEntry: false });
+    return statSync(path, { bigint: true });
   } catch (e) {
+    // Only ENOENT gives undefined: a folder that stops being one (ENOTDIR, an unmounted
+    // drive) must fail the listing, never make every entry look deleted. (Not
+    // `throwIfNoEntry: false`: some Node versions answer ENOTDIR with undefined too.)
+    if (errnoOf(e) === 'ENOENT') return undefined;
     throw fsError(e, path, 'stat');
   }
 }

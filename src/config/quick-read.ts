@@ -3,8 +3,8 @@ import { load } from 'js-yaml';
 /**
  * What js-yaml and yaml read differently (test/config/quick-read.test.ts compares them):
  * tags (yaml keeps `!!float 1` text, and only warns of an unknown tag), directives
- * (`%YAML 1.1` makes yaml read `yes` as true), and keys over 1,024 characters (yaml refuses).
- * A text with any of these goes to yaml alone.
+ * (`%YAML 1.1` makes yaml read `yes` as true), keys over 1,024 characters (yaml refuses),
+ * and null keys (below). A text with any of these goes to yaml alone.
  */
 const READ_ALIKE = /^[^!%]*$/;
 const LONG_LINE = /[^\n]{1024}/;
@@ -17,9 +17,20 @@ const LONG_LINE = /[^\n]{1024}/;
  */
 export function quickRead(text: string): unknown {
   if (!READ_ALIKE.test(text) || LONG_LINE.test(text)) return undefined;
+  let value: unknown;
   try {
-    return load(text);
+    value = load(text);
   } catch {
     return undefined;
   }
+  // A null key (`null:`, `~:`, `? `) is the key "null" to js-yaml and "" to yaml; js-yaml
+  // gives a quoted "null" key the same text, so any key "null" goes to yaml.
+  return hasNullKey(value) ? undefined : value;
+}
+
+function hasNullKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasNullKey);
+  if (typeof v !== 'object' || v === null) return false;
+  for (const [k, x] of Object.entries(v)) if (k === 'null' || hasNullKey(x)) return true;
+  return false;
 }

@@ -42,7 +42,9 @@ export function cardVersionFor(requested: CardVersion | undefined, template: { r
 
 /**
  * The last template parsed: an object is served by `cardVersionFor` then `render`, each
- * needing the parsed text the client holds (parsing it is most of serving it).
+ * needing the parsed text the client holds (parsing it is most of serving it). Shared by
+ * every request, which is safe only because nothing changes a parsed template
+ * (encodeVCardLike reads it): keep it read-only.
  */
 let lastTemplate: { raw: string; parsed: CardTemplate | undefined } | undefined;
 function templateOf(raw: string): CardTemplate | undefined {

@@ -52,10 +52,11 @@ test('documents yaml refuses or reads its own way are never taken by the quick p
     '%YAML 1.1\n---\na: yes\n', '%YAML 1.2\n---\na: yes\n', 'a:\n  b: 1\n c: 2\n', 'a: *nope\n', 'x: &x {p: 1}\ny:\n  <<: *x\n',
     'x: &x 1\ny: *x\n', '\ufeffa: 1\n', 'a: 1\r\nb: [x,\r\n  y]\r\n', '# only a comment\n', '', '---\na: 1\n...\n', '- a\n- b\n', 'just text\n',
     'ä: ö\n', '"a": \'b\'\n', '? a\n: 1\n', 'a: {b: 1,\n  c: 2}\n', 'a: !!str\n', 'a: null\nb:\n', 'a: "\\u0000"\n',
+    'null: 1\n', '~: 1\n', 'NULL: 1\n', 'a: {~: 1}\n', '? null\n: 1\n', ': 1\n', '"null": 1\n', 'nulls: 1\n', '1: x\n', 'true: x\n', '0x1F: x\n', '[1]: 2\n',
   ];
   for (const d of documents) assertReadAlike(d, JSON.stringify(d.slice(0, 40)));
   // The differences measured (src/config/quick-read.ts): each is left to yaml.
-  for (const d of ['v: !!float 1\n', '%YAML 1.1\n---\na: yes\n', `${'k'.repeat(1100)}: 1\n`, 'v: !custom x\n']) {
+  for (const d of ['v: !!float 1\n', '%YAML 1.1\n---\na: yes\n', `${'k'.repeat(1100)}: 1\n`, 'v: !custom x\n', 'null: 1\n', 'a:\n  ~: x\n', 'a: [{Null: 1}]\n', '? \n: 1\n']) {
     assert.equal(quickRead(d), undefined, JSON.stringify(d.slice(0, 40)));
   }
 });

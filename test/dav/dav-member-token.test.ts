@@ -263,3 +263,14 @@ test('the fingerprint changes with url, user, kind and collection name, and hold
   assert.equal(readToken('sync:abc', f, 'contacts').changes, 'sync:abc', 'an old token is the change reader\'s token');
   assert.deepEqual(readToken('dav1:{not json', f, 'contacts'), { trusted: false }, 'an unreadable token lists everything');
 });
+
+test('a change token whose collection cannot be read is not used: the member lists everything', () => {
+  const f = fingerprintOf({ type: 'dav', url: 'https://cloud.example.org/dav/', username: 'alice', kind: 'contacts', remote: 'family' });
+  const collection = { name: 'family', url: 'https://cloud.example.org/dav/addressbooks/alice/family/', kind: 'contacts', syncCollection: true, vcardVersions: ['3.0'] };
+  const good = readToken(`dav1:${JSON.stringify({ f, c: collection, t: 'sync:41' })}`, f, 'contacts');
+  assert.equal(good.changes, 'sync:41');
+  assert.equal(good.trusted, true);
+  for (const c of [undefined, null, 'family', { ...collection, url: 'ftp://cloud.example.org/x/' }, { ...collection, vcardVersions: 3 }, { ...collection, kind: 'calendar' }]) {
+    assert.deepEqual(readToken(`dav1:${JSON.stringify({ f, c, t: 'sync:41' })}`, f, 'contacts'), { trusted: false }, JSON.stringify(c));
+  }
+});
