@@ -3,13 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { create as createVcardFile } from '../../connectors/vcard-file/index.js';
-import { create as createVdir } from '../../connectors/vdir/index.js';
-import type { Source } from '../../src/core/connector.js';
-import { parsePolicy } from '../../src/merge/policy.js';
-import { createIdentity } from '../../src/normalize/item-identity.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { syncCollection } from '../../src/sync/sync-collection.js';
+import { syncDesktopAndPhone } from './desktop-and-phone.js';
 import { card } from '../dav/seed.js';
 
 /**
@@ -50,19 +45,11 @@ test('a first sync finds UIDs and identities across commit batches without a sto
   store.findByIdentity = (c, k) => ((lookups.identity += 1), byIdentity(c, k));
   /** Lookups made while deciding the entries (up to the last entry decided; group cards and labels are kept in step after). */
   let whileDeciding = { ...lookups };
-  const sync = async () => {
-    const members: Array<{ name: string; source: Source }> = [
-      { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: vdir }, { baseDir: '/' }).source('contacts') },
-      { name: 'phone', source: await createVcardFile('phone', { type: 'vcard-file', path: file }, { baseDir: '/' }).source('contacts') },
-    ];
-    return syncCollection({
-      store, collection: 'contacts', kind: 'contacts', members, policy: parsePolicy('newest')!, deleteGuard: 0.5,
-      allowMassDelete: false, dryRun: false, identity: createIdentity('DE'), run: `r-${Date.now()}`, now: () => new Date(),
-      progress: (e) => {
-        if (e.phase === 'merge' && e.done === e.total) whileDeciding = { ...lookups };
-      },
-    });
-  };
+  const sync = () => syncDesktopAndPhone(store, { vdir, file }, {
+    progress: (e) => {
+      if (e.phase === 'merge' && e.done === e.total) whileDeciding = { ...lookups };
+    },
+  });
   try {
     const first = await sync();
     assert.deepEqual(first.errors.map((e) => [e.member, e.where, /UID u0 is used by another entry/.test(e.message)]), [['desktop', 'zzzz.vcf', true]]);

@@ -10,6 +10,7 @@ import { parsePolicy } from '../../src/merge/policy.js';
 import { createIdentity } from '../../src/normalize/item-identity.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { syncCollection } from '../../src/sync/sync-collection.js';
+import { syncDesktopAndPhone } from './desktop-and-phone.js';
 import { card } from '../dav/seed.js';
 
 /**
@@ -84,16 +85,7 @@ test('a vdir file rewritten with the same size within the same second is still s
   const file = join(files, 'phone.vcf');
   const store = new SqliteStore(join(tempDir(), 'pimhub.db'));
   await store.init();
-  const sync = async () => {
-    const members: Array<{ name: string; source: Source }> = [
-      { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: vdir }, { baseDir: '/' }).source('contacts') },
-      { name: 'phone', source: await createVcardFile('phone', { type: 'vcard-file', path: file }, { baseDir: '/' }).source('contacts') },
-    ];
-    return syncCollection({
-      store, collection: 'contacts', kind: 'contacts', members, policy: parsePolicy('newest')!, deleteGuard: 0.5,
-      allowMassDelete: false, dryRun: false, identity: createIdentity('DE'), run: `r-${Date.now()}`, now: () => new Date(),
-    });
-  };
+  const sync = () => syncDesktopAndPhone(store, { vdir, file });
   try {
     assert.deepEqual((await sync()).errors, []);
     assert.match(readFileSync(file, 'utf8'), /EMAIL:ada@example\.org/);

@@ -3,15 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { create as createVcardFile } from '../../connectors/vcard-file/index.js';
-import { create as createVdir } from '../../connectors/vdir/index.js';
-import type { Source } from '../../src/core/connector.js';
-import { parsePolicy } from '../../src/merge/policy.js';
 import { groupName, isGroupCard, memberUids } from '../../src/model/group.js';
-import { createIdentity } from '../../src/normalize/item-identity.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { countsOf } from '../../src/sync/runs.js';
-import { syncCollection } from '../../src/sync/sync-collection.js';
+import { syncDesktopAndPhone } from './desktop-and-phone.js';
 import type { CollectionReport } from '../../src/sync/types.js';
 import { card } from '../dav/seed.js';
 
@@ -49,14 +44,9 @@ function world() {
 }
 
 async function syncWith(store: SqliteStore, w: { vdir: string; file: string }, lines: boolean | undefined, counter: { lookups: number; on: boolean }) {
-  const members: Array<{ name: string; source: Source }> = [
-    { name: 'desktop', source: await createVdir('desktop', { type: 'vdir', path: w.vdir }, { baseDir: '/' }).source('contacts') },
-    { name: 'phone', source: await createVcardFile('phone', { type: 'vcard-file', path: w.file }, { baseDir: '/' }).source('contacts') },
-  ];
   counter.on = false;
-  return syncCollection({
-    store, collection: 'contacts', kind: 'contacts', members, policy: parsePolicy('newest')!, deleteGuard: 0.5,
-    allowMassDelete: false, dryRun: false, identity: createIdentity('DE'), run: `r-${lines}-${Date.now()}`, now: () => new Date(),
+  return syncDesktopAndPhone(store, w, {
+    run: `r-${lines}-${Date.now()}`,
     ...(lines === undefined ? {} : { lines }),
     progress: (e) => {
       // From the last entry decided on: deletions, then the group step.
