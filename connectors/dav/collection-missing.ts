@@ -22,7 +22,7 @@ const samePath = (a: string, b: string) => new URL(a).pathname.replace(/\/$/, ''
  */
 export function expectCollectionAt(dav: DavRequests, ms: MultiStatus, method: string, url: string, tokenRefused = false): void {
   if (!samePath(ms.url, url)) {
-    throw new CollectionMissing('not-found', `${method} ${safeUrl(url)}: the server sent the request on to ${safeUrl(ms.url)}; the collection has moved`, { where: safeUrl(url) });
+    throw new CollectionMissing('not-found', `${method} ${safeUrl(url)}: the server sent the request on to ${safeUrl(ms.url)}; the collection has moved: pimhub reads no collection through a redirect (its entries would all look deleted); check the connector's url against the server, or the proxy in front of it, so that discovery finds the collection where it answers`, { where: safeUrl(url) });
   }
   if (!tokenRefused && (MISSING.has(ms.status) || (ms.status >= 300 && ms.status < 400))) {
     const e = dav.error(ms.status, method, url);
